@@ -1,0 +1,25 @@
+/* gst-rtc
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/gst.h>
+
+#include "dtls/gstrtcdtlssrtpdec.h"
+#include "dtls/gstrtcdtlssrtpenc.h"
+
+static gboolean
+plugin_init (GstPlugin *plugin)
+{
+  gboolean ret = FALSE;
+
+  ret |= GST_ELEMENT_REGISTER (rtcdtlssrtpenc, plugin);
+  ret |= GST_ELEMENT_REGISTER (rtcdtlssrtpdec, plugin);
+  return ret;
+}
+
+GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, rtcwebrtc,
+    "WebRTC endpoint: session element and its transports",
+    plugin_init, VERSION, GST_LICENSE, GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)

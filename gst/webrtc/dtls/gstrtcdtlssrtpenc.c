@@ -203,8 +203,8 @@ store_output_events (GstRtcDtlsSrtpEnc *self)
   GstSegment segment;
   gchar *stream_id;
 
-  stream_id = gst_pad_create_stream_id (self->srcpad, GST_ELEMENT (self),
-      NULL);
+  /* Several sink pads: no single upstream stream to derive an id from. */
+  stream_id = g_uuid_string_random ();
   gst_pad_store_sticky_event (self->srcpad,
       gst_event_new_stream_start (stream_id));
   g_free (stream_id);
@@ -305,13 +305,17 @@ start_dtls (GstRtcDtlsSrtpEnc *self)
 {
   RtcDtlsConnection *conn = rtc_dtls_srtp_common_ref_connection (&self->common);
   GError *error = NULL;
-  gboolean ok;
+  gboolean ok, is_client;
+  gchar *profiles;
+
+  GST_OBJECT_LOCK (self);
+  is_client = self->is_client;
+  profiles = g_strdup (self->srtp_profiles);
+  GST_OBJECT_UNLOCK (self);
 
   rtc_dtls_connection_set_sender (conn, send_dtls_datagram, self);
-  GST_OBJECT_LOCK (self);
-  ok = rtc_dtls_connection_start (conn, self->is_client, self->srtp_profiles,
-      &error);
-  GST_OBJECT_UNLOCK (self);
+  ok = rtc_dtls_connection_start (conn, is_client, profiles, &error);
+  g_free (profiles);
   if (!ok) {
     GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s", error->message),
         (NULL));

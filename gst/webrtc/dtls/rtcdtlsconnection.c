@@ -610,8 +610,12 @@ verify_peer (int preverify_ok, X509_STORE_CTX *store)
    * the leaf's fingerprint against the one signalled in SDP. */
   if (X509_STORE_CTX_get_error_depth (store) != 0)
     return 1;
-  return check_peer_fingerprint_locked (conn,
-      X509_STORE_CTX_get_current_cert (store));
+  if (check_peer_fingerprint_locked (conn,
+          X509_STORE_CTX_get_current_cert (store)))
+    return 1;
+  /* Tells the peer "bad_certificate" rather than "unknown_ca". */
+  X509_STORE_CTX_set_error (store, X509_V_ERR_CERT_REJECTED);
+  return 0;
 }
 
 static unsigned int

@@ -180,7 +180,14 @@ rtc_srtp_profile_from_params (const gchar *cipher, const gchar *auth,
 static gpointer
 init_libsrtp (gpointer data)
 {
-  return GINT_TO_POINTER (srtp_init () == srtp_err_status_ok);
+  srtp_err_status_t err = srtp_init ();
+
+  /* libsrtp2 cannot say whether it is initialised: a second srtp_init () in
+   * the process (gst-plugins-bad's srtp plugin calls it when it loads)
+   * returns bad_param for its already registered debug module, yet the
+   * library is ready. */
+  return GINT_TO_POINTER (err == srtp_err_status_ok
+      || err == srtp_err_status_bad_param);
 }
 
 static void

@@ -24,26 +24,27 @@ on_connection_state (RtcDtlsConnection *conn, GParamSpec *pspec,
     RtcDtlsSrtpCommon *common)
 {
   RtcDtlsConnectionState state = rtc_dtls_connection_get_state (conn);
+  RtcSrtpSession *session = NULL;
 
   if (state == RTC_DTLS_CONNECTION_STATE_CONNECTED) {
-    RtcSrtpSession *session = rtc_dtls_connection_get_srtp (conn,
-        common->outbound);
-
-    if (session) {
+    session = rtc_dtls_connection_get_srtp (conn, common->outbound);
+    if (session)
       install_session (common, session);
-      if (common->keys_ready)
-        common->keys_ready (common->element);
-    }
   } else if (state == RTC_DTLS_CONNECTION_STATE_FAILED) {
     install_session (common, NULL);
-    if (rtc_dtls_connection_claim_error_report (conn)) {
-      gchar *error = rtc_dtls_connection_dup_error (conn);
+  }
+  g_atomic_int_set (&common->state, state);
 
-      GST_ELEMENT_ERROR (common->element, RESOURCE, OPEN_READ_WRITE,
-          ("DTLS connection '%s' failed: %s", rtc_dtls_connection_get_id (conn),
-              error ? error : "unknown reason"), (NULL));
-      g_free (error);
-    }
+  if (session && common->keys_ready)
+    common->keys_ready (common->element);
+  if (state == RTC_DTLS_CONNECTION_STATE_FAILED
+      && rtc_dtls_connection_claim_error_report (conn)) {
+    gchar *error = rtc_dtls_connection_dup_error (conn);
+
+    GST_ELEMENT_ERROR (common->element, RESOURCE, OPEN_READ_WRITE,
+        ("DTLS connection '%s' failed: %s", rtc_dtls_connection_get_id (conn),
+            error ? error : "unknown reason"), (NULL));
+    g_free (error);
   }
   g_object_notify (G_OBJECT (common->element), "connection-state");
 }
@@ -60,6 +61,7 @@ set_connection_id (RtcDtlsSrtpCommon *common, const gchar *id)
   g_free (common->connection_id);
   common->connection_id = g_strdup (id);
   common->conn = id ? rtc_dtls_connection_acquire (id) : NULL;
+  g_atomic_int_set (&common->state, RTC_DTLS_CONNECTION_STATE_NEW);
   if (common->conn)
     common->notify_id = g_signal_connect (common->conn, "notify::state",
         G_CALLBACK (on_connection_state), common);
@@ -217,8 +219,6 @@ gboolean
 rtc_dtls_srtp_common_get_property (RtcDtlsSrtpCommon *common, guint prop_id,
     GValue *value)
 {
-  RtcDtlsConnection *conn;
-
   switch (prop_id) {
     case RTC_DTLS_SRTP_PROP_CONNECTION_ID:
       g_mutex_lock (&common->lock);
@@ -226,10 +226,7 @@ rtc_dtls_srtp_common_get_property (RtcDtlsSrtpCommon *common, guint prop_id,
       g_mutex_unlock (&common->lock);
       return TRUE;
     case RTC_DTLS_SRTP_PROP_CONNECTION_STATE:
-      conn = rtc_dtls_srtp_common_ref_connection (common);
-      g_value_set_enum (value, conn ? rtc_dtls_connection_get_state (conn)
-          : RTC_DTLS_CONNECTION_STATE_NEW);
-      g_clear_object (&conn);
+      g_value_set_enum (value, g_atomic_int_get (&common->state));
       return TRUE;
     case RTC_DTLS_SRTP_PROP_KEY:
       g_mutex_lock (&common->lock);
@@ -325,6 +322,7 @@ rtc_dtls_srtp_common_prepare (RtcDtlsSrtpCommon *common, gboolean *manual)
 {
   GError *error = NULL;
   RtcSrtpSession *session = NULL;
+  RtcDtlsConnectionState state = RTC_DTLS_CONNECTION_STATE_NEW;
   gboolean ok = TRUE;
 
   g_mutex_lock (&common->lock);
@@ -337,14 +335,16 @@ rtc_dtls_srtp_common_prepare (RtcDtlsSrtpCommon *common, gboolean *manual)
         "No connection-id set: the encoder and decoder of one DTLS "
         "connection must share a connection-id");
     ok = FALSE;
-  } else if (rtc_dtls_connection_get_state (common->conn) ==
-      RTC_DTLS_CONNECTION_STATE_CONNECTED) {
-    session = rtc_dtls_connection_get_srtp (common->conn, common->outbound);
+  } else {
+    state = rtc_dtls_connection_get_state (common->conn);
+    if (state == RTC_DTLS_CONNECTION_STATE_CONNECTED)
+      session = rtc_dtls_connection_get_srtp (common->conn, common->outbound);
   }
   g_mutex_unlock (&common->lock);
 
   if (session)
     install_session (common, session);
+  g_atomic_int_set (&common->state, state);
   if (!ok) {
     GST_ELEMENT_ERROR (common->element, LIBRARY, SETTINGS,
         ("%s", error->message), (NULL));
@@ -365,4 +365,24 @@ rtc_dtls_srtp_common_stop (RtcDtlsSrtpCommon *common)
   common->retired = NULL;
   g_mutex_unlock (&common->lock);
   g_slist_free_full (retired, (GDestroyNotify) rtc_srtp_session_unref);
+}
+
+/**
+ * rtc_dtls_srtp_store_output_events:
+ *
+ * Stores stream-start and a time segment on a source pad whose output is
+ * made here rather than forwarded, so they precede its first buffer.
+ */
+void
+rtc_dtls_srtp_store_output_events (GstPad *pad, const gchar *stream_id)
+{
+  GstEvent *event = gst_event_new_stream_start (stream_id);
+  GstSegment segment;
+
+  gst_pad_store_sticky_event (pad, event);
+  gst_event_unref (event);
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  event = gst_event_new_segment (&segment);
+  gst_pad_store_sticky_event (pad, event);
+  gst_event_unref (event);
 }

@@ -40,6 +40,9 @@ typedef struct {
   gchar *connection_id;
   RtcDtlsConnection *conn;
   gulong notify_id;
+  /* The connection's state as this element has acted on it: "connected"
+   * only once its SRTP session is installed (atomic). */
+  gint state;
   /* Streaming threads read srtp without a lock; a replaced session is
    * kept in retired until the element stops, so it is never freed while a
    * thread may still hold it. */
@@ -77,6 +80,7 @@ RtcDtlsConnection *rtc_dtls_srtp_common_ref_connection (RtcDtlsSrtpCommon *commo
 gboolean rtc_dtls_srtp_common_prepare (RtcDtlsSrtpCommon *common,
     gboolean *manual);
 void rtc_dtls_srtp_common_stop (RtcDtlsSrtpCommon *common);
+void rtc_dtls_srtp_store_output_events (GstPad *pad, const gchar *stream_id);
 
 static inline RtcSrtpSession *
 rtc_dtls_srtp_common_get_srtp (RtcDtlsSrtpCommon *common)

@@ -297,13 +297,10 @@ gst_rtc_dtls_srtp_dec_request_new_pad (GstElement *element,
   pad = gst_pad_new_from_template (templ, "data_src");
   gst_pad_use_fixed_caps (pad);
   if (GST_STATE (element) > GST_STATE_READY) {
-    GstSegment segment;
     gchar *id = gst_pad_create_stream_id (pad, element, "data");
 
     gst_pad_set_active (pad, TRUE);
-    gst_pad_store_sticky_event (pad, gst_event_new_stream_start (id));
-    gst_segment_init (&segment, GST_FORMAT_TIME);
-    gst_pad_store_sticky_event (pad, gst_event_new_segment (&segment));
+    rtc_dtls_srtp_store_output_events (pad, id);
     g_free (id);
   }
   gst_element_add_pad (element, pad);

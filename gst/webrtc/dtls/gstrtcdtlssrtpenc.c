@@ -200,16 +200,11 @@ gst_rtc_dtls_srtp_enc_chain_data (GstPad *pad, GstObject *parent,
 static void
 store_output_events (GstRtcDtlsSrtpEnc *self)
 {
-  GstSegment segment;
-  gchar *stream_id;
-
   /* Several sink pads: no single upstream stream to derive an id from. */
-  stream_id = g_uuid_string_random ();
-  gst_pad_store_sticky_event (self->srcpad,
-      gst_event_new_stream_start (stream_id));
+  gchar *stream_id = g_uuid_string_random ();
+
+  rtc_dtls_srtp_store_output_events (self->srcpad, stream_id);
   g_free (stream_id);
-  gst_segment_init (&segment, GST_FORMAT_TIME);
-  gst_pad_store_sticky_event (self->srcpad, gst_event_new_segment (&segment));
 }
 
 static gboolean

@@ -768,7 +768,9 @@ read_application_data_locked (RtcDtlsConnection *conn)
       case SSL_ERROR_WANT_WRITE:
         return;
       case SSL_ERROR_ZERO_RETURN:
+        /* RFC 5246 7.2.1: answer close_notify with our own. */
         GST_INFO ("connection %s: peer sent close_notify", conn->id);
+        SSL_shutdown (conn->ssl);
         set_state_locked (conn, RTC_DTLS_CONNECTION_STATE_CLOSED);
         return;
       default:
@@ -901,6 +903,8 @@ rtc_dtls_connection_start (RtcDtlsConnection *conn, gboolean is_client,
   StartData *sd;
   GSource *source;
 
+  if (!rtc_srtp_init (error))
+    return FALSE;
   openssl_profiles = rtc_srtp_profiles_to_openssl (srtp_profiles ?
       srtp_profiles : RTC_SRTP_DEFAULT_PROFILES, error);
   if (!openssl_profiles)

@@ -190,6 +190,25 @@ init_libsrtp (gpointer data)
       || err == srtp_err_status_bad_param);
 }
 
+/**
+ * rtc_srtp_init:
+ *
+ * Initialises libsrtp2 once per process. Its first initialisation can take
+ * tens of milliseconds (crypto back-end start-up), so connections call this
+ * before their handshake rather than when keys are ready.
+ */
+gboolean
+rtc_srtp_init (GError **error)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  if (GPOINTER_TO_INT (g_once (&once, init_libsrtp, NULL)))
+    return TRUE;
+  g_set_error (error, RTC_DTLS_ERROR, RTC_DTLS_ERROR_SRTP,
+      "libsrtp2 failed to initialise");
+  return FALSE;
+}
+
 static void
 set_crypto_policy (RtcSrtpProfile profile, srtp_policy_t *policy)
 {
@@ -225,18 +244,14 @@ RtcSrtpSession *
 rtc_srtp_session_new (RtcSrtpProfile profile, gboolean outbound,
     const guint8 *key, const guint8 *salt, GError **error)
 {
-  static GOnce once = G_ONCE_INIT;
   const ProfileInfo *info = profile_info (profile);
   RtcSrtpSession *session;
   srtp_policy_t policy;
   guint8 master[32 + 14];
   srtp_err_status_t err;
 
-  if (!GPOINTER_TO_INT (g_once (&once, init_libsrtp, NULL))) {
-    g_set_error (error, RTC_DTLS_ERROR, RTC_DTLS_ERROR_SRTP,
-        "libsrtp2 failed to initialise");
+  if (!rtc_srtp_init (error))
     return NULL;
-  }
   if (!info) {
     g_set_error (error, RTC_DTLS_ERROR, RTC_DTLS_ERROR_SRTP,
         "No SRTP profile %d", profile);

@@ -41,6 +41,7 @@ typedef enum {
  */
 typedef struct _RtcSrtpSession RtcSrtpSession;
 
+gboolean rtc_srtp_init (GError **error);
 const gchar *rtc_srtp_profile_name (RtcSrtpProfile profile);
 RtcSrtpProfile rtc_srtp_profile_from_name (const gchar *name);
 gchar *rtc_srtp_profiles_to_openssl (const gchar *profiles, GError **error);

@@ -12,10 +12,12 @@
 #include <gst/rtp/gstrtcpbuffer.h>
 #include <string.h>
 
+#include "../common/rtctestutil.h"
+
 #define STATE_CONNECTED 4
 #define STATE_FAILED 2
 #define STATE_CLOSED 1
-#define PULL_TIMEOUT (2 * GST_SECOND)
+#define PULL_TIMEOUT (RTC_TEST_MS (2000) * GST_MSECOND)
 
 typedef struct {
   GstElement *pipeline;
@@ -113,12 +115,12 @@ stat (GstElement *e, const gchar *field)
   return v;
 }
 
-/* Waits (bounded) for both decoders to reach @want; returns the error
+/* Waits (bounded) for both endpoints to reach @want; returns the error
  * messages posted on the bus, if any, through @error_message. */
 static gboolean
 wait_for_state (Call *c, gint want, guint timeout_ms, gchar **error_message)
 {
-  gint64 end = g_get_monotonic_time () + timeout_ms * 1000;
+  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (timeout_ms) * 1000;
 
   while (g_get_monotonic_time () < end) {
     GstMessage *msg = gst_bus_timed_pop_filtered (c->bus, 5 * GST_MSECOND,
@@ -138,8 +140,11 @@ wait_for_state (Call *c, gint want, guint timeout_ms, gchar **error_message)
       g_error_free (err);
       gst_message_unref (msg);
     }
+    /* Each element reports connected once it holds its own keys. */
     if (connection_state (c->dec_a) == want
-        && connection_state (c->dec_b) == want)
+        && connection_state (c->dec_b) == want
+        && (want == STATE_FAILED || (connection_state (c->enc_a) == want
+                && connection_state (c->enc_b) == want)))
       return TRUE;
   }
   return FALSE;
@@ -235,7 +240,7 @@ static void
 expect_nothing (GstElement *appsink)
 {
   GstSample *sample = gst_app_sink_try_pull_sample (GST_APP_SINK (appsink),
-      300 * GST_MSECOND);
+      RTC_TEST_MS (300) * GST_MSECOND);
 
   fail_unless (sample == NULL, "unexpected output at %s",
       GST_ELEMENT_NAME (appsink));
@@ -561,7 +566,7 @@ GST_START_TEST (test_garbage_fuzz)
   }
   /* Every datagram is accounted for once the funnel has passed them on. */
   {
-    gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+    gint64 end = g_get_monotonic_time () + RTC_TEST_MS (5000) * 1000;
 
     while (total_accounted (c.dec_b) < before + iterations
         && g_get_monotonic_time () < end)
@@ -610,7 +615,7 @@ GST_START_TEST (test_application_data_and_close_notify)
   gst_app_src_end_of_stream (GST_APP_SRC (c.rtcp_in));
   gst_app_src_end_of_stream (GST_APP_SRC (c.data_in));
   {
-    gint64 end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+    gint64 end = g_get_monotonic_time () + RTC_TEST_MS (3000) * 1000;
 
     while (connection_state (c.dec_b) != STATE_CLOSED
         && g_get_monotonic_time () < end)

@@ -1,0 +1,22 @@
+/* gst-rtc
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Helpers shared by the test programs.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stdlib.h>
+
+/* Waits in tests are bounded; under valgrind everything runs many times
+ * slower, so its test setup stretches them with RTC_TEST_TIMEOUT_SCALE. */
+static inline guint
+rtc_test_timeout_scale (void)
+{
+  const gchar *s = g_getenv ("RTC_TEST_TIMEOUT_SCALE");
+
+  return s && atoi (s) > 0 ? (guint) atoi (s) : 1;
+}
+
+/* A test timeout in milliseconds, scaled. */
+#define RTC_TEST_MS(ms) ((guint64) (ms) * rtc_test_timeout_scale ())

@@ -38,7 +38,8 @@
 /* What the SDP's rtpmap and rtcp-fb lines would say about each payload
  * type. Video that starts before the handshake loses its first keyframe
  * (nothing leaves unencrypted), so the receiver asks for another with an
- * RTCP PLI, which the sender's "nack pli" allows. */
+ * RTCP PLI, which the sender's "nack pli" allows; the encoder also makes
+ * a keyframe every second, so a lost request costs at most that. */
 #define AUDIO_RTP_CAPS "application/x-rtp, media=audio, clock-rate=48000, " \
   "encoding-name=OPUS, encoding-params=(string)2"
 #define VIDEO_RTP_CAPS "application/x-rtp, media=video, clock-rate=90000, " \
@@ -226,7 +227,7 @@ describe_pipeline (Side *side)
       "audioconvert name=audio_in ! audioresample ! opusenc ! "
       "  rtpopuspay pt=%u ssrc=%u ! rtpbin.send_rtp_sink_0 "
       "videoconvert name=video_in ! videoscale ! "
-      "  video/x-raw,width=320,height=240 ! vp8enc deadline=1 ! "
+      "  video/x-raw,width=320,height=240 ! vp8enc deadline=1 keyframe-max-dist=30 ! "
       "  rtpvp8pay pt=%u ssrc=%u ! rtpbin.send_rtp_sink_1 "
       "rtcdtlssrtpenc name=enc connection-id=%s is-client=%s ! "
       "  udpsink name=udpsink bind-address=127.0.0.1 host=127.0.0.1 "

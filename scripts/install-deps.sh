@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what gst-rtc needs to build, run and test on Debian 12.
+# Idempotent: does nothing when everything is present.
+set -euo pipefail
+
+packages=(
+  # build
+  meson ninja-build pkg-config gcc libc6-dev
+  libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+  libssl-dev libsrtp2-dev
+  # run: the elements the examples and tests put around ours
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  # test: gst-plugins-bad is the reference peer (dtlssrtpenc/dec), never
+  # a dependency of the plugins themselves
+  gstreamer1.0-plugins-bad valgrind iproute2 util-linux python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+echo "Installing: ${missing[*]}"
+"${sudo[@]}" apt-get update -q
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Runs gst-rtc's whole test suite: the plain build, then the same tests
+# built with AddressSanitizer + UndefinedBehaviorSanitizer, then under
+# valgrind memcheck. Each run is inside a loopback-only network namespace.
+#
+#   scripts/test.sh            all three
+#   scripts/test.sh plain      one of them: plain, asan or valgrind
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+
+modes=("$@")
+[ ${#modes[@]} -gt 0 ] || modes=(plain asan valgrind)
+src=$(pwd)
+logs=()
+
+for mode in "${modes[@]}"; do
+  echo "=== $mode ==="
+  case "$mode" in
+    plain)
+      BUILD_DIR=build ./scripts/build.sh
+      ./scripts/netns-run.sh meson test -C build --print-errorlogs --num-processes 2 \
+        || true
+      logs+=(build/meson-logs/testlog.json)
+      ;;
+    asan)
+      BUILD_DIR=build-asan ./scripts/build.sh -Db_sanitize=address,undefined \
+        -Db_lundef=false -Dexamples=disabled -Dbenchmarks=disabled
+      # The plugin scanner is not instrumented: load plugins in-process.
+      GST_REGISTRY_FORK=no \
+      ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0:abort_on_error=0 \
+      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      LSAN_OPTIONS=suppressions=$src/tests/sanitizers/lsan.supp \
+        ./scripts/netns-run.sh meson test -C build-asan --print-errorlogs \
+        --num-processes 2 || true
+      logs+=(build-asan/meson-logs/testlog.json)
+      ;;
+    valgrind)
+      BUILD_DIR=build ./scripts/build.sh
+      ./scripts/netns-run.sh meson test -C build --setup valgrind \
+        --print-errorlogs --num-processes 2 || true
+      logs+=(build/meson-logs/testlog-valgrind.json)
+      ;;
+    *)
+      echo "unknown mode '$mode' (plain, asan, valgrind)" >&2
+      exit 2
+      ;;
+  esac
+done
+
+# One closing line over every run; the exit status says whether all passed.
+python3 - "${logs[@]}" <<'PY'
+import json, sys
+passed = failed = 0
+for path in sys.argv[1:]:
+    with open(path) as f:
+        for line in f:
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            if r.get("result") in ("OK", "EXPECTEDFAIL"):
+                passed += 1
+            else:
+                failed += 1
+                print("FAILED: %s (%s) in %s" % (r.get("name"), r.get("result"), path))
+if passed + failed == 0:
+    print("no test ran")
+    sys.exit(1)
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
+PY

@@ -40,9 +40,11 @@
  * (nothing leaves unencrypted), so the receiver asks for another with an
  * RTCP PLI, which the sender's "nack pli" allows; the encoder also makes
  * a keyframe every second, so a lost request costs at most that. */
-#define AUDIO_RTP_CAPS "application/x-rtp, media=audio, clock-rate=48000, " \
+#define AUDIO_RTP_CAPS \
+  "application/x-rtp, media=audio, clock-rate=48000, " \
   "encoding-name=OPUS, encoding-params=(string)2"
-#define VIDEO_RTP_CAPS "application/x-rtp, media=video, clock-rate=90000, " \
+#define VIDEO_RTP_CAPS \
+  "application/x-rtp, media=video, clock-rate=90000, " \
   "encoding-name=VP8, rtcp-fb-nack-pli=(boolean)true"
 
 /* On loopback the handshake takes milliseconds: after this long it is not
@@ -68,7 +70,7 @@ typedef struct {
   /* Counted in streaming threads. */
   gint audio_decoded, video_decoded;
   /* Set from the bus, in the main thread. */
-  gint64 keyed_after_ms;        /* -1 until on-key-set */
+  gint64 keyed_after_ms; /* -1 until on-key-set */
   gboolean hung_up, eos;
 } Side;
 
@@ -87,21 +89,23 @@ static gboolean opt_devices;
 static gboolean opt_show;
 static gchar *opt_profile;
 
-static GOptionEntry entries[] = {
-  {"seconds", 's', 0, G_OPTION_ARG_INT, &opt_seconds,
-      "How long the call lasts (default: 5)", "N"},
-  {"devices", 'd', 0, G_OPTION_ARG_NONE, &opt_devices,
-      "alice sends from the first camera and microphone found (bob keeps "
-        "test sources: one machine has one camera)", NULL},
-  {"show", 0, 0, G_OPTION_ARG_NONE, &opt_show,
-      "Play received audio and show received video instead of discarding "
-        "them", NULL},
-  {"profile", 'p', 0, G_OPTION_ARG_STRING, &opt_profile,
-      "DTLS-SRTP protection profiles both sides offer, colon-separated, "
-        "most preferred first (AEAD_AES_128_GCM, AEAD_AES_256_GCM, "
-        "AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32)", "P[:P...]"},
-  {NULL}
-};
+static GOptionEntry entries[]
+    = { { "seconds", 's', 0, G_OPTION_ARG_INT, &opt_seconds,
+            "How long the call lasts (default: 5)", "N" },
+        { "devices", 'd', 0, G_OPTION_ARG_NONE, &opt_devices,
+            "alice sends from the first camera and microphone found (bob keeps "
+            "test sources: one machine has one camera)",
+            NULL },
+        { "show", 0, 0, G_OPTION_ARG_NONE, &opt_show,
+            "Play received audio and show received video instead of discarding "
+            "them",
+            NULL },
+        { "profile", 'p', 0, G_OPTION_ARG_STRING, &opt_profile,
+            "DTLS-SRTP protection profiles both sides offer, colon-separated, "
+            "most preferred first (AEAD_AES_128_GCM, AEAD_AES_256_GCM, "
+            "AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32)",
+            "P[:P...]" },
+        { NULL } };
 
 static Side *
 peer_of (Side *side)
@@ -118,8 +122,8 @@ elapsed_ms (Call *call)
 }
 
 /* Ends the call early; the first reason is the one reported. */
-static void
-call_fail (Call *call, const gchar *format, ...) G_GNUC_PRINTF (2, 3);
+static void call_fail (Call *call, const gchar *format, ...)
+    G_GNUC_PRINTF (2, 3);
 
 static void
 call_fail (Call *call, const gchar *format, ...)
@@ -167,8 +171,9 @@ get_stats (GstElement *element)
 static const gchar *
 connection_state (GstElement *element)
 {
-  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
-      (element), "connection-state");
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (
+                                                        element),
+      "connection-state");
   GEnumValue *value;
   gint state;
 
@@ -184,13 +189,13 @@ print_progress (Side *side)
   GstStructure *rx = get_stats (side->dec);
 
   g_print ("[%2ds] %-5s %-10s %-23s | sent rtp %4" G_GUINT64_FORMAT
-      " rtcp %2" G_GUINT64_FORMAT " dropped %3" G_GUINT64_FORMAT
-      " | decrypted rtp %4" G_GUINT64_FORMAT " rtcp %2" G_GUINT64_FORMAT
-      " dropped %3" G_GUINT64_FORMAT " | decoded audio %3d video %3d\n",
+           " rtcp %2" G_GUINT64_FORMAT " dropped %3" G_GUINT64_FORMAT
+           " | decrypted rtp %4" G_GUINT64_FORMAT " rtcp %2" G_GUINT64_FORMAT
+           " dropped %3" G_GUINT64_FORMAT " | decoded audio %3d video %3d\n",
       side->call->elapsed_s, side->name, connection_state (side->dec),
-      gst_structure_get_string (rx, "srtp-profile"),
-      stat (tx, "rtp-packets"), stat (tx, "rtcp-packets"), dropped (tx),
-      stat (rx, "rtp-packets"), stat (rx, "rtcp-packets"), dropped (rx),
+      gst_structure_get_string (rx, "srtp-profile"), stat (tx, "rtp-packets"),
+      stat (tx, "rtcp-packets"), dropped (tx), stat (rx, "rtp-packets"),
+      stat (rx, "rtcp-packets"), dropped (rx),
       g_atomic_int_get (&side->audio_decoded),
       g_atomic_int_get (&side->video_decoded));
   gst_structure_free (tx);
@@ -203,10 +208,11 @@ static gchar *
 describe_pipeline (Side *side)
 {
   Side *peer = peer_of (side);
-  const gchar *audio_out = opt_show ?
-      "audioconvert ! audioresample ! autoaudiosink" : "fakesink async=false";
-  const gchar *video_out = opt_show ?
-      "videoconvert ! autovideosink" : "fakesink async=false";
+  const gchar *audio_out = opt_show
+      ? "audioconvert ! audioresample ! autoaudiosink"
+      : "fakesink async=false";
+  const gchar *video_out = opt_show ? "videoconvert ! autovideosink"
+                                    : "fakesink async=false";
 
   /* The program adds the sources and links them to audio_in/video_in.
    * Both UDP sockets are bound to 127.0.0.1: the call never leaves the
@@ -224,36 +230,40 @@ describe_pipeline (Side *side)
    * and payload type), appear with the first packets; gst_parse links them
    * then. */
   return g_strdup_printf ("rtpbin name=rtpbin latency=100 rtp-profile=savpf "
-      "audioconvert name=audio_in ! audioresample ! opusenc ! "
-      "  rtpopuspay pt=%u ssrc=%u ! rtpbin.send_rtp_sink_0 "
-      "videoconvert name=video_in ! videoscale ! "
-      "  video/x-raw,width=320,height=240 ! vp8enc deadline=1 keyframe-max-dist=30 ! "
-      "  rtpvp8pay pt=%u ssrc=%u ! rtpbin.send_rtp_sink_1 "
-      "rtcdtlssrtpenc name=enc connection-id=%s is-client=%s ! "
-      "  udpsink name=udpsink bind-address=127.0.0.1 host=127.0.0.1 "
-      "    sync=false async=false "
-      "rtpbin.send_rtp_src_0 ! enc.rtp_sink_0 "
-      "rtpbin.send_rtp_src_1 ! enc.rtp_sink_1 "
-      "rtpbin.send_rtcp_src_0 ! enc.rtcp_sink_0 "
-      "rtpbin.send_rtcp_src_1 ! enc.rtcp_sink_1 "
-      "udpsrc name=udpsrc address=127.0.0.1 port=0 ! "
-      "  rtcdtlssrtpdec name=dec connection-id=%s "
-      "dec.rtp_src ! rtpssrcdemux name=ssrcdemux "
-      "dec.rtcp_src ! ssrcdemux.rtcp_sink "
-      "ssrcdemux.src_%u ! rtpbin.recv_rtp_sink_0 "
-      "ssrcdemux.rtcp_src_%u ! rtpbin.recv_rtcp_sink_0 "
-      "ssrcdemux.src_%u ! rtpbin.recv_rtp_sink_1 "
-      "ssrcdemux.rtcp_src_%u ! rtpbin.recv_rtcp_sink_1 "
-      "rtpbin.recv_rtp_src_0_%u_%u ! rtpopusdepay ! "
-      "  opusdec name=audio_dec ! %s "
-      "rtpbin.recv_rtp_src_1_%u_%u ! "
-      "  rtpvp8depay request-keyframe=true wait-for-keyframe=true ! "
-      "  vp8dec name=video_dec ! %s",
-      AUDIO_PT, side->audio_ssrc, VIDEO_PT, side->video_ssrc,
-      side->name, side->is_client ? "true" : "false", side->name,
-      peer->audio_ssrc, peer->audio_ssrc, peer->video_ssrc, peer->video_ssrc,
-      peer->audio_ssrc, AUDIO_PT, audio_out,
-      peer->video_ssrc, VIDEO_PT, video_out);
+                          "audioconvert name=audio_in ! audioresample ! "
+                          "opusenc ! "
+                          "  rtpopuspay pt=%u ssrc=%u ! rtpbin.send_rtp_sink_0 "
+                          "videoconvert name=video_in ! videoscale ! "
+                          "  video/x-raw,width=320,height=240 ! vp8enc "
+                          "deadline=1 keyframe-max-dist=30 ! "
+                          "  rtpvp8pay pt=%u ssrc=%u ! rtpbin.send_rtp_sink_1 "
+                          "rtcdtlssrtpenc name=enc connection-id=%s "
+                          "is-client=%s ! "
+                          "  udpsink name=udpsink bind-address=127.0.0.1 "
+                          "host=127.0.0.1 "
+                          "    sync=false async=false "
+                          "rtpbin.send_rtp_src_0 ! enc.rtp_sink_0 "
+                          "rtpbin.send_rtp_src_1 ! enc.rtp_sink_1 "
+                          "rtpbin.send_rtcp_src_0 ! enc.rtcp_sink_0 "
+                          "rtpbin.send_rtcp_src_1 ! enc.rtcp_sink_1 "
+                          "udpsrc name=udpsrc address=127.0.0.1 port=0 ! "
+                          "  rtcdtlssrtpdec name=dec connection-id=%s "
+                          "dec.rtp_src ! rtpssrcdemux name=ssrcdemux "
+                          "dec.rtcp_src ! ssrcdemux.rtcp_sink "
+                          "ssrcdemux.src_%u ! rtpbin.recv_rtp_sink_0 "
+                          "ssrcdemux.rtcp_src_%u ! rtpbin.recv_rtcp_sink_0 "
+                          "ssrcdemux.src_%u ! rtpbin.recv_rtp_sink_1 "
+                          "ssrcdemux.rtcp_src_%u ! rtpbin.recv_rtcp_sink_1 "
+                          "rtpbin.recv_rtp_src_0_%u_%u ! rtpopusdepay ! "
+                          "  opusdec name=audio_dec ! %s "
+                          "rtpbin.recv_rtp_src_1_%u_%u ! "
+                          "  rtpvp8depay request-keyframe=true "
+                          "wait-for-keyframe=true ! "
+                          "  vp8dec name=video_dec ! %s",
+      AUDIO_PT, side->audio_ssrc, VIDEO_PT, side->video_ssrc, side->name,
+      side->is_client ? "true" : "false", side->name, peer->audio_ssrc,
+      peer->audio_ssrc, peer->video_ssrc, peer->video_ssrc, peer->audio_ssrc,
+      AUDIO_PT, audio_out, peer->video_ssrc, VIDEO_PT, video_out);
 }
 
 /* The caps rtpbin asks for when it meets a payload type: what the SDP's
@@ -272,7 +282,7 @@ on_request_pt_map (GstElement *rtpbin, guint session, guint pt,
 static GstPadProbeReturn
 count_buffer (GstPad *pad, GstPadProbeInfo *info, gpointer counter)
 {
-  g_atomic_int_inc ((gint *) counter);
+  g_atomic_int_inc ((gint *)counter);
   return GST_PAD_PROBE_OK;
 }
 
@@ -293,8 +303,9 @@ count_output (GstElement *pipeline, const gchar *name, gint *counter)
 static void
 on_key_set (GstElement *enc, Side *side)
 {
-  gst_element_post_message (enc, gst_message_new_application (GST_OBJECT
-          (enc), gst_structure_new ("keys-set", "elapsed-ms", G_TYPE_INT64,
+  gst_element_post_message (enc,
+      gst_message_new_application (GST_OBJECT (enc),
+          gst_structure_new ("keys-set", "elapsed-ms", G_TYPE_INT64,
               elapsed_ms (side->call), NULL)));
 }
 
@@ -302,9 +313,10 @@ on_key_set (GstElement *enc, Side *side)
 static void
 on_connection_state (GstElement *dec, GParamSpec *pspec, Side *side)
 {
-  gst_element_post_message (dec, gst_message_new_application (GST_OBJECT
-          (dec), gst_structure_new ("connection-state", "state",
-              G_TYPE_STRING, connection_state (dec), NULL)));
+  gst_element_post_message (dec,
+      gst_message_new_application (GST_OBJECT (dec),
+          gst_structure_new ("connection-state", "state", G_TYPE_STRING,
+              connection_state (dec), NULL)));
 }
 
 static GstDevice *
@@ -337,7 +349,7 @@ add_source (Side *side, gboolean video)
 
   if (opt_devices && side->is_client) {
     device = video ? find_device ("Video/Source", "video/x-raw")
-        : find_device ("Audio/Source", "audio/x-raw");
+                   : find_device ("Audio/Source", "audio/x-raw");
     if (!device)
       g_print ("%s: no %s found, sending a test %s\n", side->name,
           video ? "camera" : "microphone", video ? "pattern" : "tone");
@@ -356,8 +368,8 @@ add_source (Side *side, gboolean video)
         side->is_client ? "ball" : "smpte");
   } else {
     src = gst_element_factory_make ("audiotestsrc", NULL);
-    g_object_set (src, "is-live", TRUE, "volume", 0.2,
-        "freq", side->is_client ? 440.0 : 660.0, NULL);
+    g_object_set (src, "is-live", TRUE, "volume", 0.2, "freq",
+        side->is_client ? 440.0 : 660.0, NULL);
   }
   if (!src) {
     g_printerr ("%s: could not create the %s source\n", side->name,
@@ -395,7 +407,7 @@ build_side (Side *side)
     if (g_error_matches (error, GST_PARSE_ERROR,
             GST_PARSE_ERROR_NO_SUCH_ELEMENT))
       g_printerr ("The call needs gst-plugins-base and -good (Debian: "
-          "gstreamer1.0-plugins-base gstreamer1.0-plugins-good)\n");
+                  "gstreamer1.0-plugins-base gstreamer1.0-plugins-good)\n");
     g_error_free (error);
     return FALSE;
   }
@@ -505,8 +517,8 @@ set_state (Call *call, GstState state)
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (sides); i++) {
-    if (gst_element_set_state (sides[i]->pipeline, state) ==
-        GST_STATE_CHANGE_FAILURE) {
+    if (gst_element_set_state (sides[i]->pipeline, state)
+        == GST_STATE_CHANGE_FAILURE) {
       call->failure = pop_error (sides[i]);
       return FALSE;
     }
@@ -543,9 +555,11 @@ on_handshake_timeout (gpointer data)
 
   call->handshake_id = 0;
   if (call->alice.keyed_after_ms < 0 || call->bob.keyed_after_ms < 0)
-    call_fail (call, "DTLS handshake did not complete within %d s "
-        "(alice: %s, bob: %s)", HANDSHAKE_TIMEOUT_S,
-        connection_state (call->alice.dec), connection_state (call->bob.dec));
+    call_fail (call,
+        "DTLS handshake did not complete within %d s "
+        "(alice: %s, bob: %s)",
+        HANDSHAKE_TIMEOUT_S, connection_state (call->alice.dec),
+        connection_state (call->bob.dec));
   return G_SOURCE_REMOVE;
 }
 
@@ -618,15 +632,16 @@ on_bus_message (GstBus *bus, GstMessage *msg, gpointer data)
 
         gst_structure_get_int64 (s, "elapsed-ms", &side->keyed_after_ms);
         g_print ("%s: DTLS connected as %s after %" G_GINT64_FORMAT
-            " ms, SRTP keyed with %s\n", side->name,
-            side->is_client ? "client" : "server", side->keyed_after_ms,
+                 " ms, SRTP keyed with %s\n",
+            side->name, side->is_client ? "client" : "server",
+            side->keyed_after_ms,
             gst_structure_get_string (stats, "srtp-profile"));
         gst_structure_free (stats);
       } else if (gst_structure_has_name (s, "connection-state")
           && call->draining && !side->hung_up
           && g_str_equal (gst_structure_get_string (s, "state"), "closed")) {
-        g_print ("%s: DTLS connection closed by %s, hangs up too\n",
-            side->name, peer_of (side)->name);
+        g_print ("%s: DTLS connection closed by %s, hangs up too\n", side->name,
+            peer_of (side)->name);
         hang_up (side);
       }
       break;
@@ -659,13 +674,14 @@ print_summary (Side *side)
   else
     g_print ("  handshake   never connected\n");
   g_print ("  protected   rtp %" G_GUINT64_FORMAT ", rtcp %" G_GUINT64_FORMAT
-      ", dtls %" G_GUINT64_FORMAT "; dropped %" G_GUINT64_FORMAT
-      " before keys\n", stat (tx, "rtp-packets"), stat (tx, "rtcp-packets"),
+           ", dtls %" G_GUINT64_FORMAT "; dropped %" G_GUINT64_FORMAT
+           " before keys\n",
+      stat (tx, "rtp-packets"), stat (tx, "rtcp-packets"),
       stat (tx, "dtls-packets"), stat (tx, "dropped-not-ready"));
   g_print ("  decrypted   rtp %" G_GUINT64_FORMAT ", rtcp %" G_GUINT64_FORMAT
-      ", dtls %" G_GUINT64_FORMAT "; dropped: not-ready %" G_GUINT64_FORMAT
-      ", invalid %" G_GUINT64_FORMAT ", replay %" G_GUINT64_FORMAT
-      ", auth %" G_GUINT64_FORMAT ", error %" G_GUINT64_FORMAT "\n",
+           ", dtls %" G_GUINT64_FORMAT "; dropped: not-ready %" G_GUINT64_FORMAT
+           ", invalid %" G_GUINT64_FORMAT ", replay %" G_GUINT64_FORMAT
+           ", auth %" G_GUINT64_FORMAT ", error %" G_GUINT64_FORMAT "\n",
       stat (rx, "rtp-packets"), stat (rx, "rtcp-packets"),
       stat (rx, "dtls-packets"), stat (rx, "dropped-not-ready"),
       stat (rx, "dropped-invalid"), stat (rx, "dropped-replay"),
@@ -684,8 +700,7 @@ check_side (Side *side)
   GString *problems = g_string_new (NULL);
 
   if (side->keyed_after_ms < 0)
-    g_string_append_printf (problems, "%s: DTLS never connected\n",
-        side->name);
+    g_string_append_printf (problems, "%s: DTLS never connected\n", side->name);
   if (g_atomic_int_get (&side->audio_decoded) == 0)
     g_string_append_printf (problems, "%s decoded no audio from %s\n",
         side->name, peer_of (side)->name);
@@ -710,7 +725,7 @@ report (Call *call)
   ok = !call->failure && !alice_problems && !bob_problems;
   if (ok) {
     g_print ("\nOK: audio and video went both ways, encrypted with "
-        "DTLS-SRTP\n");
+             "DTLS-SRTP\n");
   } else {
     /* After the summary, also when both go to one file. */
     fflush (stdout);
@@ -741,7 +756,8 @@ find_plugin (void)
   }
 #endif
   if (!factory) {
-    g_printerr ("rtcdtlssrtpenc not found: set GST_PLUGIN_PATH to the "
+    g_printerr (
+        "rtcdtlssrtpenc not found: set GST_PLUGIN_PATH to the "
         "directory of libgstrtcwebrtc.so (in the build dir: gst/webrtc)\n");
     return FALSE;
   }
@@ -759,7 +775,8 @@ choose_ssrcs (Call *call)
   for (i = 0; i < G_N_ELEMENTS (ssrcs); i++) {
     do {
       ssrcs[i] = g_random_int ();
-      for (j = 0; j < i && ssrcs[j] != ssrcs[i]; j++);
+      for (j = 0; j < i && ssrcs[j] != ssrcs[i]; j++)
+        ;
     } while (ssrcs[i] == 0 || j < i);
   }
   call->alice.audio_ssrc = ssrcs[0];
@@ -773,11 +790,13 @@ main (int argc, char **argv)
 {
   GOptionContext *context;
   GError *error = NULL;
-  Call call = { 0, };
+  Call call = {
+    0,
+  };
   gboolean ok = FALSE;
 
   context = g_option_context_new ("- an encrypted call through "
-      "rtcdtlssrtpenc/rtcdtlssrtpdec");
+                                  "rtcdtlssrtpenc/rtcdtlssrtpdec");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_add_group (context, gst_init_get_option_group ());
   if (!g_option_context_parse (context, &argc, &argv, &error)) {
@@ -794,7 +813,7 @@ main (int argc, char **argv)
   /* Without one, autovideosink may try sinks that crash (DirectFB). */
   if (opt_show && !g_getenv ("DISPLAY") && !g_getenv ("WAYLAND_DISPLAY")) {
     g_printerr ("--show needs a graphical session (DISPLAY or "
-        "WAYLAND_DISPLAY)\n");
+                "WAYLAND_DISPLAY)\n");
     return 2;
   }
   if (!find_plugin ())

@@ -38,7 +38,8 @@
  * stream are warm; also proves the path works before it is measured. */
 #define WARMUP_PACKETS 2000
 #define HANDSHAKE_TIMEOUT_S 10
-#define MEDIA_CAPS "application/x-rtp, media=(string)video, " \
+#define MEDIA_CAPS \
+  "application/x-rtp, media=(string)video, " \
   "clock-rate=(int)90000, encoding-name=(string)VP8, payload=(int)96"
 
 #define GOAL_SETUP_MS 20.0
@@ -52,12 +53,12 @@ typedef struct {
 enum { OURS, BAD, N_IMPLS };
 
 static const Impl impls[N_IMPLS] = {
-  {"ours", "rtcdtlssrtpenc", "rtcdtlssrtpdec"},
-  {"bad", "dtlssrtpenc", "dtlssrtpdec"},
+  { "ours", "rtcdtlssrtpenc", "rtcdtlssrtpdec" },
+  { "bad", "dtlssrtpenc", "dtlssrtpdec" },
 };
 
 typedef struct {
-  const gchar *name;            /* RFC name, also our srtp-profiles value */
+  const gchar *name; /* RFC name, also our srtp-profiles value */
   /* srtpenc-style names for manual keying, and key + salt length */
   const gchar *cipher, *auth;
   guint key_salt_len;
@@ -67,8 +68,8 @@ typedef struct {
 } Profile;
 
 static const Profile profiles[] = {
-  {"AES_CM_128_HMAC_SHA1_80", "aes-128-icm", "hmac-sha1-80", 30, TRUE},
-  {"AEAD_AES_128_GCM", "aes-128-gcm", "null", 28, FALSE},
+  { "AES_CM_128_HMAC_SHA1_80", "aes-128-icm", "hmac-sha1-80", 30, TRUE },
+  { "AEAD_AES_128_GCM", "aes-128-gcm", "null", 28, FALSE },
 };
 
 #define N_PROFILES G_N_ELEMENTS (profiles)
@@ -83,13 +84,13 @@ static guint8 packet_template[PACKET_SIZE];
 typedef struct {
   GstElement *pipeline;
   GstElement *enc_a, *dec_b;
-  GstElement *enc_b, *dec_a;    /* NULL with manual keying */
+  GstElement *enc_b, *dec_a; /* NULL with manual keying */
   GstPad *src, *sink;
   guint32 sent;
 
   GMutex lock;
   GCond cond;
-  guint keyed;                  /* KEYED_A | KEYED_B */
+  guint keyed; /* KEYED_A | KEYED_B */
   gboolean errored;
 
   /* Written by the sink's chain function, in the pushing thread. */
@@ -98,9 +99,8 @@ typedef struct {
   guint16 next_seq;
 } Pair;
 
-static void
-fail (const gchar *format, ...)
-    G_GNUC_NORETURN G_GNUC_PRINTF (1, 2);
+static void fail (const gchar *format, ...) G_GNUC_NORETURN
+    G_GNUC_PRINTF (1, 2);
 
 static void
 fail (const gchar *format, ...)
@@ -132,7 +132,7 @@ wall_seconds (void)
 static int
 compare_doubles (const void *a, const void *b)
 {
-  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+  gdouble x = *(const gdouble *)a, y = *(const gdouble *)b;
 
   return x < y ? -1 : x > y;
 }
@@ -150,7 +150,7 @@ init_packet_template (void)
   guint i;
 
   memset (packet_template, 0, RTP_HEADER_SIZE);
-  packet_template[0] = 0x80;    /* version 2; no padding, extension, CSRCs */
+  packet_template[0] = 0x80; /* version 2; no padding, extension, CSRCs */
   packet_template[1] = PAYLOAD_TYPE;
   GST_WRITE_UINT32_BE (packet_template + 8, BENCH_SSRC);
   for (i = RTP_HEADER_SIZE; i < PACKET_SIZE; i++)
@@ -240,8 +240,8 @@ static void
 set_manual_keys (GstElement *element, const Profile *profile, GstBuffer *key)
 {
   g_object_set (element, "key", key, "srtp-cipher", profile->cipher,
-      "srtp-auth", profile->auth, "srtcp-cipher", profile->cipher,
-      "srtcp-auth", profile->auth, NULL);
+      "srtp-auth", profile->auth, "srtcp-cipher", profile->cipher, "srtcp-auth",
+      profile->auth, NULL);
 }
 
 static void
@@ -288,8 +288,8 @@ pair_init (Pair *pair, const Impl *impl, const Profile *srtp_profile,
   link_or_fail (pair->enc_a, "src", pair->dec_b, "sink");
 
   if (manual) {
-    GstBuffer *key = gst_buffer_new_allocate (NULL,
-        srtp_profile->key_salt_len, NULL);
+    GstBuffer *key = gst_buffer_new_allocate (NULL, srtp_profile->key_salt_len,
+        NULL);
     GstMapInfo map;
     guint i;
 
@@ -309,8 +309,8 @@ pair_init (Pair *pair, const Impl *impl, const Profile *srtp_profile,
       g_object_set (pair->enc_a, "srtp-profiles", srtp_profile->name, NULL);
       g_object_set (pair->enc_b, "srtp-profiles", srtp_profile->name, NULL);
     }
-    gst_bin_add_many (GST_BIN (pair->pipeline), pair->enc_b, queue,
-        pair->dec_a, NULL);
+    gst_bin_add_many (GST_BIN (pair->pipeline), pair->enc_b, queue, pair->dec_a,
+        NULL);
     /* Each flight is answered from another thread; pushed in the same one,
      * the handshake would recurse A -> B -> A until it is over. */
     link_or_fail (pair->enc_b, "src", queue, "sink");
@@ -368,12 +368,12 @@ print_bus_errors (Pair *pair)
 static void
 pair_play (Pair *pair, const Impl *impl)
 {
-  gint64 deadline = g_get_monotonic_time () +
-      HANDSHAKE_TIMEOUT_S * G_TIME_SPAN_SECOND;
+  gint64 deadline = g_get_monotonic_time ()
+      + HANDSHAKE_TIMEOUT_S * G_TIME_SPAN_SECOND;
   gboolean keyed;
 
-  if (gst_element_set_state (pair->pipeline, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE) {
+  if (gst_element_set_state (pair->pipeline, GST_STATE_PLAYING)
+      == GST_STATE_CHANGE_FAILURE) {
     print_bus_errors (pair);
     fail ("%s pair: could not start the pipeline", impl->name);
   }
@@ -382,7 +382,8 @@ pair_play (Pair *pair, const Impl *impl)
 
   g_mutex_lock (&pair->lock);
   while (pair->keyed != (KEYED_A | KEYED_B) && !pair->errored
-      && g_cond_wait_until (&pair->cond, &pair->lock, deadline));
+      && g_cond_wait_until (&pair->cond, &pair->lock, deadline))
+    ;
   keyed = pair->keyed == (KEYED_A | KEYED_B) && !pair->errored;
   g_mutex_unlock (&pair->lock);
   if (!keyed) {
@@ -432,12 +433,11 @@ push_packets (Pair *pair, const Impl *impl, guint n)
     GstFlowReturn ret;
 
     stamp_packet (packet_template, pair->sent++);
-    ret = gst_pad_push (pair->src, gst_buffer_new_memdup (packet_template,
-            PACKET_SIZE));
+    ret = gst_pad_push (pair->src,
+        gst_buffer_new_memdup (packet_template, PACKET_SIZE));
     if (ret != GST_FLOW_OK) {
       print_bus_errors (pair);
-      fail ("%s pair: push returned %s", impl->name,
-          gst_flow_get_name (ret));
+      fail ("%s pair: push returned %s", impl->name, gst_flow_get_name (ret));
     }
   }
 }
@@ -449,8 +449,8 @@ check_arrived (Pair *pair, const Impl *impl, const Profile *profile)
     return;
   print_bus_errors (pair);
   fail ("%s pair, %s: %u packets sent, %u arrived, %u out of order or "
-      "altered", impl->name, profile->name, pair->sent, pair->received,
-      pair->malformed);
+        "altered",
+      impl->name, profile->name, pair->sent, pair->received, pair->malformed);
 }
 
 /* Our pair must really run the profile it is measured with. */
@@ -476,7 +476,7 @@ typedef struct {
  * SRTP core alone. */
 #define CORE N_IMPLS
 #define SAMPLE(round, profile, what) \
-  samples[((round) * N_PROFILES + (profile)) * (N_IMPLS + 1) + (what)]
+  samples[((round)*N_PROFILES + (profile)) * (N_IMPLS + 1) + (what)]
 
 static Sample
 measure_throughput (const Impl *impl, const Profile *profile, guint packets)
@@ -540,7 +540,8 @@ measure_core_srtp (const Profile *profile, guint packets)
   out = rtc_srtp_session_new (p, TRUE, key,
       key + rtc_srtp_profile_key_length (p), &error);
   in = out ? rtc_srtp_session_new (p, FALSE, key,
-      key + rtc_srtp_profile_key_length (p), &error) : NULL;
+           key + rtc_srtp_profile_key_length (p), &error)
+           : NULL;
   if (!in)
     fail ("core SRTP %s: %s", profile->name, error->message);
 
@@ -615,10 +616,13 @@ static gchar *
 plugin_version (const gchar *factory_name)
 {
   GstElementFactory *factory = gst_element_factory_find (factory_name);
-  GstPlugin *plugin = factory ?
-      gst_plugin_feature_get_plugin (GST_PLUGIN_FEATURE (factory)) : NULL;
-  gchar *version = plugin ? g_strdup_printf ("%s %s",
-      gst_plugin_get_source (plugin), gst_plugin_get_version (plugin)) : NULL;
+  GstPlugin *plugin = factory
+      ? gst_plugin_feature_get_plugin (GST_PLUGIN_FEATURE (factory))
+      : NULL;
+  gchar *version = plugin
+      ? g_strdup_printf ("%s %s", gst_plugin_get_source (plugin),
+          gst_plugin_get_version (plugin))
+      : NULL;
 
   g_clear_object (&plugin);
   g_clear_object (&factory);
@@ -630,15 +634,16 @@ main (int argc, char **argv)
 {
   gint packets = 100000, rounds = 5, setup_iterations = 20;
   GOptionEntry entries[] = {
-    {"packets", 'n', 0, G_OPTION_ARG_INT, &packets,
-        "Packets per throughput round (default 100000)", "N"},
-    {"rounds", 'r', 0, G_OPTION_ARG_INT, &rounds,
-        "Throughput rounds per implementation and profile (default 5)", "N"},
-    {"setup-iterations", 's', 0, G_OPTION_ARG_INT, &setup_iterations,
-        "Handshakes per implementation (default 20)", "N"},
-    {NULL}
+    { "packets", 'n', 0, G_OPTION_ARG_INT, &packets,
+        "Packets per throughput round (default 100000)", "N" },
+    { "rounds", 'r', 0, G_OPTION_ARG_INT, &rounds,
+        "Throughput rounds per implementation and profile (default 5)", "N" },
+    { "setup-iterations", 's', 0, G_OPTION_ARG_INT, &setup_iterations,
+        "Handshakes per implementation (default 20)", "N" },
+    { NULL }
   };
-  GOptionContext *ctx = g_option_context_new ("- DTLS-SRTP benchmark, "
+  GOptionContext *ctx = g_option_context_new (
+      "- DTLS-SRTP benchmark, "
       "rtcdtlssrtpenc/dec against gst-plugins-bad's dtlssrtpenc/dec");
   GError *error = NULL;
   Sample *samples;
@@ -659,11 +664,11 @@ main (int argc, char **argv)
 
   if (!has_factory ("rtcdtlssrtpenc"))
     fail ("rtcdtlssrtpenc not found: set GST_PLUGIN_PATH_1_0 to the build's "
-        "gst/webrtc directory");
+          "gst/webrtc directory");
   bad_version = plugin_version ("dtlssrtpenc");
   if (!bad_version || !has_factory ("srtpenc")) {
     g_print ("SKIP: gst-plugins-bad's dtls and srtp plugins are needed as "
-        "the reference\n");
+             "the reference\n");
     return 77;
   }
   init_packet_template ();
@@ -698,8 +703,7 @@ main (int argc, char **argv)
   /* One untimed handshake each first: it loads libraries and, for bad,
    * generates the certificate its decoders share for the whole process. */
   for (i = 0; i < N_IMPLS; i++) {
-    g_printerr ("setup: %s, %d handshakes\n", impls[i].name,
-        setup_iterations);
+    g_printerr ("setup: %s, %d handshakes\n", impls[i].name, setup_iterations);
     measure_setup_ms (&impls[i]);
     for (k = 0; k < setup_iterations; k++)
       values[k] = measure_setup_ms (&impls[i]);
@@ -710,19 +714,22 @@ main (int argc, char **argv)
   cert_ms = median (values, setup_iterations);
 
   g_print ("\nDTLS-SRTP benchmark: ours = rtcdtlssrtpenc/dec, bad = %s "
-      "dtlssrtpenc/dec\n", bad_version);
+           "dtlssrtpenc/dec\n",
+      bad_version);
   g_print ("%d-byte RTP packets, %d per round after %d warm-up, A.enc -> "
-      "B.dec linked directly; medians of %d rounds (%d for setup), %u CPUs\n\n",
+           "B.dec linked directly; medians of %d rounds (%d for setup), %u "
+           "CPUs\n\n",
       PACKET_SIZE, packets, WARMUP_PACKETS, rounds, setup_iterations,
       g_get_num_processors ());
   g_print ("%-42s %11s %11s %8s  %s\n", "measurement (median)", "ours", "bad",
       "ours/bad", "notes");
   for (p = 0; p < N_PROFILES; p++) {
     gchar *what = g_strdup_printf ("%s packets/s", profiles[p].name);
-    gchar *note = profiles[p].bad_has_dtls ?
-        g_strdup ("both keyed by DTLS") :
-        g_strdup_printf ("ours DTLS; bad manual keying (srtp-cipher=%s "
-        "srtp-auth=%s)", profiles[p].cipher, profiles[p].auth);
+    gchar *note = profiles[p].bad_has_dtls
+        ? g_strdup ("both keyed by DTLS")
+        : g_strdup_printf ("ours DTLS; bad manual keying (srtp-cipher=%s "
+                           "srtp-auth=%s)",
+            profiles[p].cipher, profiles[p].auth);
 
     print_row (what, rate[p][OURS], rate[p][BAD], "%.0f", note);
     g_free (what);
@@ -731,14 +738,15 @@ main (int argc, char **argv)
     g_free (what);
     g_free (note);
   }
-  print_row ("setup ms (certs + handshake to keyed)", setup[OURS],
-      setup[BAD], "%.1f", "ours: 2 fresh ECDSA P-256 certs per run; "
+  print_row ("setup ms (certs + handshake to keyed)", setup[OURS], setup[BAD],
+      "%.1f",
+      "ours: 2 fresh ECDSA P-256 certs per run; "
       "bad: 1 process-wide cert, reused");
   for (p = 0; p < N_PROFILES; p++) {
-    gchar *what = g_strdup_printf ("core %s CPU-s/100k pkts",
-        profiles[p].name);
+    gchar *what = g_strdup_printf ("core %s CPU-s/100k pkts", profiles[p].name);
     gchar *note = g_strdup_printf ("ours' rtcsrtp protect + unprotect alone "
-        "(%.0f packets/s): the floor under ours", rate[p][CORE]);
+                                   "(%.0f packets/s): the floor under ours",
+        rate[p][CORE]);
 
     print_row (what, cpu[p][CORE], -1, "%.3f", note);
     g_free (what);
@@ -748,14 +756,15 @@ main (int argc, char **argv)
       "ours' rtcdtlscertificate, one generation");
 
   g_print ("\nbad's DTLS (1.22) offers only AES_CM_128_HMAC_SHA1_80, so its "
-      "other profiles are measured with manual keying.\n");
+           "other profiles are measured with manual keying.\n");
   g_print ("goal: ours setup < %.0f ms: %s (%.1f ms)\n", GOAL_SETUP_MS,
       met (setup[OURS] < GOAL_SETUP_MS), setup[OURS]);
   /* On a loaded machine wall-clock rates suffer most; the CPU-time ratio
    * says what the rate ratio would be with a core to ourselves. */
   for (p = 0; p < N_PROFILES; p++)
     g_print ("goal: ours >= %.1fx bad's packet rate, %s: %s (%.2fx; by CPU "
-        "time %.2fx)\n", GOAL_RATE_RATIO, profiles[p].name,
+             "time %.2fx)\n",
+        GOAL_RATE_RATIO, profiles[p].name,
         met (rate[p][OURS] >= GOAL_RATE_RATIO * rate[p][BAD]),
         rate[p][OURS] / rate[p][BAD], cpu[p][BAD] / cpu[p][OURS]);
 

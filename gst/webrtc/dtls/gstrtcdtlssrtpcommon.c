@@ -43,7 +43,8 @@ on_connection_state (RtcDtlsConnection *conn, GParamSpec *pspec,
 
     GST_ELEMENT_ERROR (common->element, RESOURCE, OPEN_READ_WRITE,
         ("DTLS connection '%s' failed: %s", rtc_dtls_connection_get_id (conn),
-            error ? error : "unknown reason"), (NULL));
+            error ? error : "unknown reason"),
+        (NULL));
     g_free (error);
   }
   g_object_notify (G_OBJECT (common->element), "connection-state");
@@ -96,7 +97,8 @@ rtc_dtls_srtp_common_install_properties (GObjectClass *klass)
   g_object_class_install_property (klass, RTC_DTLS_SRTP_PROP_CONNECTION_ID,
       g_param_spec_string ("connection-id", "Connection id",
           "Every encoder/decoder pair should have the same, unique, "
-          "connection-id", NULL, rw_ready));
+          "connection-id",
+          NULL, rw_ready));
   g_object_class_install_property (klass, RTC_DTLS_SRTP_PROP_CONNECTION_STATE,
       g_param_spec_enum ("connection-state", "Connection state",
           "Current DTLS connection state", RTC_TYPE_DTLS_CONNECTION_STATE,
@@ -105,15 +107,17 @@ rtc_dtls_srtp_common_install_properties (GObjectClass *klass)
   g_object_class_install_property (klass, RTC_DTLS_SRTP_PROP_KEY,
       g_param_spec_boxed ("key", "Key",
           "SRTP master key followed by master salt; setting it (manual "
-          "keying) disables DTLS", GST_TYPE_BUFFER, rw_ready));
+          "keying) disables DTLS",
+          GST_TYPE_BUFFER, rw_ready));
   g_object_class_install_property (klass, RTC_DTLS_SRTP_PROP_SRTP_CIPHER,
       g_param_spec_string ("srtp-cipher", "SRTP cipher",
-          "Manual keying: 'aes-128-icm', 'aes-128-gcm' or 'aes-256-gcm'",
-          NULL, rw_ready));
+          "Manual keying: 'aes-128-icm', 'aes-128-gcm' or 'aes-256-gcm'", NULL,
+          rw_ready));
   g_object_class_install_property (klass, RTC_DTLS_SRTP_PROP_SRTP_AUTH,
       g_param_spec_string ("srtp-auth", "SRTP auth",
           "Manual keying: 'hmac-sha1-80' or 'hmac-sha1-32' with "
-          "aes-128-icm, 'null' with the GCM ciphers", NULL, rw_ready));
+          "aes-128-icm, 'null' with the GCM ciphers",
+          NULL, rw_ready));
   g_object_class_install_property (klass, RTC_DTLS_SRTP_PROP_SRTCP_CIPHER,
       g_param_spec_string ("srtcp-cipher", "SRTCP cipher",
           "Manual keying: must equal srtp-cipher when set", NULL, rw_ready));
@@ -196,7 +200,8 @@ rtc_dtls_srtp_common_set_property (RtcDtlsSrtpCommon *common, guint prop_id,
 static GstStructure *
 stats_to_structure (RtcDtlsSrtpCommon *common)
 {
-  GstStructure *s = gst_structure_new_empty ("application/x-rtc-dtls-srtp-stats");
+  GstStructure *s = gst_structure_new_empty (
+      "application/x-rtc-dtls-srtp-stats");
   RtcSrtpSession *session = rtc_dtls_srtp_common_get_srtp (common);
 
   STATS_FIELD (s, "rtp-packets", rtp_packets);
@@ -211,7 +216,8 @@ stats_to_structure (RtcDtlsSrtpCommon *common)
   STATS_FIELD (s, "dropped-error", dropped_error);
   gst_structure_set (s, "srtp-profile", G_TYPE_STRING,
       rtc_srtp_profile_name (session ? rtc_srtp_session_get_profile (session)
-          : RTC_SRTP_PROFILE_NONE), NULL);
+                                     : RTC_SRTP_PROFILE_NONE),
+      NULL);
   return s;
 }
 
@@ -275,7 +281,8 @@ create_manual_session_locked (RtcDtlsSrtpCommon *common, GError **error)
   if (profile == RTC_SRTP_PROFILE_NONE)
     return NULL;
   /* SRTCP follows SRTP: same cipher, and the 80-bit tag unless AEAD. */
-  want_rtcp_auth = rtc_srtp_profile_salt_length (profile) == 12 ? "null"
+  want_rtcp_auth = rtc_srtp_profile_salt_length (profile) == 12
+      ? "null"
       : "hmac-sha1-80";
   if ((common->srtcp_cipher
           && g_strcmp0 (common->srtcp_cipher, common->srtp_cipher) != 0)
@@ -283,9 +290,9 @@ create_manual_session_locked (RtcDtlsSrtpCommon *common, GError **error)
           && g_strcmp0 (common->srtcp_auth, want_rtcp_auth) != 0)) {
     g_set_error (error, RTC_DTLS_ERROR, RTC_DTLS_ERROR_INVALID_ARGUMENT,
         "srtcp-cipher/srtcp-auth '%s'/'%s' do not fit srtp-cipher/srtp-auth "
-        "'%s'/'%s': SRTCP must use '%s'/'%s'", common->srtcp_cipher,
-        common->srtcp_auth, common->srtp_cipher, common->srtp_auth,
-        common->srtp_cipher, want_rtcp_auth);
+        "'%s'/'%s': SRTCP must use '%s'/'%s'",
+        common->srtcp_cipher, common->srtcp_auth, common->srtp_cipher,
+        common->srtp_auth, common->srtp_cipher, want_rtcp_auth);
     return NULL;
   }
   klen = rtc_srtp_profile_key_length (profile);
@@ -293,14 +300,15 @@ create_manual_session_locked (RtcDtlsSrtpCommon *common, GError **error)
   if (!common->key || !gst_buffer_map (common->key, &map, GST_MAP_READ)) {
     g_set_error (error, RTC_DTLS_ERROR, RTC_DTLS_ERROR_INVALID_ARGUMENT,
         "Manual SRTP keying needs the key property (%u bytes of key and "
-        "salt for %s)", klen + slen, rtc_srtp_profile_name (profile));
+        "salt for %s)",
+        klen + slen, rtc_srtp_profile_name (profile));
     return NULL;
   }
   if (map.size != klen + slen) {
     g_set_error (error, RTC_DTLS_ERROR, RTC_DTLS_ERROR_INVALID_ARGUMENT,
         "SRTP key is %" G_GSIZE_FORMAT " bytes; %s needs %u (key %u + salt "
-        "%u)", map.size, rtc_srtp_profile_name (profile), klen + slen, klen,
-        slen);
+        "%u)",
+        map.size, rtc_srtp_profile_name (profile), klen + slen, klen, slen);
   } else {
     session = rtc_srtp_session_new (profile, common->outbound, map.data,
         map.data + klen, error);
@@ -364,7 +372,7 @@ rtc_dtls_srtp_common_stop (RtcDtlsSrtpCommon *common)
   retired = common->retired;
   common->retired = NULL;
   g_mutex_unlock (&common->lock);
-  g_slist_free_full (retired, (GDestroyNotify) rtc_srtp_session_unref);
+  g_slist_free_full (retired, (GDestroyNotify)rtc_srtp_session_unref);
 }
 
 /**

@@ -17,11 +17,11 @@ typedef struct {
   guint64 dtls_packets;
   guint64 data_packets;
   guint64 data_bytes;
-  guint64 dropped_not_ready;    /* SRTP before keys, DTLS before start */
-  guint64 dropped_invalid;      /* garbage, truncated, unknown first byte */
+  guint64 dropped_not_ready; /* SRTP before keys, DTLS before start */
+  guint64 dropped_invalid; /* garbage, truncated, unknown first byte */
   guint64 dropped_replay;
-  guint64 dropped_auth;         /* wrong key or corrupted */
-  guint64 dropped_error;        /* anything else libsrtp or DTLS refused */
+  guint64 dropped_auth; /* wrong key or corrupted */
+  guint64 dropped_error; /* anything else libsrtp or DTLS refused */
 } RtcDtlsSrtpStats;
 
 #define RTC_DTLS_SRTP_STATS_ADD(field, n) \
@@ -34,7 +34,7 @@ typedef struct {
 typedef struct {
   GstElement *element;
   gboolean outbound;
-  void (*keys_ready) (GstElement * element);
+  void (*keys_ready) (GstElement *element);
 
   GMutex lock;
   gchar *connection_id;
@@ -68,15 +68,16 @@ enum {
 };
 
 void rtc_dtls_srtp_common_install_properties (GObjectClass *klass);
-void rtc_dtls_srtp_common_init (RtcDtlsSrtpCommon *common,
-    GstElement *element, gboolean outbound);
+void rtc_dtls_srtp_common_init (RtcDtlsSrtpCommon *common, GstElement *element,
+    gboolean outbound);
 void rtc_dtls_srtp_common_finalize (RtcDtlsSrtpCommon *common);
 gboolean rtc_dtls_srtp_common_set_property (RtcDtlsSrtpCommon *common,
     guint prop_id, const GValue *value);
 gboolean rtc_dtls_srtp_common_get_property (RtcDtlsSrtpCommon *common,
     guint prop_id, GValue *value);
 
-RtcDtlsConnection *rtc_dtls_srtp_common_ref_connection (RtcDtlsSrtpCommon *common);
+RtcDtlsConnection *rtc_dtls_srtp_common_ref_connection (
+    RtcDtlsSrtpCommon *common);
 gboolean rtc_dtls_srtp_common_prepare (RtcDtlsSrtpCommon *common,
     gboolean *manual);
 void rtc_dtls_srtp_common_stop (RtcDtlsSrtpCommon *common);

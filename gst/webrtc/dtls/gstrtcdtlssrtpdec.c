@@ -48,7 +48,7 @@ struct _GstRtcDtlsSrtpDec {
   GstElement parent;
 
   GstPad *sinkpad, *rtp_srcpad, *rtcp_srcpad;
-  GstPad *data_srcpad;          /* object lock */
+  GstPad *data_srcpad; /* object lock */
 
   RtcDtlsSrtpCommon common;
   /* Identity and expected peer kept here until a connection-id names the
@@ -64,18 +64,17 @@ enum {
   PROP_PEER_FINGERPRINT,
 };
 
-static GstStaticPadTemplate sink_template =
-GST_STATIC_PAD_TEMPLATE ("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS_ANY);
-static GstStaticPadTemplate rtp_src_template =
-GST_STATIC_PAD_TEMPLATE ("rtp_src", GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS ("application/x-rtp"));
-static GstStaticPadTemplate rtcp_src_template =
-GST_STATIC_PAD_TEMPLATE ("rtcp_src", GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS ("application/x-rtcp"));
-static GstStaticPadTemplate data_src_template =
-GST_STATIC_PAD_TEMPLATE ("data_src", GST_PAD_SRC, GST_PAD_REQUEST,
-    GST_STATIC_CAPS_ANY);
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+static GstStaticPadTemplate rtp_src_template
+    = GST_STATIC_PAD_TEMPLATE ("rtp_src", GST_PAD_SRC, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS ("application/x-rtp"));
+static GstStaticPadTemplate rtcp_src_template
+    = GST_STATIC_PAD_TEMPLATE ("rtcp_src", GST_PAD_SRC, GST_PAD_ALWAYS,
+        GST_STATIC_CAPS ("application/x-rtcp"));
+static GstStaticPadTemplate data_src_template
+    = GST_STATIC_PAD_TEMPLATE ("data_src", GST_PAD_SRC, GST_PAD_REQUEST,
+        GST_STATIC_CAPS_ANY);
 
 G_DEFINE_TYPE (GstRtcDtlsSrtpDec, gst_rtc_dtls_srtp_dec, GST_TYPE_ELEMENT);
 GST_ELEMENT_REGISTER_DEFINE (rtcdtlssrtpdec, "rtcdtlssrtpdec", GST_RANK_NONE,
@@ -93,8 +92,10 @@ deliver_app_data (gpointer owner, const guint8 *data, gsize len)
   pad = self->data_srcpad ? gst_object_ref (self->data_srcpad) : NULL;
   GST_OBJECT_UNLOCK (self);
   if (!pad) {
-    GST_DEBUG_OBJECT (self, "no data_src pad: dropping %" G_GSIZE_FORMAT
-        " bytes of application data", len);
+    GST_DEBUG_OBJECT (self,
+        "no data_src pad: dropping %" G_GSIZE_FORMAT
+        " bytes of application data",
+        len);
     return;
   }
   gst_pad_push (pad, gst_buffer_new_memdup (data, len));
@@ -122,8 +123,7 @@ count_srtp_failure (GstRtcDtlsSrtpDec *self, RtcSrtpResult result,
 }
 
 static GstFlowReturn
-unprotect_and_push (GstRtcDtlsSrtpDec *self, GstBuffer *buf,
-    RtcPacketKind kind)
+unprotect_and_push (GstRtcDtlsSrtpDec *self, GstBuffer *buf, RtcPacketKind kind)
 {
   RtcSrtpSession *session = rtc_dtls_srtp_common_get_srtp (&self->common);
   gboolean rtcp = kind == RTC_PACKET_RTCP;
@@ -205,9 +205,8 @@ gst_rtc_dtls_srtp_dec_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
 static GstCaps *
 rtp_caps_from_sink_caps (GstCaps *caps)
 {
-  static const gchar *srtp_fields[] = { "srtp-key", "srtp-cipher",
-    "srtp-auth", "srtcp-cipher", "srtcp-auth", "roc", "mki", NULL
-  };
+  static const gchar *srtp_fields[] = { "srtp-key", "srtp-cipher", "srtp-auth",
+    "srtcp-cipher", "srtcp-auth", "roc", "mki", NULL };
   GstStructure *s;
   guint i;
 
@@ -260,11 +259,11 @@ gst_rtc_dtls_srtp_dec_sink_event (GstPad *pad, GstObject *parent,
       }
       /* Until upstream says more, RTP is plain application/x-rtp. */
       gst_pad_push_event (self->rtp_srcpad,
-          gst_event_new_caps (gst_static_pad_template_get_caps
-              (&rtp_src_template)));
+          gst_event_new_caps (
+              gst_static_pad_template_get_caps (&rtp_src_template)));
       gst_pad_push_event (self->rtcp_srcpad,
-          gst_event_new_caps (gst_static_pad_template_get_caps
-              (&rtcp_src_template)));
+          gst_event_new_caps (
+              gst_static_pad_template_get_caps (&rtcp_src_template)));
       gst_event_unref (event);
       return TRUE;
     case GST_EVENT_CAPS:
@@ -421,8 +420,8 @@ gst_rtc_dtls_srtp_dec_change_state (GstElement *element,
       && !rtc_dtls_srtp_common_prepare (&self->common, &manual))
     return GST_STATE_CHANGE_FAILURE;
 
-  ret = GST_ELEMENT_CLASS (gst_rtc_dtls_srtp_dec_parent_class)->change_state
-      (element, transition);
+  ret = GST_ELEMENT_CLASS (gst_rtc_dtls_srtp_dec_parent_class)
+            ->change_state (element, transition);
   if (ret == GST_STATE_CHANGE_FAILURE)
     return ret;
 
@@ -482,9 +481,9 @@ gst_rtc_dtls_srtp_dec_get_property (GObject *object, guint prop_id,
     case PROP_FINGERPRINT:
       cert = ref_certificate (self);
       if (cert)
-        g_value_set_string (value, prop_id == PROP_PEM ?
-            rtc_dtls_certificate_get_pem (cert) :
-            rtc_dtls_certificate_get_fingerprint (cert));
+        g_value_set_string (value,
+            prop_id == PROP_PEM ? rtc_dtls_certificate_get_pem (cert)
+                                : rtc_dtls_certificate_get_fingerprint (cert));
       g_clear_pointer (&cert, rtc_dtls_certificate_unref);
       break;
     case PROP_PEER_PEM:
@@ -563,8 +562,8 @@ gst_rtc_dtls_srtp_dec_class_init (GstRtcDtlsSrtpDecClass *klass)
   g_object_class_install_property (gobject_class, PROP_FINGERPRINT,
       g_param_spec_string ("fingerprint", "Fingerprint",
           "sha-256 fingerprint of the local certificate, in SDP form "
-          "('sha-256 AB:CD:…')", NULL,
-          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+          "('sha-256 AB:CD:…')",
+          NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_property (gobject_class, PROP_PEER_FINGERPRINT,
       g_param_spec_string ("peer-fingerprint", "Peer fingerprint",
           "Fingerprint the peer's certificate must have, in SDP form "
@@ -577,16 +576,14 @@ gst_rtc_dtls_srtp_dec_class_init (GstRtcDtlsSrtpDecClass *klass)
   element_class->release_pad = gst_rtc_dtls_srtp_dec_release_pad;
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
-  gst_element_class_add_static_pad_template (element_class,
-      &rtp_src_template);
-  gst_element_class_add_static_pad_template (element_class,
-      &rtcp_src_template);
-  gst_element_class_add_static_pad_template (element_class,
-      &data_src_template);
-  gst_element_class_set_static_metadata (element_class,
-      "DTLS-SRTP decoder", "Decoder/Network/DTLS/SRTP",
+  gst_element_class_add_static_pad_template (element_class, &rtp_src_template);
+  gst_element_class_add_static_pad_template (element_class, &rtcp_src_template);
+  gst_element_class_add_static_pad_template (element_class, &data_src_template);
+  gst_element_class_set_static_metadata (element_class, "DTLS-SRTP decoder",
+      "Decoder/Network/DTLS/SRTP",
       "Demultiplexes DTLS, SRTP and SRTCP; runs the DTLS handshake and "
-      "decrypts media and application data", "gst-rtc developers");
+      "decrypts media and application data",
+      "gst-rtc developers");
 
   GST_DEBUG_CATEGORY_INIT (gst_rtc_dtls_srtp_dec_debug, "rtcdtlssrtpdec", 0,
       "DTLS-SRTP decoder");

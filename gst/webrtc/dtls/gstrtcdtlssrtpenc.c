@@ -63,27 +63,23 @@ enum {
   PROP_SRTP_PROFILES,
 };
 
-enum {
-  SIGNAL_ON_KEY_SET,
-  LAST_SIGNAL
-};
+enum { SIGNAL_ON_KEY_SET, LAST_SIGNAL };
 
 static guint signals[LAST_SIGNAL];
 
 #define MEDIA_CAPS "application/x-rtp; application/x-rtcp"
 
-static GstStaticPadTemplate rtp_sink_template =
-GST_STATIC_PAD_TEMPLATE ("rtp_sink_%d", GST_PAD_SINK, GST_PAD_REQUEST,
-    GST_STATIC_CAPS (MEDIA_CAPS));
-static GstStaticPadTemplate rtcp_sink_template =
-GST_STATIC_PAD_TEMPLATE ("rtcp_sink_%d", GST_PAD_SINK, GST_PAD_REQUEST,
-    GST_STATIC_CAPS (MEDIA_CAPS));
-static GstStaticPadTemplate data_sink_template =
-GST_STATIC_PAD_TEMPLATE ("data_sink", GST_PAD_SINK, GST_PAD_REQUEST,
-    GST_STATIC_CAPS_ANY);
-static GstStaticPadTemplate src_template =
-GST_STATIC_PAD_TEMPLATE ("src", GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS_ANY);
+static GstStaticPadTemplate rtp_sink_template
+    = GST_STATIC_PAD_TEMPLATE ("rtp_sink_%d", GST_PAD_SINK, GST_PAD_REQUEST,
+        GST_STATIC_CAPS (MEDIA_CAPS));
+static GstStaticPadTemplate rtcp_sink_template
+    = GST_STATIC_PAD_TEMPLATE ("rtcp_sink_%d", GST_PAD_SINK, GST_PAD_REQUEST,
+        GST_STATIC_CAPS (MEDIA_CAPS));
+static GstStaticPadTemplate data_sink_template
+    = GST_STATIC_PAD_TEMPLATE ("data_sink", GST_PAD_SINK, GST_PAD_REQUEST,
+        GST_STATIC_CAPS_ANY);
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
 G_DEFINE_TYPE (GstRtcDtlsSrtpEnc, gst_rtc_dtls_srtp_enc, GST_TYPE_ELEMENT);
 GST_ELEMENT_REGISTER_DEFINE (rtcdtlssrtpenc, "rtcdtlssrtpenc", GST_RANK_NONE,
@@ -133,22 +129,26 @@ gst_rtc_dtls_srtp_enc_chain_media (GstPad *pad, GstObject *parent,
   }
   kind = rtc_packet_classify (in.data, in.size);
   if (kind != RTC_PACKET_RTP && kind != RTC_PACKET_RTCP) {
-    GST_LOG_OBJECT (pad, "dropping %" G_GSIZE_FORMAT "-byte packet that is "
-        "neither RTP nor RTCP", in.size);
+    GST_LOG_OBJECT (pad,
+        "dropping %" G_GSIZE_FORMAT "-byte packet that is "
+        "neither RTP nor RTCP",
+        in.size);
     RTC_DTLS_SRTP_STATS_INC (stats->dropped_invalid);
     gst_buffer_unmap (buf, &in);
     gst_buffer_unref (buf);
     return GST_FLOW_OK;
   }
 
-  outbuf = gst_buffer_new_allocate (NULL, in.size +
-      rtc_srtp_profile_max_overhead (rtc_srtp_session_get_profile (session)),
+  outbuf = gst_buffer_new_allocate (NULL,
+      in.size
+          + rtc_srtp_profile_max_overhead (
+              rtc_srtp_session_get_profile (session)),
       NULL);
   gst_buffer_map (outbuf, &out, GST_MAP_WRITE);
   memcpy (out.data, in.data, in.size);
   len = in.size;
-  result = rtc_srtp_session_protect (session, kind == RTC_PACKET_RTCP,
-      out.data, &len);
+  result = rtc_srtp_session_protect (session, kind == RTC_PACKET_RTCP, out.data,
+      &len);
   gst_buffer_unmap (outbuf, &out);
   gst_buffer_unmap (buf, &in);
 
@@ -180,8 +180,8 @@ gst_rtc_dtls_srtp_enc_chain_data (GstPad *pad, GstObject *parent,
   GstMapInfo map;
 
   if (gst_buffer_map (buf, &map, GST_MAP_READ)) {
-    if (conn && rtc_dtls_connection_send_data (conn, map.data, map.size,
-            &error)) {
+    if (conn
+        && rtc_dtls_connection_send_data (conn, map.data, map.size, &error)) {
       RTC_DTLS_SRTP_STATS_INC (self->common.stats.data_packets);
       RTC_DTLS_SRTP_STATS_ADD (self->common.stats.data_bytes, map.size);
     } else {
@@ -267,9 +267,9 @@ gst_rtc_dtls_srtp_enc_request_new_pad (GstElement *element,
   GstPad *pad;
 
   pad = gst_pad_new_from_template (templ, name);
-  gst_pad_set_chain_function (pad, is_data ?
-      GST_DEBUG_FUNCPTR (gst_rtc_dtls_srtp_enc_chain_data) :
-      GST_DEBUG_FUNCPTR (gst_rtc_dtls_srtp_enc_chain_media));
+  gst_pad_set_chain_function (pad,
+      is_data ? GST_DEBUG_FUNCPTR (gst_rtc_dtls_srtp_enc_chain_data)
+              : GST_DEBUG_FUNCPTR (gst_rtc_dtls_srtp_enc_chain_media));
   gst_pad_set_event_function (pad,
       GST_DEBUG_FUNCPTR (gst_rtc_dtls_srtp_enc_sink_event));
   GST_PAD_SET_ACCEPT_TEMPLATE (pad);
@@ -312,8 +312,7 @@ start_dtls (GstRtcDtlsSrtpEnc *self)
   ok = rtc_dtls_connection_start (conn, is_client, profiles, &error);
   g_free (profiles);
   if (!ok) {
-    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s", error->message),
-        (NULL));
+    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, ("%s", error->message), (NULL));
     g_error_free (error);
   }
   self->dtls_active = ok;
@@ -359,8 +358,8 @@ gst_rtc_dtls_srtp_enc_change_state (GstElement *element,
       break;
   }
 
-  ret = GST_ELEMENT_CLASS (gst_rtc_dtls_srtp_enc_parent_class)->change_state
-      (element, transition);
+  ret = GST_ELEMENT_CLASS (gst_rtc_dtls_srtp_enc_parent_class)
+            ->change_state (element, transition);
   if (ret == GST_STATE_CHANGE_FAILURE)
     return ret;
 
@@ -473,15 +472,17 @@ gst_rtc_dtls_srtp_enc_class_init (GstRtcDtlsSrtpEncClass *klass)
   g_object_class_install_property (gobject_class, PROP_IS_CLIENT,
       g_param_spec_boolean ("is-client", "Is client",
           "Act as DTLS client and send the ClientHello (SDP a=setup:active)",
-          FALSE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-          GST_PARAM_MUTABLE_READY));
+          FALSE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
+              | GST_PARAM_MUTABLE_READY));
   g_object_class_install_property (gobject_class, PROP_SRTP_PROFILES,
       g_param_spec_string ("srtp-profiles", "SRTP profiles",
           "DTLS-SRTP protection profiles to offer or accept, most preferred "
           "first, colon-separated (AEAD_AES_128_GCM, AEAD_AES_256_GCM, "
           "AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32)",
-          RTC_SRTP_DEFAULT_PROFILES, G_PARAM_READWRITE |
-          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+          RTC_SRTP_DEFAULT_PROFILES,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
+              | GST_PARAM_MUTABLE_READY));
 
   /**
    * GstRtcDtlsSrtpEnc::on-key-set:
@@ -496,15 +497,14 @@ gst_rtc_dtls_srtp_enc_class_init (GstRtcDtlsSrtpEncClass *klass)
   element_class->request_new_pad = gst_rtc_dtls_srtp_enc_request_new_pad;
   element_class->release_pad = gst_rtc_dtls_srtp_enc_release_pad;
 
-  gst_element_class_add_static_pad_template (element_class,
-      &rtp_sink_template);
+  gst_element_class_add_static_pad_template (element_class, &rtp_sink_template);
   gst_element_class_add_static_pad_template (element_class,
       &rtcp_sink_template);
   gst_element_class_add_static_pad_template (element_class,
       &data_sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
-  gst_element_class_set_static_metadata (element_class,
-      "DTLS-SRTP encoder", "Encoder/Network/DTLS/SRTP",
+  gst_element_class_set_static_metadata (element_class, "DTLS-SRTP encoder",
+      "Encoder/Network/DTLS/SRTP",
       "Runs a DTLS handshake and sends SRTP, SRTCP and DTLS application data",
       "gst-rtc developers");
 

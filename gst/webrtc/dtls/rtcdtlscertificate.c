@@ -45,7 +45,7 @@ set_random_serial (X509 *x509)
 
   if (RAND_bytes (bytes, sizeof (bytes)) != 1)
     return FALSE;
-  bytes[0] &= 0x7f;             /* positive serial, as RFC 5280 asks */
+  bytes[0] &= 0x7f; /* positive serial, as RFC 5280 asks */
   bn = BN_bin2bn (bytes, sizeof (bytes), NULL);
   ok = bn && BN_to_ASN1_INTEGER (bn, X509_get_serialNumber (x509)) != NULL;
   BN_free (bn);
@@ -77,25 +77,23 @@ rtc_dtls_certificate_new_ecdsa (GError **error)
     goto failed;
   name = X509_get_subject_name (x509);
   if (!X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_ASC,
-          (const unsigned char *) "gst-rtc", -1, -1, 0)
-      || !X509_set_issuer_name (x509, name)
-      || !X509_set_pubkey (x509, key)
+          (const unsigned char *)"gst-rtc", -1, -1, 0)
+      || !X509_set_issuer_name (x509, name) || !X509_set_pubkey (x509, key)
       || !X509_sign (x509, key, EVP_sha256 ()))
     goto failed;
 
   return certificate_wrap (x509, key);
 
-failed:
-  {
-    gchar *detail = rtc_dtls_openssl_error_string ();
+failed : {
+  gchar *detail = rtc_dtls_openssl_error_string ();
 
-    g_set_error (error, RTC_DTLS_ERROR, RTC_DTLS_ERROR_CERTIFICATE,
-        "Could not generate an ECDSA P-256 certificate: %s", detail);
-    g_free (detail);
-    X509_free (x509);
-    EVP_PKEY_free (key);
-    return NULL;
-  }
+  g_set_error (error, RTC_DTLS_ERROR, RTC_DTLS_ERROR_CERTIFICATE,
+      "Could not generate an ECDSA P-256 certificate: %s", detail);
+  g_free (detail);
+  X509_free (x509);
+  EVP_PKEY_free (key);
+  return NULL;
+}
 }
 
 /**
@@ -115,7 +113,7 @@ rtc_dtls_certificate_new_from_pem (const gchar *pem, GError **error)
 
   bio = BIO_new_mem_buf (pem, -1);
   x509 = PEM_read_bio_X509 (bio, NULL, NULL, NULL);
-  (void) BIO_reset (bio);
+  (void)BIO_reset (bio);
   if (x509)
     key = PEM_read_bio_PrivateKey (bio, NULL, NULL, NULL);
   BIO_free (bio);
@@ -261,8 +259,8 @@ rtc_dtls_x509_fingerprint (X509 *x509, const gchar *hash_name)
 
 /* Parses "hash AB:CD:…" into the hash name and digest bytes. */
 static gboolean
-parse_fingerprint (const gchar *fingerprint, gchar **hash_name,
-    guint8 *digest, guint *digest_len, GError **error)
+parse_fingerprint (const gchar *fingerprint, gchar **hash_name, guint8 *digest,
+    guint *digest_len, GError **error)
 {
   gchar **parts = NULL;
   gchar **octets = NULL;
@@ -274,15 +272,16 @@ parse_fingerprint (const gchar *fingerprint, gchar **hash_name,
   if (g_strv_length (parts) != 2 || !(md = digest_for_name (parts[0]))) {
     g_set_error (error, RTC_DTLS_ERROR, RTC_DTLS_ERROR_FINGERPRINT,
         "Invalid fingerprint '%s': expected '<hash> XX:XX:…' with hash "
-        "sha-1, sha-224, sha-256, sha-384 or sha-512", fingerprint);
+        "sha-1, sha-224, sha-256, sha-384 or sha-512",
+        fingerprint);
     goto done;
   }
   octets = g_strsplit (g_strstrip (parts[1]), ":", -1);
   n = g_strv_length (octets);
-  if (n != (guint) EVP_MD_get_size (md)) {
+  if (n != (guint)EVP_MD_get_size (md)) {
     g_set_error (error, RTC_DTLS_ERROR, RTC_DTLS_ERROR_FINGERPRINT,
-        "Invalid fingerprint '%s': %s needs %d octets, found %u",
-        fingerprint, parts[0], EVP_MD_get_size (md), n);
+        "Invalid fingerprint '%s': %s needs %d octets, found %u", fingerprint,
+        parts[0], EVP_MD_get_size (md), n);
     goto done;
   }
   for (i = 0; i < n; i++) {
@@ -330,8 +329,7 @@ rtc_dtls_fingerprint_validate (const gchar *fingerprint, GError **error)
  * otherwise %FALSE with @error saying both values.
  */
 gboolean
-rtc_dtls_fingerprint_matches (X509 *x509, const gchar *expected,
-    GError **error)
+rtc_dtls_fingerprint_matches (X509 *x509, const gchar *expected, GError **error)
 {
   guint8 want[EVP_MAX_MD_SIZE], got[EVP_MAX_MD_SIZE];
   guint want_len = 0;

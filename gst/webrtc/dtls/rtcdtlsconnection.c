@@ -55,7 +55,7 @@ struct _RtcDtlsConnection {
   GObject parent;
 
   gchar *id;
-  guint users;                  /* registry_lock */
+  guint users; /* registry_lock */
 
   GMutex lock;
   RtcDtlsCertificate *cert;
@@ -67,25 +67,25 @@ struct _RtcDtlsConnection {
   gboolean handshake_done;
   RtcDtlsConnectionState state;
   gchar *error;
-  gint error_reported;          /* atomic */
+  gint error_reported; /* atomic */
   GSource *timer;
-  guint generation;             /* bumped on each start/stop */
+  guint generation; /* bumped on each start/stop */
   RtcSrtpSession *srtp_out, *srtp_in;
 
   /* The datagram OpenSSL is reading now, and what it wrote. */
   const guint8 *in_data;
   gsize in_len;
   GByteArray *out_datagram;
-  GPtrArray *out;               /* GBytes, datagrams to send */
-  GPtrArray *app_in;            /* GBytes, received application data */
+  GPtrArray *out; /* GBytes, datagrams to send */
+  GPtrArray *app_in; /* GBytes, received application data */
   gboolean state_changed;
 
   PacketSink sender, receiver;
 };
 
-G_DEFINE_TYPE_WITH_CODE (RtcDtlsConnection, rtc_dtls_connection,
-    G_TYPE_OBJECT, GST_DEBUG_CATEGORY_INIT (rtc_dtls_connection_debug,
-        "rtcdtlsconnection", 0, "DTLS connection"));
+G_DEFINE_TYPE_WITH_CODE (RtcDtlsConnection, rtc_dtls_connection, G_TYPE_OBJECT,
+    GST_DEBUG_CATEGORY_INIT (rtc_dtls_connection_debug, "rtcdtlsconnection", 0,
+        "DTLS connection"));
 
 enum {
   PROP_0,
@@ -131,8 +131,8 @@ finish_out_datagram_locked (RtcDtlsConnection *conn)
 {
   if (conn->out_datagram->len == 0)
     return;
-  g_ptr_array_add (conn->out, g_bytes_new (conn->out_datagram->data,
-          conn->out_datagram->len));
+  g_ptr_array_add (conn->out,
+      g_bytes_new (conn->out_datagram->data, conn->out_datagram->len));
   g_byte_array_set_size (conn->out_datagram, 0);
 }
 
@@ -146,7 +146,7 @@ bio_write (BIO *bio, const char *data, int len)
   BIO_clear_retry_flags (bio);
   if (conn->out_datagram->len + len > DTLS_MTU)
     finish_out_datagram_locked (conn);
-  g_byte_array_append (conn->out_datagram, (const guint8 *) data, len);
+  g_byte_array_append (conn->out_datagram, (const guint8 *)data, len);
   return len;
 }
 
@@ -161,7 +161,7 @@ bio_read (BIO *bio, char *out, int size)
     BIO_set_retry_read (bio);
     return -1;
   }
-  n = MIN ((gsize) size, conn->in_len);
+  n = MIN ((gsize)size, conn->in_len);
   memcpy (out, conn->in_data, n);
   conn->in_data = NULL;
   conn->in_len = 0;
@@ -181,7 +181,7 @@ bio_ctrl (BIO *bio, int cmd, long num, void *ptr)
     case BIO_CTRL_DGRAM_GET_FALLBACK_MTU:
       return DTLS_MTU;
     case BIO_CTRL_PENDING:
-      return conn->in_data ? (long) conn->in_len : 0;
+      return conn->in_data ? (long)conn->in_len : 0;
     case BIO_CTRL_WPENDING:
       return 0;
     default:
@@ -222,9 +222,8 @@ rtc_dtls_connection_init (RtcDtlsConnection *conn)
   g_mutex_init (&conn->lock);
   conn->state = RTC_DTLS_CONNECTION_STATE_NEW;
   conn->out_datagram = g_byte_array_new ();
-  conn->out = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  conn->app_in =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  conn->out = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  conn->app_in = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
 }
 
 static void
@@ -282,8 +281,8 @@ rtc_dtls_connection_finalize (GObject *object)
 }
 
 static void
-rtc_dtls_connection_get_property (GObject *object, guint prop_id,
-    GValue *value, GParamSpec *pspec)
+rtc_dtls_connection_get_property (GObject *object, guint prop_id, GValue *value,
+    GParamSpec *pspec)
 {
   RtcDtlsConnection *conn = RTC_DTLS_CONNECTION (object);
 
@@ -366,8 +365,7 @@ set_state_locked (RtcDtlsConnection *conn, RtcDtlsConnectionState state)
   conn->state_changed = TRUE;
 }
 
-static void
-fail_locked (RtcDtlsConnection *conn, const gchar *format, ...)
+static void fail_locked (RtcDtlsConnection *conn, const gchar *format, ...)
     G_GNUC_PRINTF (2, 3);
 
 static void
@@ -402,19 +400,19 @@ take_deliveries_locked (RtcDtlsConnection *conn, Deliveries *d)
   memset (d, 0, sizeof (*d));
   if (conn->out->len) {
     d->out = conn->out;
-    conn->out =
-        g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+    conn->out = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
     d->sender.func = conn->sender.func;
     d->sender.owner = conn->sender.owner ? g_object_ref (conn->sender.owner)
-        : NULL;
+                                         : NULL;
   }
   if (conn->app_in->len) {
     d->app_in = conn->app_in;
-    conn->app_in =
-        g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+    conn->app_in = g_ptr_array_new_with_free_func (
+        (GDestroyNotify)g_bytes_unref);
     d->receiver.func = conn->receiver.func;
-    d->receiver.owner = conn->receiver.owner ?
-        g_object_ref (conn->receiver.owner) : NULL;
+    d->receiver.owner = conn->receiver.owner
+        ? g_object_ref (conn->receiver.owner)
+        : NULL;
   }
   d->state_changed = conn->state_changed;
   conn->state_changed = FALSE;
@@ -579,8 +577,8 @@ set_packet_sink (RtcDtlsConnection *conn, PacketSink *sink,
  * Sets where outgoing DTLS datagrams go (the encoder element).
  */
 void
-rtc_dtls_connection_set_sender (RtcDtlsConnection *conn,
-    RtcDtlsPacketFunc func, gpointer owner)
+rtc_dtls_connection_set_sender (RtcDtlsConnection *conn, RtcDtlsPacketFunc func,
+    gpointer owner)
 {
   set_packet_sink (conn, &conn->sender, func, owner);
 }
@@ -660,18 +658,17 @@ export_srtp_keys_locked (RtcDtlsConnection *conn)
     GST_INFO ("connection %s: peer negotiated no SRTP profile", conn->id);
     return;
   }
-  profile = (RtcSrtpProfile) p->id;
+  profile = (RtcSrtpProfile)p->id;
   klen = rtc_srtp_profile_key_length (profile);
   slen = rtc_srtp_profile_salt_length (profile);
   if (klen == 0) {
-    fail_locked (conn, "Peer selected unsupported SRTP profile 0x%04lx",
-        p->id);
+    fail_locked (conn, "Peer selected unsupported SRTP profile 0x%04lx", p->id);
     return;
   }
   /* RFC 5764 4.2: client key, server key, client salt, server salt. */
   if (SSL_export_keying_material (conn->ssl, km, 2 * (klen + slen),
-          SRTP_EXPORTER_LABEL, strlen (SRTP_EXPORTER_LABEL), NULL, 0,
-          0) != 1) {
+          SRTP_EXPORTER_LABEL, strlen (SRTP_EXPORTER_LABEL), NULL, 0, 0)
+      != 1) {
     gchar *detail = rtc_dtls_openssl_error_string ();
 
     fail_locked (conn, "Could not export SRTP keys: %s", detail);
@@ -815,8 +812,7 @@ on_start (gpointer data)
   RtcDtlsConnection *conn = sd->conn;
 
   g_mutex_lock (&conn->lock);
-  if (sd->generation == conn->generation && conn->ssl
-      && !conn->handshake_done
+  if (sd->generation == conn->generation && conn->ssl && !conn->handshake_done
       && conn->state == RTC_DTLS_CONNECTION_STATE_CONNECTING) {
     if (conn->is_client)
       drive_handshake_locked (conn);
@@ -846,17 +842,18 @@ create_ssl_locked (RtcDtlsConnection *conn, const gchar *openssl_profiles,
   if (!ctx)
     goto failed;
   SSL_CTX_set_min_proto_version (ctx, DTLS1_2_VERSION);
-  SSL_CTX_set_options (ctx, SSL_OP_NO_QUERY_MTU | SSL_OP_NO_RENEGOTIATION
-      | SSL_OP_NO_TICKET);
+  SSL_CTX_set_options (ctx,
+      SSL_OP_NO_QUERY_MTU | SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_TICKET);
   SSL_CTX_set_verify (ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
       verify_peer);
   /* SSL_CTX_set_tlsext_use_srtp() returns 0 on success. */
   if (!SSL_CTX_set_cipher_list (ctx, DTLS_CIPHERS)
       || SSL_CTX_set_tlsext_use_srtp (ctx, openssl_profiles) != 0
       || SSL_CTX_use_certificate (ctx,
-          rtc_dtls_certificate_get_x509 (conn->cert)) != 1
-      || SSL_CTX_use_PrivateKey (ctx,
-          rtc_dtls_certificate_get_key (conn->cert)) != 1)
+             rtc_dtls_certificate_get_x509 (conn->cert))
+          != 1
+      || SSL_CTX_use_PrivateKey (ctx, rtc_dtls_certificate_get_key (conn->cert))
+          != 1)
     goto failed;
 
   ssl = SSL_new (ctx);
@@ -875,16 +872,15 @@ create_ssl_locked (RtcDtlsConnection *conn, const gchar *openssl_profiles,
   SSL_CTX_free (ctx);
   return ssl;
 
-failed:
-  {
-    gchar *detail = rtc_dtls_openssl_error_string ();
+failed : {
+  gchar *detail = rtc_dtls_openssl_error_string ();
 
-    g_set_error (error, RTC_DTLS_ERROR, RTC_DTLS_ERROR_HANDSHAKE,
-        "Could not set up DTLS: %s", detail);
-    g_free (detail);
-    SSL_CTX_free (ctx);
-    return NULL;
-  }
+  g_set_error (error, RTC_DTLS_ERROR, RTC_DTLS_ERROR_HANDSHAKE,
+      "Could not set up DTLS: %s", detail);
+  g_free (detail);
+  SSL_CTX_free (ctx);
+  return NULL;
+}
 }
 
 /**
@@ -905,8 +901,10 @@ rtc_dtls_connection_start (RtcDtlsConnection *conn, gboolean is_client,
 
   if (!rtc_srtp_init (error))
     return FALSE;
-  openssl_profiles = rtc_srtp_profiles_to_openssl (srtp_profiles ?
-      srtp_profiles : RTC_SRTP_DEFAULT_PROFILES, error);
+  openssl_profiles = rtc_srtp_profiles_to_openssl (srtp_profiles
+          ? srtp_profiles
+          : RTC_SRTP_DEFAULT_PROFILES,
+      error);
   if (!openssl_profiles)
     return FALSE;
 
@@ -980,7 +978,8 @@ rtc_dtls_connection_process (RtcDtlsConnection *conn, const guint8 *data,
   gboolean accepted = FALSE;
 
   g_mutex_lock (&conn->lock);
-  if (conn->ssl && (conn->state == RTC_DTLS_CONNECTION_STATE_CONNECTING
+  if (conn->ssl
+      && (conn->state == RTC_DTLS_CONNECTION_STATE_CONNECTING
           || conn->state == RTC_DTLS_CONNECTION_STATE_CONNECTED)) {
     accepted = TRUE;
     conn->in_data = data;
@@ -1016,8 +1015,9 @@ rtc_dtls_connection_send_data (RtcDtlsConnection *conn, const guint8 *data,
   } else if (len == 0 || len > SSL3_RT_MAX_PLAIN_LENGTH) {
     g_set_error (error, RTC_DTLS_ERROR, RTC_DTLS_ERROR_INVALID_ARGUMENT,
         "Application data of %" G_GSIZE_FORMAT " bytes: a DTLS record "
-        "carries 1 to %d", len, SSL3_RT_MAX_PLAIN_LENGTH);
-  } else if (SSL_write (conn->ssl, data, len) != (int) len) {
+        "carries 1 to %d",
+        len, SSL3_RT_MAX_PLAIN_LENGTH);
+  } else if (SSL_write (conn->ssl, data, len) != (int)len) {
     gchar *detail = rtc_dtls_openssl_error_string ();
 
     g_set_error (error, RTC_DTLS_ERROR, RTC_DTLS_ERROR_STATE,

@@ -33,8 +33,8 @@ G_DECLARE_FINAL_TYPE (RtcDtlsConnection, rtc_dtls_connection, RTC,
 
 /* Called with one outgoing DTLS datagram, or one received application-data
  * message; never with the connection's lock held. */
-typedef void (*RtcDtlsPacketFunc) (gpointer user_data, const guint8 *data,
-    gsize len);
+typedef void (
+    *RtcDtlsPacketFunc) (gpointer user_data, const guint8 *data, gsize len);
 
 RtcDtlsConnection *rtc_dtls_connection_acquire (const gchar *id);
 void rtc_dtls_connection_release (RtcDtlsConnection *conn);
@@ -42,8 +42,8 @@ const gchar *rtc_dtls_connection_get_id (RtcDtlsConnection *conn);
 
 void rtc_dtls_connection_set_certificate (RtcDtlsConnection *conn,
     RtcDtlsCertificate *cert);
-RtcDtlsCertificate *rtc_dtls_connection_get_certificate (RtcDtlsConnection *conn,
-    GError **error);
+RtcDtlsCertificate *
+rtc_dtls_connection_get_certificate (RtcDtlsConnection *conn, GError **error);
 gboolean rtc_dtls_connection_set_peer_fingerprint (RtcDtlsConnection *conn,
     const gchar *fingerprint, GError **error);
 gchar *rtc_dtls_connection_dup_peer_fingerprint (RtcDtlsConnection *conn);
@@ -54,8 +54,8 @@ void rtc_dtls_connection_set_sender (RtcDtlsConnection *conn,
 void rtc_dtls_connection_set_receiver (RtcDtlsConnection *conn,
     RtcDtlsPacketFunc func, gpointer owner);
 
-gboolean rtc_dtls_connection_start (RtcDtlsConnection *conn,
-    gboolean is_client, const gchar *srtp_profiles, GError **error);
+gboolean rtc_dtls_connection_start (RtcDtlsConnection *conn, gboolean is_client,
+    const gchar *srtp_profiles, GError **error);
 void rtc_dtls_connection_close (RtcDtlsConnection *conn);
 void rtc_dtls_connection_stop (RtcDtlsConnection *conn);
 

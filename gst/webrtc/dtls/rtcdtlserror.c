@@ -5,7 +5,7 @@
 
 #include <openssl/err.h>
 
-G_DEFINE_QUARK (rtc-dtls-error-quark, rtc_dtls_error);
+G_DEFINE_QUARK (rtc - dtls - error - quark, rtc_dtls_error);
 
 /* Drains OpenSSL's thread-local error queue into one readable line, so that
  * a failure reported to the application names its cause. */

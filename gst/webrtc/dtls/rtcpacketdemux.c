@@ -25,7 +25,7 @@ rtc_packet_classify (const guint8 *data, gsize len)
     return RTC_PACKET_ZRTP;
   if (b >= 20 && b <= 63)
     return len >= RTC_DTLS_RECORD_HEADER_LEN ? RTC_PACKET_DTLS
-        : RTC_PACKET_INVALID;
+                                             : RTC_PACKET_INVALID;
   if (b >= 64 && b <= 79)
     return len >= 4 ? RTC_PACKET_TURN_CHANNEL : RTC_PACKET_INVALID;
   if (b >= 128 && b <= 191) {
@@ -40,8 +40,7 @@ const gchar *
 rtc_packet_kind_name (RtcPacketKind kind)
 {
   static const gchar *names[] = { "invalid", "stun", "zrtp", "dtls",
-    "turn-channel", "rtp", "rtcp"
-  };
+    "turn-channel", "rtp", "rtcp" };
 
   return kind < G_N_ELEMENTS (names) ? names[kind] : "invalid";
 }

@@ -15,8 +15,8 @@ rtc_test_timeout_scale (void)
 {
   const gchar *s = g_getenv ("RTC_TEST_TIMEOUT_SCALE");
 
-  return s && atoi (s) > 0 ? (guint) atoi (s) : 1;
+  return s && atoi (s) > 0 ? (guint)atoi (s) : 1;
 }
 
 /* A test timeout in milliseconds, scaled. */
-#define RTC_TEST_MS(ms) ((guint64) (ms) * rtc_test_timeout_scale ())
+#define RTC_TEST_MS(ms) ((guint64)(ms)*rtc_test_timeout_scale ())

@@ -16,7 +16,7 @@
  * drop_first of them to imitate lost flights. Holds the peer: a flight may
  * still be on its way from the timer thread when a test ends. */
 typedef struct {
-  RtcDtlsConnection *to;        /* owned */
+  RtcDtlsConnection *to; /* owned */
   gint drop_first;
   gint dropped, forwarded;
 } Link;
@@ -38,7 +38,7 @@ link_object_init (LinkObject *o)
 static void
 link_object_finalize (GObject *object)
 {
-  g_object_unref (((LinkObject *) object)->link.to);
+  g_object_unref (((LinkObject *)object)->link.to);
   G_OBJECT_CLASS (link_object_parent_class)->finalize (object);
 }
 
@@ -51,7 +51,7 @@ link_object_class_init (LinkObjectClass *klass)
 static void
 forward (gpointer owner, const guint8 *data, gsize len)
 {
-  Link *link = &((LinkObject *) owner)->link;
+  Link *link = &((LinkObject *)owner)->link;
 
   if (g_atomic_int_add (&link->dropped, 0) < link->drop_first) {
     g_atomic_int_inc (&link->dropped);
@@ -79,14 +79,14 @@ static void
 received_object_init (ReceivedObject *o)
 {
   g_mutex_init (&o->r.lock);
-  o->r.messages = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      g_bytes_unref);
+  o->r.messages = g_ptr_array_new_with_free_func (
+      (GDestroyNotify)g_bytes_unref);
 }
 
 static void
 received_object_finalize (GObject *object)
 {
-  ReceivedObject *o = (ReceivedObject *) object;
+  ReceivedObject *o = (ReceivedObject *)object;
 
   g_ptr_array_unref (o->r.messages);
   g_mutex_clear (&o->r.lock);
@@ -102,7 +102,7 @@ received_object_class_init (ReceivedObjectClass *klass)
 static void
 receive (gpointer owner, const guint8 *data, gsize len)
 {
-  Received *r = &((ReceivedObject *) owner)->r;
+  Received *r = &((ReceivedObject *)owner)->r;
 
   g_mutex_lock (&r->lock);
   g_ptr_array_add (r->messages, g_bytes_new (data, len));
@@ -110,7 +110,7 @@ receive (gpointer owner, const guint8 *data, gsize len)
 }
 
 typedef struct {
-  RtcDtlsConnection *a, *b;     /* a is the client */
+  RtcDtlsConnection *a, *b; /* a is the client */
   LinkObject *ab, *ba;
   ReceivedObject *ra, *rb;
 } Pair;
@@ -142,15 +142,14 @@ pair_init (Pair *p, gint drop_ab, gint drop_ba)
 }
 
 static void
-pair_start (Pair *p, const gchar *client_profiles,
-    const gchar *server_profiles)
+pair_start (Pair *p, const gchar *client_profiles, const gchar *server_profiles)
 {
   GError *error = NULL;
 
-  fail_unless (rtc_dtls_connection_start (p->b, FALSE, server_profiles,
-          &error), "%s", error ? error->message : "");
-  fail_unless (rtc_dtls_connection_start (p->a, TRUE, client_profiles,
-          &error), "%s", error ? error->message : "");
+  fail_unless (rtc_dtls_connection_start (p->b, FALSE, server_profiles, &error),
+      "%s", error ? error->message : "");
+  fail_unless (rtc_dtls_connection_start (p->a, TRUE, client_profiles, &error),
+      "%s", error ? error->message : "");
 }
 
 static void
@@ -252,8 +251,9 @@ GST_START_TEST (test_handshake_keys_and_data)
   fail_unless_equals_int (p.rb->r.messages->len, 1);
   fail_unless_equals_int (g_bytes_get_size (p.rb->r.messages->pdata[0]),
       sizeof (msg));
-  fail_unless (memcmp (g_bytes_get_data (p.rb->r.messages->pdata[0], NULL),
-          msg, sizeof (msg)) == 0);
+  fail_unless (memcmp (g_bytes_get_data (p.rb->r.messages->pdata[0], NULL), msg,
+                   sizeof (msg))
+      == 0);
   fail_unless_equals_int (p.ra->r.messages->len, 1);
   fail_unless_equals_int (g_bytes_get_size (p.ra->r.messages->pdata[0]), 5);
 
@@ -263,7 +263,7 @@ GST_START_TEST (test_handshake_keys_and_data)
 
     fail_if (rtc_dtls_connection_send_data (p.a, big, 20000, &error));
     fail_unless (g_error_matches (error, RTC_DTLS_ERROR,
-            RTC_DTLS_ERROR_INVALID_ARGUMENT));
+        RTC_DTLS_ERROR_INVALID_ARGUMENT));
     g_clear_error (&error);
     g_free (big);
   }
@@ -329,7 +329,7 @@ GST_START_TEST (test_fingerprint_mismatch_rejected)
   pair_init (&p, 0, 0);
   /* The server expects another certificate than the client's. */
   fail_unless (rtc_dtls_connection_set_peer_fingerprint (p.b,
-          rtc_dtls_certificate_get_fingerprint (other), NULL));
+      rtc_dtls_certificate_get_fingerprint (other), NULL));
   pair_start (&p, NULL, NULL);
   fail_unless (wait_settled (&p, 5000));
   fail_unless_equals_int (rtc_dtls_connection_get_state (p.b),
@@ -357,7 +357,7 @@ GST_START_TEST (test_fingerprint_match_accepted)
   ca = rtc_dtls_connection_get_certificate (p.a, NULL);
   cb = rtc_dtls_connection_get_certificate (p.b, NULL);
   fail_unless (rtc_dtls_connection_set_peer_fingerprint (p.b,
-          rtc_dtls_certificate_get_fingerprint (ca), NULL));
+      rtc_dtls_certificate_get_fingerprint (ca), NULL));
   /* Hex case does not matter (RFC 8122 uses upper case, some send lower). */
   {
     gchar *lower = g_ascii_strdown (rtc_dtls_certificate_get_fingerprint (cb),
@@ -366,12 +366,11 @@ GST_START_TEST (test_fingerprint_match_accepted)
     fail_unless (rtc_dtls_connection_set_peer_fingerprint (p.a, lower, NULL));
     g_free (lower);
   }
-  fail_if (rtc_dtls_connection_set_peer_fingerprint (p.a, "sha-256 00:11",
-          &error));
+  fail_if (
+      rtc_dtls_connection_set_peer_fingerprint (p.a, "sha-256 00:11", &error));
   fail_unless (strstr (error->message, "needs 32 octets") != NULL);
   g_clear_error (&error);
-  fail_if (rtc_dtls_connection_set_peer_fingerprint (p.a, "md5 00:11",
-          &error));
+  fail_if (rtc_dtls_connection_set_peer_fingerprint (p.a, "md5 00:11", &error));
   g_clear_error (&error);
 
   pair_start (&p, NULL, NULL);
@@ -386,7 +385,7 @@ GST_START_TEST (test_fingerprint_match_accepted)
     RtcDtlsCertificate *other = rtc_dtls_certificate_new_ecdsa (NULL);
 
     fail_unless (rtc_dtls_connection_set_peer_fingerprint (p.a,
-            rtc_dtls_certificate_get_fingerprint (other), NULL));
+        rtc_dtls_certificate_get_fingerprint (other), NULL));
     fail_unless_equals_int (rtc_dtls_connection_get_state (p.a),
         RTC_DTLS_CONNECTION_STATE_FAILED);
     fail_unless (rtc_dtls_connection_get_srtp (p.a, TRUE) == NULL);
@@ -414,7 +413,7 @@ GST_START_TEST (test_hostile_records)
       rec[j] = g_rand_int (rand);
     rec[0] = 20 + g_rand_int_range (rand, 0, 44);
     fail_if (rtc_dtls_connection_process (p.b, rec,
-            g_rand_int_range (rand, 13, sizeof (rec))));
+        g_rand_int_range (rand, 13, sizeof (rec))));
   }
   pair_start (&p, NULL, NULL);
   fail_unless (wait_settled (&p, 5000));
@@ -432,7 +431,7 @@ GST_START_TEST (test_hostile_records)
     rec[1] = 0xfe;
     rec[2] = 0xfd;
     rec[3] = 0;
-    rec[4] = 1;                 /* epoch 1 */
+    rec[4] = 1; /* epoch 1 */
     rec[11] = (len - 13) >> 8;
     rec[12] = (len - 13) & 0xff;
     rtc_dtls_connection_process (p.b, rec, len);
@@ -470,13 +469,14 @@ GST_START_TEST (test_certificate_pem)
   fail_unless_equals_string (rtc_dtls_certificate_get_fingerprint (loaded),
       rtc_dtls_certificate_get_fingerprint (cert));
   fail_unless (g_str_has_prefix (rtc_dtls_certificate_get_fingerprint (cert),
-          "sha-256 "));
-  fail_unless_equals_int (strlen (rtc_dtls_certificate_get_fingerprint
-          (cert)), strlen ("sha-256 ") + 32 * 3 - 1);
+      "sha-256 "));
+  fail_unless_equals_int (strlen (rtc_dtls_certificate_get_fingerprint (cert)),
+      strlen ("sha-256 ") + 32 * 3 - 1);
 
   /* A certificate without its key is refused. */
-  fail_if (rtc_dtls_certificate_new_from_pem
-      (rtc_dtls_certificate_get_pem (cert), &error));
+  fail_if (
+      rtc_dtls_certificate_new_from_pem (rtc_dtls_certificate_get_pem (cert),
+          &error));
   fail_unless (strstr (error->message, "no private key") != NULL);
   g_clear_error (&error);
   fail_if (rtc_dtls_certificate_new_from_pem ("garbage", &error));

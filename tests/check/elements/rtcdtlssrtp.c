@@ -47,25 +47,32 @@ call_init (Call *c, gboolean a_is_client, const gchar *profiles)
   gchar *desc;
   GError *error = NULL;
 
-  desc = g_strdup_printf (
-      "rtcdtlssrtpenc name=enc_a connection-id=a%d is-client=%d "
-      "  srtp-profiles=%s "
-      "rtcdtlssrtpdec name=dec_a connection-id=a%d "
-      "rtcdtlssrtpdec name=dec_b connection-id=b%d "
-      "rtcdtlssrtpenc name=enc_b connection-id=b%d is-client=%d "
-      "  srtp-profiles=%s "
-      "appsrc name=rtp_in format=time caps=application/x-rtp "
-      "  ! enc_a.rtp_sink_0 "
-      "appsrc name=rtcp_in format=time caps=application/x-rtcp "
-      "  ! enc_a.rtcp_sink_0 "
-      "appsrc name=data_in format=time ! enc_a.data_sink "
-      "enc_a. ! queue ! funnel name=f_b ! dec_b. "
-      "appsrc name=inject format=time ! f_b. "
-      "enc_b. ! queue ! dec_a. "
-      "dec_b.rtp_src ! appsink name=rtp_out sync=false async=false "
-      "dec_b.rtcp_src ! appsink name=rtcp_out sync=false async=false "
-      "dec_b.data_src ! appsink name=data_out sync=false async=false "
-      "dec_a.rtp_src ! fakesink async=false dec_a.rtcp_src ! fakesink async=false",
+  desc = g_strdup_printf ("rtcdtlssrtpenc name=enc_a connection-id=a%d "
+                          "is-client=%d "
+                          "  srtp-profiles=%s "
+                          "rtcdtlssrtpdec name=dec_a connection-id=a%d "
+                          "rtcdtlssrtpdec name=dec_b connection-id=b%d "
+                          "rtcdtlssrtpenc name=enc_b connection-id=b%d "
+                          "is-client=%d "
+                          "  srtp-profiles=%s "
+                          "appsrc name=rtp_in format=time "
+                          "caps=application/x-rtp "
+                          "  ! enc_a.rtp_sink_0 "
+                          "appsrc name=rtcp_in format=time "
+                          "caps=application/x-rtcp "
+                          "  ! enc_a.rtcp_sink_0 "
+                          "appsrc name=data_in format=time ! enc_a.data_sink "
+                          "enc_a. ! queue ! funnel name=f_b ! dec_b. "
+                          "appsrc name=inject format=time ! f_b. "
+                          "enc_b. ! queue ! dec_a. "
+                          "dec_b.rtp_src ! appsink name=rtp_out sync=false "
+                          "async=false "
+                          "dec_b.rtcp_src ! appsink name=rtcp_out sync=false "
+                          "async=false "
+                          "dec_b.data_src ! appsink name=data_out sync=false "
+                          "async=false "
+                          "dec_a.rtp_src ! fakesink async=false dec_a.rtcp_src "
+                          "! fakesink async=false",
       n, a_is_client, profiles, n, n, n, !a_is_client, profiles);
   c->pipeline = gst_parse_launch (desc, &error);
   fail_unless (c->pipeline != NULL, "%s", error ? error->message : "");
@@ -143,7 +150,8 @@ wait_for_state (Call *c, gint want, guint timeout_ms, gchar **error_message)
     /* Each element reports connected once it holds its own keys. */
     if (connection_state (c->dec_a) == want
         && connection_state (c->dec_b) == want
-        && (want == STATE_FAILED || (connection_state (c->enc_a) == want
+        && (want == STATE_FAILED
+            || (connection_state (c->enc_a) == want
                 && connection_state (c->enc_b) == want)))
       return TRUE;
   }
@@ -155,8 +163,8 @@ call_start_connected (Call *c)
 {
   gchar *error = NULL;
 
-  fail_unless (gst_element_set_state (c->pipeline, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_set_state (c->pipeline, GST_STATE_PLAYING)
+      != GST_STATE_CHANGE_FAILURE);
   fail_unless (wait_for_state (c, STATE_CONNECTED, 5000, &error),
       "not connected: %s", error);
 }
@@ -179,7 +187,7 @@ push_rtp (Call *c, GstElement *appsrc, guint32 ssrc, guint payload_len)
   gst_rtp_buffer_set_ssrc (&rtp, ssrc);
   payload = gst_rtp_buffer_get_payload (&rtp);
   for (i = 0; i < payload_len; i++)
-    payload[i] = (guint8) (c->seq * 31 + i);
+    payload[i] = (guint8)(c->seq * 31 + i);
   gst_rtp_buffer_unmap (&rtp);
   c->seq++;
 
@@ -204,7 +212,7 @@ push_rtcp_rr (GstElement *appsrc, guint32 ssrc)
   fail_unless (gst_rtcp_buffer_add_packet (&rtcp, GST_RTCP_TYPE_RR, &packet));
   gst_rtcp_packet_rr_set_ssrc (&packet, ssrc);
   fail_unless (gst_rtcp_packet_add_rb (&packet, 0x1234, 3, 17, 0xffff, 5,
-          0x11112222, 77));
+      0x11112222, 77));
   gst_rtcp_buffer_unmap (&rtcp);
 
   gst_buffer_map (buf, &map, GST_MAP_READ);
@@ -229,8 +237,8 @@ expect_bytes (GstElement *appsink, GBytes *expected)
   got = g_bytes_new (map.data, map.size);
   gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
   fail_unless (g_bytes_equal (got, expected),
-      "%s: %" G_GSIZE_FORMAT " bytes differ from the %" G_GSIZE_FORMAT
-      " sent", GST_ELEMENT_NAME (appsink), g_bytes_get_size (got),
+      "%s: %" G_GSIZE_FORMAT " bytes differ from the %" G_GSIZE_FORMAT " sent",
+      GST_ELEMENT_NAME (appsink), g_bytes_get_size (got),
       g_bytes_get_size (expected));
   g_bytes_unref (got);
   gst_sample_unref (sample);
@@ -268,8 +276,7 @@ exchange_media (Call *c, guint n)
 GST_START_TEST (test_roles_and_profiles)
 {
   const gchar *profiles[] = { "AES_CM_128_HMAC_SHA1_80",
-    "AES_CM_128_HMAC_SHA1_32", "AEAD_AES_128_GCM", "AEAD_AES_256_GCM"
-  };
+    "AES_CM_128_HMAC_SHA1_32", "AEAD_AES_128_GCM", "AEAD_AES_256_GCM" };
   guint p, role;
 
   for (p = 0; p < G_N_ELEMENTS (profiles); p++) {
@@ -336,8 +343,8 @@ GST_START_TEST (test_fingerprint_mismatch_rejected)
   g_signal_connect (c.enc_a, "on-key-set", G_CALLBACK (on_key_set), &keys_a);
   g_signal_connect (c.enc_b, "on-key-set", G_CALLBACK (on_key_set), &keys_b);
 
-  fail_unless (gst_element_set_state (c.pipeline, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_set_state (c.pipeline, GST_STATE_PLAYING)
+      != GST_STATE_CHANGE_FAILURE);
   fail_unless (wait_for_state (&c, STATE_FAILED, 5000, &error));
   /* Both connections fail, each posting its own reason; B's names the
    * mismatch. */
@@ -415,8 +422,8 @@ drop_first_dtls (GstPad *pad, GstPadProbeInfo *info, DropFirst *d)
   GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
   guint8 first;
 
-  if (gst_buffer_extract (buf, 0, &first, 1) == 1 && first >= 20
-      && first <= 63 && d->dropped < d->to_drop) {
+  if (gst_buffer_extract (buf, 0, &first, 1) == 1 && first >= 20 && first <= 63
+      && d->dropped < d->to_drop) {
     d->dropped++;
     return GST_PAD_PROBE_DROP;
   }
@@ -432,11 +439,11 @@ GST_START_TEST (test_lost_flights)
   call_init (&c, TRUE, "AEAD_AES_128_GCM");
   pad = gst_element_get_static_pad (c.enc_a, "src");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
-      (GstPadProbeCallback) drop_first_dtls, &ab, NULL);
+      (GstPadProbeCallback)drop_first_dtls, &ab, NULL);
   gst_object_unref (pad);
   pad = gst_element_get_static_pad (c.enc_b, "src");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
-      (GstPadProbeCallback) drop_first_dtls, &ba, NULL);
+      (GstPadProbeCallback)drop_first_dtls, &ba, NULL);
   gst_object_unref (pad);
 
   call_start_connected (&c);
@@ -459,8 +466,8 @@ capture_srtp (GstPad *pad, GstPadProbeInfo *info, Capture *cap)
   GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
   guint8 hdr[2];
 
-  if (gst_buffer_extract (buf, 0, hdr, 2) == 2 && hdr[0] >= 128
-      && hdr[0] <= 191 && !(hdr[1] >= 192 && hdr[1] <= 223)) {
+  if (gst_buffer_extract (buf, 0, hdr, 2) == 2 && hdr[0] >= 128 && hdr[0] <= 191
+      && !(hdr[1] >= 192 && hdr[1] <= 223)) {
     g_mutex_lock (&cap->lock);
     g_ptr_array_add (cap->srtp, gst_buffer_copy_deep (buf));
     g_mutex_unlock (&cap->lock);
@@ -476,12 +483,11 @@ GST_START_TEST (test_replayed_and_corrupted_dropped)
   guint i;
 
   g_mutex_init (&cap.lock);
-  cap.srtp = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      gst_buffer_unref);
+  cap.srtp = g_ptr_array_new_with_free_func ((GDestroyNotify)gst_buffer_unref);
   call_init (&c, TRUE, "AES_CM_128_HMAC_SHA1_80");
   pad = gst_element_get_static_pad (c.enc_a, "src");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
-      (GstPadProbeCallback) capture_srtp, &cap, NULL);
+      (GstPadProbeCallback)capture_srtp, &cap, NULL);
   gst_object_unref (pad);
 
   call_start_connected (&c);
@@ -567,8 +573,9 @@ GST_START_TEST (test_garbage_fuzz)
   /* Random datagrams of every first-byte class and size, including empty
    * ones and ones shorter than any header. */
   for (i = 0; i < iterations; i++) {
-    gsize len = g_rand_int_range (rand, 0, 4) == 0 ?
-        g_rand_int_range (rand, 0, 16) : g_rand_int_range (rand, 0, 1500);
+    gsize len = g_rand_int_range (rand, 0, 4) == 0
+        ? g_rand_int_range (rand, 0, 16)
+        : g_rand_int_range (rand, 0, 1500);
     GstBuffer *buf = gst_buffer_new_allocate (NULL, len, NULL);
     GstMapInfo map;
 
@@ -577,7 +584,8 @@ GST_START_TEST (test_garbage_fuzz)
       map.data[j] = g_rand_int (rand);
     gst_buffer_unmap (buf, &map);
     fail_unless_equals_int (gst_app_src_push_buffer (GST_APP_SRC (c.inject),
-            buf), GST_FLOW_OK);
+                                buf),
+        GST_FLOW_OK);
   }
   /* Every datagram is accounted for once the funnel has passed them on. */
   {
@@ -592,8 +600,8 @@ GST_START_TEST (test_garbage_fuzz)
   expect_nothing (c.rtp_out);
   expect_nothing (c.rtcp_out);
   fail_unless (stat (c.dec_b, "dropped-invalid") > 0);
-  fail_unless (stat (c.dec_b, "dropped-auth") + stat (c.dec_b,
-          "dropped-error") > 0);
+  fail_unless (
+      stat (c.dec_b, "dropped-auth") + stat (c.dec_b, "dropped-error") > 0);
 
   fail_unless_equals_int (connection_state (c.dec_b), STATE_CONNECTED);
   exchange_media (&c, 3);
@@ -647,9 +655,12 @@ static GstElement *
 manual_pipeline (const gchar *enc_cipher, const gchar *enc_auth,
     GstBuffer *enc_key, GstBuffer *dec_key)
 {
-  GstElement *pipeline = gst_parse_launch ("appsrc name=src format=time "
-      "caps=application/x-rtp ! rtcdtlssrtpenc name=enc ! "
-      "rtcdtlssrtpdec name=dec ! appsink name=sink sync=false async=false", NULL);
+  GstElement *pipeline
+      = gst_parse_launch ("appsrc name=src format=time "
+                          "caps=application/x-rtp ! rtcdtlssrtpenc name=enc ! "
+                          "rtcdtlssrtpdec name=dec ! appsink name=sink "
+                          "sync=false async=false",
+          NULL);
 
   g_object_set (by_name (pipeline, "enc"), "key", enc_key, "srtp-cipher",
       enc_cipher, "srtp-auth", enc_auth, NULL);
@@ -680,8 +691,8 @@ GST_START_TEST (test_manual_keying)
   /* Same key both ends: media flows without DTLS. */
   pipeline = manual_pipeline ("aes-128-gcm", "null", key, key);
   c.seq = 1;
-  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+      != GST_STATE_CHANGE_FAILURE);
   sent = push_rtp (&c, by_name (pipeline, "src"), 0x5, 500);
   expect_bytes (by_name (pipeline, "sink"), sent);
   g_bytes_unref (sent);
@@ -690,8 +701,8 @@ GST_START_TEST (test_manual_keying)
 
   /* A decoder with another key authenticates nothing. */
   pipeline = manual_pipeline ("aes-128-gcm", "null", key, other);
-  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+      != GST_STATE_CHANGE_FAILURE);
   g_bytes_unref (push_rtp (&c, by_name (pipeline, "src"), 0x5, 500));
   expect_nothing (by_name (pipeline, "sink"));
   fail_unless_equals_int (stat (by_name (pipeline, "dec"), "dropped-auth"), 1);
@@ -700,8 +711,8 @@ GST_START_TEST (test_manual_keying)
 
   /* Unencrypted SRTP and wrongly sized keys are refused clearly. */
   pipeline = manual_pipeline ("null", "null", key, key);
-  fail_unless_equals_int (gst_element_set_state (pipeline,
-          GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PLAYING),
+      GST_STATE_CHANGE_FAILURE);
   msg = gst_bus_pop_filtered (GST_ELEMENT_BUS (pipeline), GST_MESSAGE_ERROR);
   fail_unless (msg != NULL);
   gst_message_parse_error (msg, &err, NULL);
@@ -713,13 +724,12 @@ GST_START_TEST (test_manual_keying)
   gst_object_unref (pipeline);
 
   pipeline = manual_pipeline ("aes-128-gcm", "null", short_key, short_key);
-  fail_unless_equals_int (gst_element_set_state (pipeline,
-          GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PLAYING),
+      GST_STATE_CHANGE_FAILURE);
   msg = gst_bus_pop_filtered (GST_ELEMENT_BUS (pipeline), GST_MESSAGE_ERROR);
   fail_unless (msg != NULL);
   gst_message_parse_error (msg, &err, NULL);
-  fail_unless (strstr (err->message, "needs 28") != NULL, "%s",
-      err->message);
+  fail_unless (strstr (err->message, "needs 28") != NULL, "%s", err->message);
   g_clear_error (&err);
   gst_message_unref (msg);
   gst_element_set_state (pipeline, GST_STATE_NULL);
@@ -735,7 +745,8 @@ GST_END_TEST;
 GST_START_TEST (test_missing_connection_id)
 {
   GstElement *pipeline = gst_parse_launch ("appsrc ! rtcdtlssrtpenc ! "
-      "fakesink", NULL);
+                                           "fakesink",
+      NULL);
   GstMessage *msg;
   GError *err = NULL;
 

@@ -27,8 +27,8 @@
 #define N_RTP 50
 #define N_RTCP 6
 #define RTP_PT 96
-#define HANDSHAKE_TIMEOUT_US ((gint64) RTC_TEST_MS (10000) * 1000)
-#define RECEIVE_TIMEOUT_US ((gint64) RTC_TEST_MS (5000) * 1000)
+#define HANDSHAKE_TIMEOUT_US ((gint64)RTC_TEST_MS (10000) * 1000)
+#define RECEIVE_TIMEOUT_US ((gint64)RTC_TEST_MS (5000) * 1000)
 /* How long to keep listening for duplicates once everything has arrived. */
 #define EXTRA_WAIT (100 * GST_MSECOND)
 /* gst-plugins-bad 1.22's DTLS offers this one profile only, so it is the
@@ -57,8 +57,9 @@ typedef struct {
 static gint
 connected_value_of (GstElement *element)
 {
-  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
-      (element), "connection-state");
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (
+                                                        element),
+      "connection-state");
   GEnumValue *v;
 
   fail_unless (pspec != NULL && G_IS_PARAM_SPEC_ENUM (pspec),
@@ -142,8 +143,8 @@ make_appsink (const gchar *name)
   GstElement *sink = make ("appsink", name);
 
   /* Collect everything, as fast as it comes, whatever its caps. */
-  g_object_set (sink, "sync", FALSE, "async", FALSE, "max-buffers", 0,
-      "drop", FALSE, "enable-last-sample", FALSE, NULL);
+  g_object_set (sink, "sync", FALSE, "async", FALSE, "max-buffers", 0, "drop",
+      FALSE, "enable-last-sample", FALSE, NULL);
   return sink;
 }
 
@@ -183,11 +184,12 @@ endpoint_init (Endpoint *ep, const gchar *label, gboolean ours,
   name = g_strdup_printf ("%s-enc", label);
   ep->enc = make (ours ? "rtcdtlssrtpenc" : "dtlssrtpenc", name);
   g_free (name);
-  g_object_set (ep->enc, "connection-id", connection_id, "is-client",
-      is_client, NULL);
+  g_object_set (ep->enc, "connection-id", connection_id, "is-client", is_client,
+      NULL);
   ep->connected_value = connected_value_of (ep->dec);
 
-  ep->rtp_in = make_appsrc (NULL, "application/x-rtp, media=(string)video, "
+  ep->rtp_in = make_appsrc (NULL,
+      "application/x-rtp, media=(string)video, "
       "clock-rate=(int)90000, encoding-name=(string)VP8, payload=(int)96");
   ep->rtcp_in = make_appsrc (NULL, "application/x-rtcp");
   ep->rtp_out = make_appsink (NULL);
@@ -217,8 +219,8 @@ endpoint_init (Endpoint *ep, const gchar *label, gboolean ours,
 static void
 endpoint_clear (Endpoint *ep)
 {
-  fail_unless (gst_element_set_state (ep->pipeline, GST_STATE_NULL) ==
-      GST_STATE_CHANGE_SUCCESS);
+  fail_unless (gst_element_set_state (ep->pipeline, GST_STATE_NULL)
+      == GST_STATE_CHANGE_SUCCESS);
   /* Streaming and DTLS threads are gone: no callback can run any more. */
   g_signal_handlers_disconnect_by_data (ep->enc, ep);
   g_signal_handlers_disconnect_by_data (ep->dec, ep);
@@ -254,10 +256,10 @@ wire_ports (Endpoint *a, Endpoint *b)
 {
   gint port_a = 0, port_b = 0;
 
-  fail_unless (gst_element_set_state (a->pipeline, GST_STATE_READY) ==
-      GST_STATE_CHANGE_SUCCESS);
-  fail_unless (gst_element_set_state (b->pipeline, GST_STATE_READY) ==
-      GST_STATE_CHANGE_SUCCESS);
+  fail_unless (gst_element_set_state (a->pipeline, GST_STATE_READY)
+      == GST_STATE_CHANGE_SUCCESS);
+  fail_unless (gst_element_set_state (b->pipeline, GST_STATE_READY)
+      == GST_STATE_CHANGE_SUCCESS);
   g_object_get (a->udpsrc, "port", &port_a, NULL);
   g_object_get (b->udpsrc, "port", &port_b, NULL);
   fail_unless (port_a > 0 && port_b > 0 && port_a != port_b,
@@ -282,10 +284,10 @@ start_and_wait_for_keys (Endpoint *server, Endpoint *client)
   gint64 deadline = g_get_monotonic_time () + HANDSHAKE_TIMEOUT_US;
   gboolean done = FALSE;
 
-  fail_if (gst_element_set_state (server->pipeline, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE);
-  fail_if (gst_element_set_state (client->pipeline, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE);
+  fail_if (gst_element_set_state (server->pipeline, GST_STATE_PLAYING)
+      == GST_STATE_CHANGE_FAILURE);
+  fail_if (gst_element_set_state (client->pipeline, GST_STATE_PLAYING)
+      == GST_STATE_CHANGE_FAILURE);
 
   while (!done && g_get_monotonic_time () < deadline) {
     Endpoint *eps[2] = { server, client };
@@ -295,8 +297,8 @@ start_and_wait_for_keys (Endpoint *server, Endpoint *client)
     check_no_error (client);
     done = TRUE;
     for (i = 0; i < 2; i++) {
-      gint64 slice = MIN (deadline, g_get_monotonic_time () +
-          20 * G_TIME_SPAN_MILLISECOND);
+      gint64 slice = MIN (deadline,
+          g_get_monotonic_time () + 20 * G_TIME_SPAN_MILLISECOND);
 
       g_mutex_lock (&eps[i]->lock);
       if (!endpoint_ready (eps[i])) {
@@ -316,12 +318,13 @@ start_and_wait_for_keys (Endpoint *server, Endpoint *client)
     for (i = 0; i < 2; i++) {
       g_mutex_lock (&eps[i]->lock);
       report[i] = g_strdup_printf ("%s: enc keyed %d, dec connected %d "
-          "(dec state %d)", eps[i]->label, eps[i]->key_set,
-          eps[i]->dec_connected, connection_state (eps[i]->dec));
+                                   "(dec state %d)",
+          eps[i]->label, eps[i]->key_set, eps[i]->dec_connected,
+          connection_state (eps[i]->dec));
       g_mutex_unlock (&eps[i]->lock);
     }
     fail_unless (done, "DTLS handshake not complete after %d s; %s; %s",
-        (gint) (HANDSHAKE_TIMEOUT_US / G_USEC_PER_SEC), report[0], report[1]);
+        (gint)(HANDSHAKE_TIMEOUT_US / G_USEC_PER_SEC), report[0], report[1]);
   }
   /* The encoders of both sides share their decoder's connection. */
   fail_unless_equals_int (connection_state (server->enc),
@@ -360,23 +363,23 @@ make_rtp (guint i, guint32 ssrc, guint8 tag)
 
   fail_unless (gst_rtp_buffer_map (buf, GST_MAP_READWRITE, &rtp));
   gst_rtp_buffer_set_payload_type (&rtp, RTP_PT);
-  gst_rtp_buffer_set_seq (&rtp, (guint16) (65536 - N_RTP / 2 + i));
+  gst_rtp_buffer_set_seq (&rtp, (guint16)(65536 - N_RTP / 2 + i));
   gst_rtp_buffer_set_timestamp (&rtp, 1000000u + i * 3000u);
   gst_rtp_buffer_set_ssrc (&rtp, ssrc);
   gst_rtp_buffer_set_marker (&rtp, i % 4 == 3);
   if (csrcs)
     gst_rtp_buffer_set_csrc (&rtp, 0, ssrc ^ 0xffff);
   if (i % 3 == 0) {
-    guint8 ext[3] = { tag, (guint8) i, 0x5a };
+    guint8 ext[3] = { tag, (guint8)i, 0x5a };
 
     fail_unless (gst_rtp_buffer_add_extension_onebyte_header (&rtp, 1, ext,
-            sizeof (ext)));
+        sizeof (ext)));
   }
   /* The extension grows the header, not at the payload's expense. */
   fail_unless_equals_int (gst_rtp_buffer_get_payload_len (&rtp), payload_len);
   payload = gst_rtp_buffer_get_payload (&rtp);
   for (j = 0; j < payload_len; j++)
-    payload[j] = (guint8) (tag + i * 13 + j);
+    payload[j] = (guint8)(tag + i * 13 + j);
   text = g_strdup_printf ("rtp %c #%u", tag, i);
   memcpy (payload, text, strlen (text));
   g_free (text);
@@ -396,24 +399,21 @@ make_rtcp (guint i, guint32 ssrc, guint8 tag)
 
   fail_unless (gst_rtcp_buffer_map (buf, GST_MAP_READWRITE, &rtcp));
   if (i % 2 == 0) {
-    fail_unless (gst_rtcp_buffer_add_packet (&rtcp, GST_RTCP_TYPE_SR,
-            &packet));
+    fail_unless (gst_rtcp_buffer_add_packet (&rtcp, GST_RTCP_TYPE_SR, &packet));
     gst_rtcp_packet_sr_set_sender_info (&packet, ssrc,
-        G_GUINT64_CONSTANT (0xe1234567) << 32 | (i * 0x1000), 1000000u +
-        i * 3000u, i * 10, i * 4000);
+        G_GUINT64_CONSTANT (0xe1234567) << 32 | (i * 0x1000),
+        1000000u + i * 3000u, i * 10, i * 4000);
   } else {
-    fail_unless (gst_rtcp_buffer_add_packet (&rtcp, GST_RTCP_TYPE_RR,
-            &packet));
+    fail_unless (gst_rtcp_buffer_add_packet (&rtcp, GST_RTCP_TYPE_RR, &packet));
     gst_rtcp_packet_rr_set_ssrc (&packet, ssrc);
   }
   fail_unless (gst_rtcp_packet_add_rb (&packet, ssrc ^ 0x01010101, i, 17 + i,
-          0x10000 + i, 5 * i, 0x11112222 + i, 77 + i));
-  fail_unless (gst_rtcp_buffer_add_packet (&rtcp, GST_RTCP_TYPE_SDES,
-          &packet));
+      0x10000 + i, 5 * i, 0x11112222 + i, 77 + i));
+  fail_unless (gst_rtcp_buffer_add_packet (&rtcp, GST_RTCP_TYPE_SDES, &packet));
   fail_unless (gst_rtcp_packet_sdes_add_item (&packet, ssrc));
   cname = g_strdup_printf ("%c-%u@interop.invalid", tag, i);
   fail_unless (gst_rtcp_packet_sdes_add_entry (&packet, GST_RTCP_SDES_CNAME,
-          strlen (cname), (const guint8 *) cname));
+      strlen (cname), (const guint8 *)cname));
   g_free (cname);
   gst_rtcp_buffer_unmap (&rtcp);
   fail_unless (gst_rtcp_buffer_validate (buf));
@@ -432,15 +432,18 @@ send_media (Endpoint *from, guint32 ssrc, guint8 tag, GPtrArray *rtp_sent,
     GstBuffer *buf = make_rtp (i, ssrc, tag);
 
     g_ptr_array_add (rtp_sent, buffer_bytes (buf));
-    fail_unless_equals_int (gst_app_src_push_buffer (GST_APP_SRC
-            (from->rtp_in), buf), GST_FLOW_OK);
+    fail_unless_equals_int (gst_app_src_push_buffer (GST_APP_SRC (from->rtp_in),
+                                buf),
+        GST_FLOW_OK);
   }
   for (i = 0; i < N_RTCP; i++) {
     GstBuffer *buf = make_rtcp (i, ssrc, tag);
 
     g_ptr_array_add (rtcp_sent, buffer_bytes (buf));
-    fail_unless_equals_int (gst_app_src_push_buffer (GST_APP_SRC
-            (from->rtcp_in), buf), GST_FLOW_OK);
+    fail_unless_equals_int (gst_app_src_push_buffer (GST_APP_SRC (
+                                                         from->rtcp_in),
+                                buf),
+        GST_FLOW_OK);
   }
 }
 
@@ -448,8 +451,8 @@ send_media (Endpoint *from, guint32 ssrc, guint8 tag, GPtrArray *rtp_sent,
  * with identical bytes, within the deadline. UDP on loopback keeps order,
  * but matching by content keeps the check independent of it. */
 static void
-expect_packets (Endpoint *to, Endpoint *from, GstElement *sink,
-    GPtrArray *sent, const gchar *what)
+expect_packets (Endpoint *to, Endpoint *from, GstElement *sink, GPtrArray *sent,
+    const gchar *what)
 {
   gint64 deadline = g_get_monotonic_time () + RECEIVE_TIMEOUT_US;
   gboolean *seen = g_new0 (gboolean, sent->len);
@@ -483,10 +486,12 @@ expect_packets (Endpoint *to, Endpoint *from, GstElement *sink,
         matched = TRUE;
       }
     }
-    fail_unless (matched, "%s: %s -> %s: received a %" G_GSIZE_FORMAT
+    fail_unless (matched,
+        "%s: %s -> %s: received a %" G_GSIZE_FORMAT
         "-byte packet (first bytes %02x %02x) that matches nothing sent, or "
-        "a duplicate", what, from->label, to->label, map.size,
-        map.size > 0 ? map.data[0] : 0, map.size > 1 ? map.data[1] : 0);
+        "a duplicate",
+        what, from->label, to->label, map.size, map.size > 0 ? map.data[0] : 0,
+        map.size > 1 ? map.data[1] : 0);
     gst_buffer_unmap (buf, &map);
     gst_sample_unref (sample);
     received++;
@@ -495,12 +500,12 @@ expect_packets (Endpoint *to, Endpoint *from, GstElement *sink,
   fail_unless (received == sent->len,
       "%s %s -> %s: only %u of %u packets arrived within %d s", what,
       from->label, to->label, received, sent->len,
-      (gint) (RECEIVE_TIMEOUT_US / G_USEC_PER_SEC));
+      (gint)(RECEIVE_TIMEOUT_US / G_USEC_PER_SEC));
 
   /* Nothing more may follow: no duplicate, nothing out of thin air. */
   sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), EXTRA_WAIT);
-  fail_unless (sample == NULL, "%s %s -> %s: a packet beyond the %u sent",
-      what, from->label, to->label, sent->len);
+  fail_unless (sample == NULL, "%s %s -> %s: a packet beyond the %u sent", what,
+      from->label, to->label, sent->len);
 }
 
 static guint64
@@ -625,20 +630,22 @@ check_certificates (Endpoint *ours, Endpoint *bad)
   g_free (pem);
 }
 
-#define assert_stat(element, field, expected) G_STMT_START {           \
-  guint64 _v = get_stat ((element), (field));                          \
-  fail_unless (_v == (guint64) (expected), "%s %s = %" G_GUINT64_FORMAT \
-      ", expected %" G_GUINT64_FORMAT, GST_ELEMENT_NAME (element),      \
-      (field), _v, (guint64) (expected));                              \
-} G_STMT_END
+#define assert_stat(element, field, expected) \
+  G_STMT_START \
+  { \
+    guint64 _v = get_stat ((element), (field)); \
+    fail_unless (_v == (guint64)(expected), \
+        "%s %s = %" G_GUINT64_FORMAT ", expected %" G_GUINT64_FORMAT, \
+        GST_ELEMENT_NAME (element), (field), _v, (guint64)(expected)); \
+  } \
+  G_STMT_END
 
 static void
 check_our_stats (Endpoint *ours, guint rtp_sent, guint rtcp_sent,
     guint rtp_received, guint rtcp_received)
 {
   static const gchar *dropped[] = { "dropped-not-ready", "dropped-invalid",
-    "dropped-replay", "dropped-auth", "dropped-error", NULL
-  };
+    "dropped-replay", "dropped-auth", "dropped-error", NULL };
   gchar *profile;
   guint i;
 
@@ -670,8 +677,7 @@ static gboolean
 have_bad_elements (void)
 {
   static const gchar *needed[] = { "dtlssrtpenc", "dtlssrtpdec", "udpsrc",
-    "udpsink", "appsrc", "appsink", NULL
-  };
+    "udpsink", "appsrc", "appsink", NULL };
   guint i;
 
   for (i = 0; needed[i]; i++) {
@@ -690,26 +696,27 @@ run_interop (gboolean ours_is_client)
   static gint counter;
   gint n = g_atomic_int_add (&counter, 1);
   Endpoint ours, bad;
-  GPtrArray *ours_rtp = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      g_bytes_unref);
-  GPtrArray *ours_rtcp = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      g_bytes_unref);
-  GPtrArray *bad_rtp = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      g_bytes_unref);
-  GPtrArray *bad_rtcp = g_ptr_array_new_with_free_func ((GDestroyNotify)
-      g_bytes_unref);
+  GPtrArray *ours_rtp = g_ptr_array_new_with_free_func (
+      (GDestroyNotify)g_bytes_unref);
+  GPtrArray *ours_rtcp = g_ptr_array_new_with_free_func (
+      (GDestroyNotify)g_bytes_unref);
+  GPtrArray *bad_rtp = g_ptr_array_new_with_free_func (
+      (GDestroyNotify)g_bytes_unref);
+  GPtrArray *bad_rtcp = g_ptr_array_new_with_free_func (
+      (GDestroyNotify)g_bytes_unref);
   gchar *ours_id, *bad_id;
 
   /* The reference peer is a requirement of this test, not an optional
    * extra: without gst-plugins-bad it fails loudly instead of skipping. */
-  fail_unless (have_bad_elements (), "gst-plugins-bad's dtlssrtpenc/dec, "
+  fail_unless (have_bad_elements (),
+      "gst-plugins-bad's dtlssrtpenc/dec, "
       "or the udp/app elements, are not installed");
   /* Ids unique per test and process: neither side may find a connection
    * left from another test. */
   ours_id = g_strdup_printf ("interop-ours-%s-%d-%d",
-      ours_is_client ? "client" : "server", (gint) getpid (), n);
+      ours_is_client ? "client" : "server", (gint)getpid (), n);
   bad_id = g_strdup_printf ("interop-bad-%s-%d-%d",
-      ours_is_client ? "server" : "client", (gint) getpid (), n);
+      ours_is_client ? "server" : "client", (gint)getpid (), n);
   endpoint_init (&ours, "ours", TRUE, ours_id, ours_is_client);
   endpoint_init (&bad, "bad", FALSE, bad_id, !ours_is_client);
   g_free (ours_id);

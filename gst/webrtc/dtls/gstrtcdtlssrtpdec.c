@@ -29,7 +29,7 @@
  *     rtcdtlssrtpdec connection-id=b name=dec ! rtpopusdepay ! opusdec ! \
  *     autoaudiosink \
  *   rtcdtlssrtpenc connection-id=b is-client=false ! \
- *     udpsink host=127.0.0.1 port=5005
+ *     udpsink host=127.0.0.1 port=5005 async=false
  * ]|
  */
 #ifdef HAVE_CONFIG_H

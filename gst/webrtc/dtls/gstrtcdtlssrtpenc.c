@@ -17,14 +17,17 @@
  * is dropped and counted in `stats`; nothing leaves unencrypted.
  *
  * Property, pad and signal names are those of gst-plugins-bad's
- * dtlssrtpenc, so a pipeline swaps by element name.
+ * dtlssrtpenc, so a pipeline swaps by element name. The handshake starts
+ * when the element goes to PLAYING. Nothing flows out before it, so the
+ * sink after the encoder must not wait for a preroll buffer: give it
+ * `async=false`, as webrtcbin does with its network sinks.
  *
  * ## Example: send encrypted audio to 127.0.0.1:5004, receive the peer's
  * handshake on 5005 (run the rtcdtlssrtpdec example beside it)
  * |[
  * gst-launch-1.0 audiotestsrc is-live=true ! opusenc ! rtpopuspay ! \
  *     rtcdtlssrtpenc connection-id=a is-client=true name=enc ! \
- *     udpsink host=127.0.0.1 port=5004 \
+ *     udpsink host=127.0.0.1 port=5004 async=false \
  *   udpsrc address=127.0.0.1 port=5005 ! rtcdtlssrtpdec connection-id=a ! \
  *     fakesink
  * ]|
@@ -55,6 +58,7 @@ struct _GstRtcDtlsSrtpEnc {
   RtcDtlsSrtpCommon common;
   gboolean is_client;
   gchar *srtp_profiles;
+  gboolean manual_keying;
   gboolean dtls_active;
 };
 
@@ -339,12 +343,11 @@ gst_rtc_dtls_srtp_enc_change_state (GstElement *element,
 {
   GstRtcDtlsSrtpEnc *self = GST_RTC_DTLS_SRTP_ENC (element);
   GstStateChangeReturn ret;
-  gboolean manual = FALSE;
   RtcDtlsConnection *conn;
 
   switch (transition) {
     case GST_STATE_CHANGE_READY_TO_PAUSED:
-      if (!rtc_dtls_srtp_common_prepare (&self->common, &manual))
+      if (!rtc_dtls_srtp_common_prepare (&self->common, &self->manual_keying))
         return GST_STATE_CHANGE_FAILURE;
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
@@ -366,7 +369,11 @@ gst_rtc_dtls_srtp_enc_change_state (GstElement *element,
   switch (transition) {
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       store_output_events (self);
-      if (!manual && !start_dtls (self))
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
+      /* The handshake starts in PLAYING: a flight sent in PAUSED would
+       * stall in a downstream sink's preroll. */
+      if (!self->manual_keying && !self->dtls_active && !start_dtls (self))
         return GST_STATE_CHANGE_FAILURE;
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:

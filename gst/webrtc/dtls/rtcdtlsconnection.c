@@ -457,6 +457,18 @@ unlock_and_deliver (RtcDtlsConnection *conn)
 
 /* ---- identity ---- */
 
+/* A copy of a string field, taken under the lock that guards it. */
+static gchar *
+dup_locked (RtcDtlsConnection *conn, gchar *const *field)
+{
+  gchar *copy;
+
+  g_mutex_lock (&conn->lock);
+  copy = g_strdup (*field);
+  g_mutex_unlock (&conn->lock);
+  return copy;
+}
+
 void
 rtc_dtls_connection_set_certificate (RtcDtlsConnection *conn,
     RtcDtlsCertificate *cert)
@@ -535,23 +547,13 @@ rtc_dtls_connection_set_peer_fingerprint (RtcDtlsConnection *conn,
 gchar *
 rtc_dtls_connection_dup_peer_fingerprint (RtcDtlsConnection *conn)
 {
-  gchar *fp;
-
-  g_mutex_lock (&conn->lock);
-  fp = g_strdup (conn->expected_fingerprint);
-  g_mutex_unlock (&conn->lock);
-  return fp;
+  return dup_locked (conn, &conn->expected_fingerprint);
 }
 
 gchar *
 rtc_dtls_connection_dup_peer_pem (RtcDtlsConnection *conn)
 {
-  gchar *pem;
-
-  g_mutex_lock (&conn->lock);
-  pem = g_strdup (conn->peer_pem);
-  g_mutex_unlock (&conn->lock);
-  return pem;
+  return dup_locked (conn, &conn->peer_pem);
 }
 
 /* ---- where packets go ---- */
@@ -1044,12 +1046,7 @@ rtc_dtls_connection_get_state (RtcDtlsConnection *conn)
 gchar *
 rtc_dtls_connection_dup_error (RtcDtlsConnection *conn)
 {
-  gchar *error;
-
-  g_mutex_lock (&conn->lock);
-  error = g_strdup (conn->error);
-  g_mutex_unlock (&conn->lock);
-  return error;
+  return dup_locked (conn, &conn->error);
 }
 
 /**

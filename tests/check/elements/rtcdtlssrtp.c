@@ -662,6 +662,26 @@ GST_START_TEST (test_application_data_and_close_notify)
 
 GST_END_TEST;
 
+/* Going to PLAYING must fail with an error message containing @reason;
+ * takes @pipeline. */
+static void
+assert_start_fails (GstElement *pipeline, const gchar *reason)
+{
+  GstMessage *msg;
+  GError *err = NULL;
+
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PLAYING),
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (GST_ELEMENT_BUS (pipeline), GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &err, NULL);
+  fail_unless (strstr (err->message, reason) != NULL, "%s", err->message);
+  g_clear_error (&err);
+  gst_message_unref (msg);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (pipeline);
+}
+
 static GstElement *
 manual_pipeline (const gchar *enc_cipher, const gchar *enc_auth,
     GstBuffer *enc_key, GstBuffer *dec_key)
@@ -696,8 +716,6 @@ GST_START_TEST (test_manual_keying)
   GstElement *pipeline;
   Call c = { 0 };
   GBytes *sent;
-  GstMessage *msg;
-  GError *err = NULL;
 
   /* Same key both ends: media flows without DTLS. */
   pipeline = manual_pipeline ("aes-128-gcm", "null", key, key);
@@ -722,29 +740,10 @@ GST_START_TEST (test_manual_keying)
 
   /* Unencrypted SRTP and wrongly sized keys are refused clearly. */
   pipeline = manual_pipeline ("null", "null", key, key);
-  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PLAYING),
-      GST_STATE_CHANGE_FAILURE);
-  msg = gst_bus_pop_filtered (GST_ELEMENT_BUS (pipeline), GST_MESSAGE_ERROR);
-  fail_unless (msg != NULL);
-  gst_message_parse_error (msg, &err, NULL);
-  fail_unless (strstr (err->message, "never allowed") != NULL, "%s",
-      err->message);
-  g_clear_error (&err);
-  gst_message_unref (msg);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (pipeline);
+  assert_start_fails (pipeline, "never allowed");
 
   pipeline = manual_pipeline ("aes-128-gcm", "null", short_key, short_key);
-  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PLAYING),
-      GST_STATE_CHANGE_FAILURE);
-  msg = gst_bus_pop_filtered (GST_ELEMENT_BUS (pipeline), GST_MESSAGE_ERROR);
-  fail_unless (msg != NULL);
-  gst_message_parse_error (msg, &err, NULL);
-  fail_unless (strstr (err->message, "needs 28") != NULL, "%s", err->message);
-  g_clear_error (&err);
-  gst_message_unref (msg);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (pipeline);
+  assert_start_fails (pipeline, "needs 28");
 
   gst_buffer_unref (key);
   gst_buffer_unref (other);
@@ -758,20 +757,8 @@ GST_START_TEST (test_missing_connection_id)
   GstElement *pipeline = gst_parse_launch ("appsrc ! rtcdtlssrtpenc ! "
                                            "fakesink",
       NULL);
-  GstMessage *msg;
-  GError *err = NULL;
 
-  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PLAYING),
-      GST_STATE_CHANGE_FAILURE);
-  msg = gst_bus_pop_filtered (GST_ELEMENT_BUS (pipeline), GST_MESSAGE_ERROR);
-  fail_unless (msg != NULL);
-  gst_message_parse_error (msg, &err, NULL);
-  fail_unless (strstr (err->message, "connection-id") != NULL, "%s",
-      err->message);
-  g_clear_error (&err);
-  gst_message_unref (msg);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (pipeline);
+  assert_start_fails (pipeline, "connection-id");
 }
 
 GST_END_TEST;

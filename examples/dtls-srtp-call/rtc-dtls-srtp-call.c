@@ -204,6 +204,35 @@ print_progress (Side *side)
 
 /* ---- building a side ---- */
 
+/* rtpssrcdemux adds an RTP and an RTCP pad for an SSRC when the first
+ * packet of either kind arrives: each goes to the session of that SSRC. */
+static void
+on_ssrc_pad_added (GstElement *demux, GstPad *pad, Side *side)
+{
+  Side *peer = peer_of (side);
+  const gchar *name = GST_PAD_NAME (pad);
+  gboolean rtcp = g_str_has_prefix (name, "rtcp_src_");
+  guint32 ssrc = (guint32)g_ascii_strtoull (strrchr (name, '_') + 1, NULL, 10);
+  GstElement *rtpbin;
+  GstPad *sink;
+  gchar *sink_name;
+
+  if (ssrc != peer->audio_ssrc && ssrc != peer->video_ssrc) {
+    g_printerr ("%s: ignoring unannounced SSRC %u\n", side->name, ssrc);
+    return;
+  }
+  sink_name = g_strdup_printf (rtcp ? "recv_rtcp_sink_%u" : "recv_rtp_sink_%u",
+      ssrc == peer->audio_ssrc ? 0 : 1);
+  rtpbin = gst_bin_get_by_name (GST_BIN (side->pipeline), "rtpbin");
+  sink = gst_element_request_pad_simple (rtpbin, sink_name);
+  if (!sink || gst_pad_link (pad, sink) != GST_PAD_LINK_OK)
+    g_printerr ("%s: could not link %s to rtpbin's %s\n", side->name, name,
+        sink_name);
+  g_clear_object (&sink);
+  gst_object_unref (rtpbin);
+  g_free (sink_name);
+}
+
 static gchar *
 describe_pipeline (Side *side)
 {
@@ -226,9 +255,9 @@ describe_pipeline (Side *side)
    * decrypted packets by the SSRCs the peer announced: RTP and RTCP of the
    * peer's audio go to session 0, of its video to session 1, where the
    * local audio and video are sent, so that each session's reports reach
-   * the right sender. Those pads, and rtpbin's output pads (named by SSRC
-   * and payload type), appear with the first packets; gst_parse links them
-   * then. */
+   * the right sender. The demuxer's pads appear with the first packet of an
+   * SSRC, RTP or RTCP, and on_ssrc_pad_added links them; rtpbin's output
+   * pads (named by SSRC and payload type) gst_parse links when they appear. */
   return g_strdup_printf ("rtpbin name=rtpbin latency=100 rtp-profile=savpf "
                           "audioconvert name=audio_in ! audioresample ! "
                           "opusenc ! "
@@ -250,10 +279,6 @@ describe_pipeline (Side *side)
                           "  rtcdtlssrtpdec name=dec connection-id=%s "
                           "dec.rtp_src ! rtpssrcdemux name=ssrcdemux "
                           "dec.rtcp_src ! ssrcdemux.rtcp_sink "
-                          "ssrcdemux.src_%u ! rtpbin.recv_rtp_sink_0 "
-                          "ssrcdemux.rtcp_src_%u ! rtpbin.recv_rtcp_sink_0 "
-                          "ssrcdemux.src_%u ! rtpbin.recv_rtp_sink_1 "
-                          "ssrcdemux.rtcp_src_%u ! rtpbin.recv_rtcp_sink_1 "
                           "rtpbin.recv_rtp_src_0_%u_%u ! rtpopusdepay ! "
                           "  opusdec name=audio_dec ! %s "
                           "rtpbin.recv_rtp_src_1_%u_%u ! "
@@ -262,7 +287,6 @@ describe_pipeline (Side *side)
                           "  vp8dec name=video_dec ! %s",
       AUDIO_PT, side->audio_ssrc, VIDEO_PT, side->video_ssrc, side->name,
       side->is_client ? "true" : "false", side->name, peer->audio_ssrc,
-      peer->audio_ssrc, peer->video_ssrc, peer->video_ssrc, peer->audio_ssrc,
       AUDIO_PT, audio_out, peer->video_ssrc, VIDEO_PT, video_out);
 }
 
@@ -395,7 +419,7 @@ build_side (Side *side)
 {
   GError *error = NULL;
   gchar *description = describe_pipeline (side);
-  GstElement *rtpbin;
+  GstElement *rtpbin, *demux;
   GstBus *bus;
 
   side->pipeline = gst_parse_launch_full (description, NULL,
@@ -422,6 +446,9 @@ build_side (Side *side)
   g_signal_connect (rtpbin, "request-pt-map", G_CALLBACK (on_request_pt_map),
       NULL);
   gst_object_unref (rtpbin);
+  demux = gst_bin_get_by_name (GST_BIN (side->pipeline), "ssrcdemux");
+  g_signal_connect (demux, "pad-added", G_CALLBACK (on_ssrc_pad_added), side);
+  gst_object_unref (demux);
   g_signal_connect (side->enc, "on-key-set", G_CALLBACK (on_key_set), side);
   g_signal_connect (side->dec, "notify::connection-state",
       G_CALLBACK (on_connection_state), side);

@@ -34,7 +34,7 @@
 #define BENCH_SSRC 0x5eed1234
 /* 30 fps video, one packet per frame: the value only has to advance. */
 #define TIMESTAMP_STEP 3000
-/* Pushed before timing so allocators, caches and libsrtp's per-SSRC
+/* Pushed before timing so allocators, caches and the SRTP per-SSRC
  * stream are warm; also proves the path works before it is measured. */
 #define WARMUP_PACKETS 2000
 #define HANDSHAKE_TIMEOUT_S 10
@@ -522,7 +522,7 @@ measure_setup_ms (const Impl *impl)
 }
 
 /* Our SRTP core alone, without pads or buffers: the floor under our
- * elements' cost, so that their own overhead can be told from libsrtp's. */
+ * elements' cost, so that their own overhead can be told from the SRTP core's. */
 static Sample
 measure_core_srtp (const Profile *profile, guint packets)
 {

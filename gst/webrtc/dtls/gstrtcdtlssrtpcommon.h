@@ -21,7 +21,7 @@ typedef struct {
   guint64 dropped_invalid; /* garbage, truncated, unknown first byte */
   guint64 dropped_replay;
   guint64 dropped_auth; /* wrong key or corrupted */
-  guint64 dropped_error; /* anything else libsrtp or DTLS refused */
+  guint64 dropped_error; /* anything else SRTP or DTLS refused */
 } RtcDtlsSrtpStats;
 
 #define RTC_DTLS_SRTP_STATS_ADD(field, n) \

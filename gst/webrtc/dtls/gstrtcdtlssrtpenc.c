@@ -157,7 +157,7 @@ gst_rtc_dtls_srtp_enc_chain_media (GstPad *pad, GstObject *parent,
   gst_buffer_unmap (buf, &in);
 
   if (result != RTC_SRTP_OK) {
-    GST_DEBUG_OBJECT (pad, "libsrtp refused to protect a %s packet (%d)",
+    GST_DEBUG_OBJECT (pad, "SRTP refused to protect a %s packet (%d)",
         rtc_packet_kind_name (kind), result);
     RTC_DTLS_SRTP_STATS_INC (stats->dropped_error);
     gst_buffer_unref (outbuf);

@@ -36,7 +36,8 @@ typedef enum {
  * RtcSrtpSession:
  *
  * One direction (protect or unprotect) of SRTP and SRTCP keyed from one
- * master key, for any number of SSRCs, with replay protection. Thread-safe;
+ * master key (RFC 3711, RFC 7714), for any number of SSRCs, each with its
+ * own rollover counter and a 1024-packet replay window. Thread-safe;
  * refcounted so a connection and its elements can share it.
  */
 typedef struct _RtcSrtpSession RtcSrtpSession;
@@ -50,6 +51,9 @@ guint rtc_srtp_profile_salt_length (RtcSrtpProfile profile);
 guint rtc_srtp_profile_max_overhead (RtcSrtpProfile profile);
 RtcSrtpProfile rtc_srtp_profile_from_params (const gchar *cipher,
     const gchar *auth, GError **error);
+gboolean rtc_srtp_derive_key (RtcSrtpProfile profile,
+    const guint8 *master_key, const guint8 *master_salt, guint label,
+    guint8 *out, gsize out_len);
 
 RtcSrtpSession *rtc_srtp_session_new (RtcSrtpProfile profile,
     gboolean outbound, const guint8 *key, const guint8 *salt, GError **error);

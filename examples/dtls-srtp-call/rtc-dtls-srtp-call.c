@@ -204,24 +204,42 @@ print_progress (Side *side)
 
 /* ---- building a side ---- */
 
-/* rtpssrcdemux adds an RTP and an RTCP pad for an SSRC when the first
- * packet of either kind arrives: each goes to the session of that SSRC. */
+/* An rtpbin session suggests its own SSRC to the payloader through caps;
+ * make it the one the peer was told about, or the payloader may take it
+ * instead of its ssrc property. */
+static void
+use_announced_ssrc (GstElement *rtpbin, guint session_id, guint32 ssrc)
+{
+  GObject *session = NULL;
+
+  g_signal_emit_by_name (rtpbin, "get-internal-session", session_id, &session);
+  g_object_set (session, "internal-ssrc", ssrc, NULL);
+  g_object_unref (session);
+}
+
+/* rtpssrcdemux adds a pad for an SSRC when its first RTP packet arrives;
+ * it goes to the session of that SSRC. RTCP does not pass the demuxer: a
+ * pad pair made by an RTCP packet would carry RTCP caps to rtpbin's RTP
+ * input. Both sessions get all RTCP and keep the reports that concern
+ * them. */
 static void
 on_ssrc_pad_added (GstElement *demux, GstPad *pad, Side *side)
 {
   Side *peer = peer_of (side);
   const gchar *name = GST_PAD_NAME (pad);
-  gboolean rtcp = g_str_has_prefix (name, "rtcp_src_");
-  guint32 ssrc = (guint32)g_ascii_strtoull (strrchr (name, '_') + 1, NULL, 10);
+  guint32 ssrc;
   GstElement *rtpbin;
   GstPad *sink;
   gchar *sink_name;
 
+  if (!g_str_has_prefix (name, "src_"))
+    return;
+  ssrc = (guint32)g_ascii_strtoull (name + strlen ("src_"), NULL, 10);
   if (ssrc != peer->audio_ssrc && ssrc != peer->video_ssrc) {
     g_printerr ("%s: ignoring unannounced SSRC %u\n", side->name, ssrc);
     return;
   }
-  sink_name = g_strdup_printf (rtcp ? "recv_rtcp_sink_%u" : "recv_rtp_sink_%u",
+  sink_name = g_strdup_printf ("recv_rtp_sink_%u",
       ssrc == peer->audio_ssrc ? 0 : 1);
   rtpbin = gst_bin_get_by_name (GST_BIN (side->pipeline), "rtpbin");
   sink = gst_element_request_pad_simple (rtpbin, sink_name);
@@ -255,8 +273,8 @@ describe_pipeline (Side *side)
    * decrypted packets by the SSRCs the peer announced: RTP and RTCP of the
    * peer's audio go to session 0, of its video to session 1, where the
    * local audio and video are sent, so that each session's reports reach
-   * the right sender. The demuxer's pads appear with the first packet of an
-   * SSRC, RTP or RTCP, and on_ssrc_pad_added links them; rtpbin's output
+   * the right sender. The demuxer's pads appear with the first RTP packet of
+   * an SSRC and on_ssrc_pad_added links them; rtpbin's output
    * pads (named by SSRC and payload type) gst_parse links when they appear. */
   return g_strdup_printf ("rtpbin name=rtpbin latency=100 rtp-profile=savpf "
                           "audioconvert name=audio_in ! audioresample ! "
@@ -278,7 +296,9 @@ describe_pipeline (Side *side)
                           "udpsrc name=udpsrc address=127.0.0.1 port=0 ! "
                           "  rtcdtlssrtpdec name=dec connection-id=%s "
                           "dec.rtp_src ! rtpssrcdemux name=ssrcdemux "
-                          "dec.rtcp_src ! ssrcdemux.rtcp_sink "
+                          "dec.rtcp_src ! tee name=rtcptee "
+                          "rtcptee. ! rtpbin.recv_rtcp_sink_0 rtcptee. ! "
+                          "rtpbin.recv_rtcp_sink_1 "
                           "rtpbin.recv_rtp_src_0_%u_%u ! rtpopusdepay ! "
                           "  opusdec name=audio_dec ! %s "
                           "rtpbin.recv_rtp_src_1_%u_%u ! "
@@ -445,6 +465,8 @@ build_side (Side *side)
   rtpbin = gst_bin_get_by_name (GST_BIN (side->pipeline), "rtpbin");
   g_signal_connect (rtpbin, "request-pt-map", G_CALLBACK (on_request_pt_map),
       NULL);
+  use_announced_ssrc (rtpbin, 0, side->audio_ssrc);
+  use_announced_ssrc (rtpbin, 1, side->video_ssrc);
   gst_object_unref (rtpbin);
   demux = gst_bin_get_by_name (GST_BIN (side->pipeline), "ssrcdemux");
   g_signal_connect (demux, "pad-added", G_CALLBACK (on_ssrc_pad_added), side);

@@ -7,12 +7,16 @@ packages=(
   # build
   meson ninja-build pkg-config gcc libc6-dev
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
-  libssl-dev libsrtp2-dev
+  libssl-dev libnice-dev
   # run: the elements the examples and tests put around ours
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   # test: gst-plugins-bad is the reference peer (dtlssrtpenc/dec), never
   # a dependency of the plugins themselves
   gstreamer1.0-plugins-bad valgrind iproute2 util-linux python3
+  # test: libsrtp2, the reference the SRTP core is checked against
+  libsrtp2-dev
+  # test: STUN/TURN server and the NAT lab's routers (tests/natlab)
+  coturn nftables
 )
 
 missing=()

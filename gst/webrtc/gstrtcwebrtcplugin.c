@@ -9,6 +9,8 @@
 
 #include "dtls/gstrtcdtlssrtpdec.h"
 #include "dtls/gstrtcdtlssrtpenc.h"
+#include "ice/gstrtcicesink.h"
+#include "ice/gstrtcicesrc.h"
 
 static gboolean
 plugin_init (GstPlugin *plugin)
@@ -17,6 +19,8 @@ plugin_init (GstPlugin *plugin)
 
   ret |= GST_ELEMENT_REGISTER (rtcdtlssrtpenc, plugin);
   ret |= GST_ELEMENT_REGISTER (rtcdtlssrtpdec, plugin);
+  ret |= GST_ELEMENT_REGISTER (rtcicesrc, plugin);
+  ret |= GST_ELEMENT_REGISTER (rtcicesink, plugin);
   return ret;
 }
 

@@ -1,0 +1,206 @@
+/* gst-rtc
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-rtcicesink
+ * @title: rtcicesink
+ * @see_also: rtcicesrc
+ *
+ * Sends each buffer as one packet on the selected candidate pair of an
+ * #RtcIceTransport (its `transport` property), like libnice's nicesink.
+ * Until the transport is connected, buffers are dropped and counted in the
+ * transport's `send-dropped` statistic.
+ *
+ * Nothing can flow before connectivity, so the sink does not wait for a
+ * preroll buffer: `async` is %FALSE by default, as is `sync` (packets leave
+ * as soon as they arrive, as with webrtcbin's network sinks).
+ *
+ * The transport is an object, so this element is set up from code:
+ * ## Example: send RTP over ICE
+ * |[<!-- language="C" -->
+ * RtcIceTransport *t = rtc_ice_transport_new ();
+ * GstElement *pipe = gst_parse_launch ("audiotestsrc is-live=true ! "
+ *     "opusenc ! rtpopuspay ! rtcicesink name=ice", NULL);
+ * GstElement *sink = gst_bin_get_by_name (GST_BIN (pipe), "ice");
+ *
+ * g_object_set (sink, "transport", t, NULL);
+ * // signal candidates and credentials, then rtc_ice_transport_gather (t, NULL)
+ * gst_element_set_state (pipe, GST_STATE_PLAYING);
+ * ]|
+ * There is no gst-launch-1.0 form: the transport is an object that the
+ * application configures and signals for.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstrtcicesink.h"
+#include "rtcicetransport.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_rtc_ice_sink_debug);
+#define GST_CAT_DEFAULT gst_rtc_ice_sink_debug
+
+struct _GstRtcIceSink {
+  GstBaseSink parent;
+
+  GMutex lock;
+  RtcIceTransport *transport;
+};
+
+enum { PROP_0, PROP_TRANSPORT };
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+G_DEFINE_TYPE (GstRtcIceSink, gst_rtc_ice_sink, GST_TYPE_BASE_SINK);
+GST_ELEMENT_REGISTER_DEFINE (rtcicesink, "rtcicesink", GST_RANK_NONE,
+    GST_TYPE_RTC_ICE_SINK);
+
+static RtcIceTransport *
+dup_transport (GstRtcIceSink *self)
+{
+  RtcIceTransport *t;
+
+  g_mutex_lock (&self->lock);
+  t = self->transport ? g_object_ref (self->transport) : NULL;
+  g_mutex_unlock (&self->lock);
+  return t;
+}
+
+static void
+send_buffer (GstRtcIceSink *self, RtcIceTransport *t, GstBuffer *buf)
+{
+  GstMapInfo map;
+
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ)) {
+    GST_WARNING_OBJECT (self, "cannot map buffer, dropped");
+    return;
+  }
+  if (!rtc_ice_transport_send (t, map.data, map.size))
+    GST_LOG_OBJECT (self, "packet of %" G_GSIZE_FORMAT " bytes not sent",
+        map.size);
+  gst_buffer_unmap (buf, &map);
+}
+
+static GstFlowReturn
+gst_rtc_ice_sink_render (GstBaseSink *sink, GstBuffer *buf)
+{
+  GstRtcIceSink *self = GST_RTC_ICE_SINK (sink);
+  RtcIceTransport *t = dup_transport (self);
+
+  if (!t)
+    return GST_FLOW_OK;
+  send_buffer (self, t, buf);
+  g_object_unref (t);
+  return GST_FLOW_OK;
+}
+
+static GstFlowReturn
+gst_rtc_ice_sink_render_list (GstBaseSink *sink, GstBufferList *list)
+{
+  GstRtcIceSink *self = GST_RTC_ICE_SINK (sink);
+  RtcIceTransport *t = dup_transport (self);
+  guint i, n = gst_buffer_list_length (list);
+
+  if (!t)
+    return GST_FLOW_OK;
+  for (i = 0; i < n; i++)
+    send_buffer (self, t, gst_buffer_list_get (list, i));
+  g_object_unref (t);
+  return GST_FLOW_OK;
+}
+
+static gboolean
+gst_rtc_ice_sink_start (GstBaseSink *sink)
+{
+  GstRtcIceSink *self = GST_RTC_ICE_SINK (sink);
+  RtcIceTransport *t = dup_transport (self);
+
+  if (!t) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("No ICE transport set"),
+        ("Set the transport property before starting"));
+    return FALSE;
+  }
+  g_object_unref (t);
+  return TRUE;
+}
+
+static void
+gst_rtc_ice_sink_set_property (GObject *object, guint prop_id,
+    const GValue *value, GParamSpec *pspec)
+{
+  GstRtcIceSink *self = GST_RTC_ICE_SINK (object);
+
+  switch (prop_id) {
+    case PROP_TRANSPORT:
+      g_mutex_lock (&self->lock);
+      g_clear_object (&self->transport);
+      self->transport = g_value_dup_object (value);
+      g_mutex_unlock (&self->lock);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_rtc_ice_sink_get_property (GObject *object, guint prop_id, GValue *value,
+    GParamSpec *pspec)
+{
+  GstRtcIceSink *self = GST_RTC_ICE_SINK (object);
+
+  switch (prop_id) {
+    case PROP_TRANSPORT:
+      g_value_take_object (value, dup_transport (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_rtc_ice_sink_finalize (GObject *object)
+{
+  GstRtcIceSink *self = GST_RTC_ICE_SINK (object);
+
+  g_clear_object (&self->transport);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (gst_rtc_ice_sink_parent_class)->finalize (object);
+}
+
+static void
+gst_rtc_ice_sink_init (GstRtcIceSink *self)
+{
+  g_mutex_init (&self->lock);
+  gst_base_sink_set_sync (GST_BASE_SINK (self), FALSE);
+  gst_base_sink_set_async_enabled (GST_BASE_SINK (self), FALSE);
+}
+
+static void
+gst_rtc_ice_sink_class_init (GstRtcIceSinkClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSinkClass *sink_class = GST_BASE_SINK_CLASS (klass);
+
+  GST_DEBUG_CATEGORY_INIT (gst_rtc_ice_sink_debug, "rtcicesink", 0, "ICE sink");
+
+  gobject_class->set_property = gst_rtc_ice_sink_set_property;
+  gobject_class->get_property = gst_rtc_ice_sink_get_property;
+  gobject_class->finalize = gst_rtc_ice_sink_finalize;
+  sink_class->render = gst_rtc_ice_sink_render;
+  sink_class->render_list = gst_rtc_ice_sink_render_list;
+  sink_class->start = gst_rtc_ice_sink_start;
+
+  g_object_class_install_property (gobject_class, PROP_TRANSPORT,
+      g_param_spec_object ("transport", "Transport",
+          "The ICE transport to send on", RTC_TYPE_ICE_TRANSPORT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_set_static_metadata (element_class, "ICE sink",
+      "Sink/Network", "Sends packets over an ICE transport (libnice)",
+      "gst-rtc");
+}

@@ -1,0 +1,280 @@
+/* gst-rtc
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-rtcicesrc
+ * @title: rtcicesrc
+ * @see_also: rtcicesink
+ *
+ * A live source of the packets received on an #RtcIceTransport (its
+ * `transport` property), one buffer per packet, timestamped with the
+ * pipeline's running time at arrival, like libnice's nicesrc.
+ *
+ * Packets arrive on the transports' shared ICE thread and are queued for
+ * the streaming thread; if the pipeline stalls, at most
+ * `max-queued-packets` wait and newer ones are dropped (and counted in
+ * `dropped`), so that a stalled consumer cannot exhaust memory. A transport
+ * delivers to one source at a time: the last one started.
+ *
+ * The transport is an object, so this element is set up from code:
+ * ## Example: receive RTP over ICE
+ * |[<!-- language="C" -->
+ * RtcIceTransport *t = rtc_ice_transport_new ();
+ * GstElement *pipe = gst_parse_launch ("rtcicesrc name=ice ! "
+ *     "application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000,"
+ *     "payload=96 ! rtpjitterbuffer ! rtpopusdepay ! opusdec ! "
+ *     "autoaudiosink", NULL);
+ * GstElement *src = gst_bin_get_by_name (GST_BIN (pipe), "ice");
+ *
+ * g_object_set (src, "transport", t, NULL);
+ * // signal candidates and credentials, then rtc_ice_transport_gather (t, NULL)
+ * gst_element_set_state (pipe, GST_STATE_PLAYING);
+ * ]|
+ * There is no gst-launch-1.0 form: the transport is an object that the
+ * application configures and signals for.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstrtcicesrc.h"
+#include "rtcicetransport.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_rtc_ice_src_debug);
+#define GST_CAT_DEFAULT gst_rtc_ice_src_debug
+
+#define DEFAULT_MAX_QUEUED 1024
+
+struct _GstRtcIceSrc {
+  GstPushSrc parent;
+
+  GMutex lock;
+  GCond cond;
+  RtcIceTransport *transport;
+  /* The transport the source receives from while started. */
+  RtcIceTransport *active;
+  GQueue queue; /* GstBuffer */
+  gboolean flushing;
+  guint max_queued;
+  guint64 dropped;
+};
+
+enum { PROP_0, PROP_TRANSPORT, PROP_MAX_QUEUED, PROP_DROPPED };
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
+
+G_DEFINE_TYPE (GstRtcIceSrc, gst_rtc_ice_src, GST_TYPE_PUSH_SRC);
+GST_ELEMENT_REGISTER_DEFINE (rtcicesrc, "rtcicesrc", GST_RANK_NONE,
+    GST_TYPE_RTC_ICE_SRC);
+
+/* ICE thread. */
+static void
+on_packet (gpointer owner, const guint8 *data, gsize len)
+{
+  GstRtcIceSrc *self = owner;
+
+  g_mutex_lock (&self->lock);
+  if (self->queue.length < self->max_queued) {
+    g_queue_push_tail (&self->queue, gst_buffer_new_memdup (data, len));
+    g_cond_signal (&self->cond);
+  } else {
+    self->dropped++;
+    GST_LOG_OBJECT (self, "queue full, packet dropped");
+  }
+  g_mutex_unlock (&self->lock);
+}
+
+static GstFlowReturn
+gst_rtc_ice_src_create (GstPushSrc *src, GstBuffer **buf)
+{
+  GstRtcIceSrc *self = GST_RTC_ICE_SRC (src);
+
+  g_mutex_lock (&self->lock);
+  while (g_queue_is_empty (&self->queue) && !self->flushing)
+    g_cond_wait (&self->cond, &self->lock);
+  if (self->flushing) {
+    g_mutex_unlock (&self->lock);
+    return GST_FLOW_FLUSHING;
+  }
+  *buf = g_queue_pop_head (&self->queue);
+  g_mutex_unlock (&self->lock);
+  return GST_FLOW_OK;
+}
+
+static gboolean
+gst_rtc_ice_src_unlock (GstBaseSrc *src)
+{
+  GstRtcIceSrc *self = GST_RTC_ICE_SRC (src);
+
+  g_mutex_lock (&self->lock);
+  self->flushing = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+static gboolean
+gst_rtc_ice_src_unlock_stop (GstBaseSrc *src)
+{
+  GstRtcIceSrc *self = GST_RTC_ICE_SRC (src);
+
+  g_mutex_lock (&self->lock);
+  self->flushing = FALSE;
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+static gboolean
+gst_rtc_ice_src_start (GstBaseSrc *src)
+{
+  GstRtcIceSrc *self = GST_RTC_ICE_SRC (src);
+  RtcIceTransport *t;
+
+  g_mutex_lock (&self->lock);
+  t = self->transport ? g_object_ref (self->transport) : NULL;
+  self->active = t ? g_object_ref (t) : NULL;
+  self->flushing = FALSE;
+  g_mutex_unlock (&self->lock);
+  if (!t) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("No ICE transport set"),
+        ("Set the transport property before starting"));
+    return FALSE;
+  }
+  rtc_ice_transport_set_receiver (t, on_packet, G_OBJECT (self));
+  g_object_unref (t);
+  return TRUE;
+}
+
+static gboolean
+gst_rtc_ice_src_stop (GstBaseSrc *src)
+{
+  GstRtcIceSrc *self = GST_RTC_ICE_SRC (src);
+  RtcIceTransport *t;
+
+  g_mutex_lock (&self->lock);
+  t = g_steal_pointer (&self->active);
+  g_mutex_unlock (&self->lock);
+  if (t) {
+    rtc_ice_transport_set_receiver (t, NULL, NULL);
+    g_object_unref (t);
+  }
+  /* A delivery that had already started may still queue one packet; it is
+   * freed here or at finalize. */
+  g_mutex_lock (&self->lock);
+  g_queue_clear_full (&self->queue, (GDestroyNotify)gst_buffer_unref);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+static void
+gst_rtc_ice_src_set_property (GObject *object, guint prop_id,
+    const GValue *value, GParamSpec *pspec)
+{
+  GstRtcIceSrc *self = GST_RTC_ICE_SRC (object);
+
+  switch (prop_id) {
+    case PROP_TRANSPORT:
+      g_mutex_lock (&self->lock);
+      g_clear_object (&self->transport);
+      self->transport = g_value_dup_object (value);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_MAX_QUEUED:
+      g_mutex_lock (&self->lock);
+      self->max_queued = g_value_get_uint (value);
+      g_mutex_unlock (&self->lock);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_rtc_ice_src_get_property (GObject *object, guint prop_id, GValue *value,
+    GParamSpec *pspec)
+{
+  GstRtcIceSrc *self = GST_RTC_ICE_SRC (object);
+
+  g_mutex_lock (&self->lock);
+  switch (prop_id) {
+    case PROP_TRANSPORT:
+      g_value_set_object (value, self->transport);
+      break;
+    case PROP_MAX_QUEUED:
+      g_value_set_uint (value, self->max_queued);
+      break;
+    case PROP_DROPPED:
+      g_value_set_uint64 (value, self->dropped);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+gst_rtc_ice_src_finalize (GObject *object)
+{
+  GstRtcIceSrc *self = GST_RTC_ICE_SRC (object);
+
+  g_queue_clear_full (&self->queue, (GDestroyNotify)gst_buffer_unref);
+  g_clear_object (&self->transport);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  G_OBJECT_CLASS (gst_rtc_ice_src_parent_class)->finalize (object);
+}
+
+static void
+gst_rtc_ice_src_init (GstRtcIceSrc *self)
+{
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  g_queue_init (&self->queue);
+  self->max_queued = DEFAULT_MAX_QUEUED;
+  gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
+  gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
+  gst_base_src_set_do_timestamp (GST_BASE_SRC (self), TRUE);
+}
+
+static void
+gst_rtc_ice_src_class_init (GstRtcIceSrcClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSrcClass *basesrc_class = GST_BASE_SRC_CLASS (klass);
+  GstPushSrcClass *pushsrc_class = GST_PUSH_SRC_CLASS (klass);
+
+  GST_DEBUG_CATEGORY_INIT (gst_rtc_ice_src_debug, "rtcicesrc", 0, "ICE source");
+
+  gobject_class->set_property = gst_rtc_ice_src_set_property;
+  gobject_class->get_property = gst_rtc_ice_src_get_property;
+  gobject_class->finalize = gst_rtc_ice_src_finalize;
+  basesrc_class->start = gst_rtc_ice_src_start;
+  basesrc_class->stop = gst_rtc_ice_src_stop;
+  basesrc_class->unlock = gst_rtc_ice_src_unlock;
+  basesrc_class->unlock_stop = gst_rtc_ice_src_unlock_stop;
+  pushsrc_class->create = gst_rtc_ice_src_create;
+
+  g_object_class_install_property (gobject_class, PROP_TRANSPORT,
+      g_param_spec_object ("transport", "Transport",
+          "The ICE transport to receive from (set before starting)",
+          RTC_TYPE_ICE_TRANSPORT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_MAX_QUEUED,
+      g_param_spec_uint ("max-queued-packets", "Max queued packets",
+          "Received packets waiting for the streaming thread before newer "
+          "ones are dropped",
+          1, G_MAXUINT, DEFAULT_MAX_QUEUED,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (gobject_class, PROP_DROPPED,
+      g_param_spec_uint64 ("dropped", "Dropped",
+          "Packets dropped because the queue was full", 0, G_MAXUINT64, 0,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class, "ICE source",
+      "Source/Network", "Receives packets from an ICE transport (libnice)",
+      "gst-rtc");
+}

@@ -1,0 +1,1578 @@
+/* gst-rtc
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/*
+ * An ICE transport (RFC 8445) shaped like the W3C RTCIceTransport, on a
+ * libnice NiceAgent in RFC 5245 mode: one stream with one component, as
+ * WebRTC always bundles and multiplexes RTCP (RFC 8843, RFC 5761).
+ *
+ * Threading: every agent of the process runs on one shared GMainContext
+ * thread (`rtc-ice`). Every libnice call that may emit an agent signal is
+ * made on that thread, so all of this object's signals and the receive
+ * callback come from it, in order. Public calls validate their input in the
+ * caller's thread (so errors are synchronous GErrors) and queue the work
+ * there. Only sending is done directly from the caller's (streaming)
+ * thread: nice_agent_send() emits nothing for our use of it.
+ *
+ * The agent's signal handlers and receive callback hold the transport by a
+ * weak reference, so the transport may be dropped from any thread while
+ * the ICE thread is delivering; the agent itself is closed (releasing TURN
+ * allocations) and freed on the ICE thread.
+ */
+#include "rtcicetransport.h"
+#include "rtciceuri.h"
+
+#include <nice/agent.h>
+#include <stdlib.h>
+#include <string.h>
+
+GST_DEBUG_CATEGORY_STATIC (rtc_ice_transport_debug);
+#define GST_CAT_DEFAULT rtc_ice_transport_debug
+
+/* The only component: RTP and RTCP share it. */
+#define COMPONENT_ID 1
+
+G_DEFINE_ENUM_TYPE (RtcIceTransportState, rtc_ice_transport_state,
+    G_DEFINE_ENUM_VALUE (RTC_ICE_TRANSPORT_STATE_NEW, "new"),
+    G_DEFINE_ENUM_VALUE (RTC_ICE_TRANSPORT_STATE_CHECKING, "checking"),
+    G_DEFINE_ENUM_VALUE (RTC_ICE_TRANSPORT_STATE_CONNECTED, "connected"),
+    G_DEFINE_ENUM_VALUE (RTC_ICE_TRANSPORT_STATE_COMPLETED, "completed"),
+    G_DEFINE_ENUM_VALUE (RTC_ICE_TRANSPORT_STATE_DISCONNECTED, "disconnected"),
+    G_DEFINE_ENUM_VALUE (RTC_ICE_TRANSPORT_STATE_FAILED, "failed"),
+    G_DEFINE_ENUM_VALUE (RTC_ICE_TRANSPORT_STATE_CLOSED, "closed"));
+
+G_DEFINE_ENUM_TYPE (RtcIceGatheringState, rtc_ice_gathering_state,
+    G_DEFINE_ENUM_VALUE (RTC_ICE_GATHERING_STATE_NEW, "new"),
+    G_DEFINE_ENUM_VALUE (RTC_ICE_GATHERING_STATE_GATHERING, "gathering"),
+    G_DEFINE_ENUM_VALUE (RTC_ICE_GATHERING_STATE_COMPLETE, "complete"));
+
+G_DEFINE_ENUM_TYPE (RtcIceTransportPolicy, rtc_ice_transport_policy,
+    G_DEFINE_ENUM_VALUE (RTC_ICE_TRANSPORT_POLICY_ALL, "all"),
+    G_DEFINE_ENUM_VALUE (RTC_ICE_TRANSPORT_POLICY_RELAY, "relay"));
+
+typedef struct {
+  RtcIcePacketFunc func;
+  GObject *owner;
+} PacketSink;
+
+struct _RtcIceTransport {
+  GObject parent;
+
+  NiceAgent *agent;
+  guint stream_id;
+  /* Shared with the agent's handlers; freed when the agent is. */
+  GWeakRef *link;
+
+  GMutex lock;
+  /* Configuration, applied to the agent when gathering starts. */
+  gchar **local_addresses;
+  RtcIceServerUri *stun;
+  GPtrArray *turn; /* RtcIceServerUri */
+  RtcIceTransportPolicy policy;
+  gboolean gather_requested;
+  /* State, readable from any thread. */
+  RtcIceTransportState state;
+  RtcIceGatheringState gathering_state;
+  RtcIceCandidate *selected_local, *selected_remote;
+  PacketSink receiver;
+  guint64 packets_sent, bytes_sent, packets_received, bytes_received;
+  guint64 send_dropped;
+
+  /* ICE thread only. */
+  NiceComponentState nice_state;
+  gboolean was_connected;
+  gboolean gather_started;
+  gboolean have_remote_credentials;
+  gboolean remote_end_of_candidates;
+  gboolean remote_end_applied;
+  GSList *pending_remote; /* NiceCandidate, until credentials and gathering */
+  guint relay_candidates;
+};
+
+G_DEFINE_TYPE_WITH_CODE (RtcIceTransport, rtc_ice_transport, G_TYPE_OBJECT,
+    GST_DEBUG_CATEGORY_INIT (rtc_ice_transport_debug, "rtcicetransport", 0,
+        "ICE transport"));
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_GATHERING_STATE,
+  PROP_CONTROLLING,
+  PROP_POLICY,
+  PROP_ICE_TCP,
+  PROP_STUN_SERVER,
+  PROP_LOCAL_ADDRESSES,
+  PROP_SELECTED_LOCAL,
+  PROP_SELECTED_REMOTE,
+  PROP_STATS,
+  PROP_LOCAL_UFRAG,
+  PROP_LOCAL_PWD,
+  N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
+enum {
+  SIGNAL_ON_ICE_CANDIDATE,
+  SIGNAL_ON_END_OF_CANDIDATES,
+  SIGNAL_ON_ICE_CANDIDATE_ERROR,
+  SIGNAL_GATHER,
+  SIGNAL_SET_REMOTE_CREDENTIALS,
+  SIGNAL_ADD_REMOTE_CANDIDATE,
+  SIGNAL_END_OF_REMOTE_CANDIDATES,
+  SIGNAL_ADD_TURN_SERVER,
+  SIGNAL_CLOSE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* ---- shared ICE thread ---- */
+
+static GThread *ice_thread;
+static GMainLoop *ice_loop;
+static GMutex ice_exit_lock;
+static GCond ice_exit_cond;
+static gboolean ice_thread_done;
+
+static gpointer
+ice_thread_main (gpointer data)
+{
+  GMainContext *ctx = data;
+
+  /* nice_agent_close_async() completes in the thread-default context. */
+  g_main_context_push_thread_default (ctx);
+  g_main_loop_run (ice_loop);
+  g_main_context_pop_thread_default (ctx);
+  g_mutex_lock (&ice_exit_lock);
+  ice_thread_done = TRUE;
+  g_cond_signal (&ice_exit_cond);
+  g_mutex_unlock (&ice_exit_lock);
+  return NULL;
+}
+
+/* At process exit, stops the ICE thread before the libraries' destructors
+ * run: libnice work still in flight (an agent closing, a keepalive) would
+ * otherwise use torn-down libraries (GnuTLS for STUN message integrity) and
+ * crash the exit. Bounded, so that a handler blocked on the exiting thread
+ * cannot hang it. */
+static void
+stop_ice_thread (void)
+{
+  gint64 end = g_get_monotonic_time () + G_TIME_SPAN_SECOND;
+
+  if (g_thread_self () == ice_thread)
+    return;
+  g_main_loop_quit (ice_loop);
+  g_mutex_lock (&ice_exit_lock);
+  while (!ice_thread_done
+      && g_cond_wait_until (&ice_exit_cond, &ice_exit_lock, end))
+    ;
+  g_mutex_unlock (&ice_exit_lock);
+}
+
+static GMainContext *
+ice_context (void)
+{
+  static GMainContext *ctx;
+
+  if (g_once_init_enter (&ctx)) {
+    GMainContext *c = g_main_context_new ();
+
+    ice_loop = g_main_loop_new (c, FALSE);
+    ice_thread = g_thread_new ("rtc-ice", ice_thread_main, c);
+    atexit (stop_ice_thread);
+    g_once_init_leave (&ctx, c);
+  }
+  return ctx;
+}
+
+typedef enum {
+  OP_GATHER,
+  OP_CREDENTIALS,
+  OP_CANDIDATE,
+  OP_END_OF_CANDIDATES,
+  OP_CLOSE,
+} OpKind;
+
+typedef struct {
+  RtcIceTransport *self;
+  OpKind kind;
+  gchar *ufrag, *pwd;
+  NiceCandidate *cand;
+} Op;
+
+static void
+op_free (gpointer data)
+{
+  Op *op = data;
+
+  g_object_unref (op->self);
+  g_free (op->ufrag);
+  g_free (op->pwd);
+  if (op->cand)
+    nice_candidate_free (op->cand);
+  g_free (op);
+}
+
+static gboolean run_op (gpointer data);
+
+/* Runs the operation now if called on the ICE thread (keeping the order of
+ * calls made from signal handlers), else queues it there; operations
+ * queued from one thread run in the order they were queued. */
+static void
+invoke (RtcIceTransport *self, Op *op)
+{
+  op->self = g_object_ref (self);
+  g_main_context_invoke_full (ice_context (), G_PRIORITY_DEFAULT, run_op, op,
+      op_free);
+}
+
+static Op *
+op_new (OpKind kind)
+{
+  Op *op = g_new0 (Op, 1);
+
+  op->kind = kind;
+  return op;
+}
+
+/* ---- candidates ---- */
+
+static RtcIceCandidate *
+candidate_from_nice (const NiceCandidate *nc)
+{
+  RtcIceCandidate *c = g_new0 (RtcIceCandidate, 1);
+  gchar addr[NICE_ADDRESS_STRING_LEN];
+
+  c->foundation = g_strdup (nc->foundation);
+  c->component = nc->component_id;
+  c->priority = nc->priority;
+  nice_address_to_string (&nc->addr, addr);
+  c->address = g_strdup (addr);
+  c->address_is_ip = TRUE;
+  c->port = (guint16)nice_address_get_port (&nc->addr);
+  switch (nc->type) {
+    case NICE_CANDIDATE_TYPE_HOST:
+      c->type = RTC_ICE_CANDIDATE_TYPE_HOST;
+      break;
+    case NICE_CANDIDATE_TYPE_SERVER_REFLEXIVE:
+      c->type = RTC_ICE_CANDIDATE_TYPE_SRFLX;
+      break;
+    case NICE_CANDIDATE_TYPE_PEER_REFLEXIVE:
+      c->type = RTC_ICE_CANDIDATE_TYPE_PRFLX;
+      break;
+    case NICE_CANDIDATE_TYPE_RELAYED:
+      c->type = RTC_ICE_CANDIDATE_TYPE_RELAY;
+      break;
+  }
+  switch (nc->transport) {
+    case NICE_CANDIDATE_TRANSPORT_UDP:
+      c->protocol = RTC_ICE_PROTOCOL_UDP;
+      break;
+    case NICE_CANDIDATE_TRANSPORT_TCP_ACTIVE:
+      c->protocol = RTC_ICE_PROTOCOL_TCP;
+      c->tcp_type = RTC_ICE_TCP_TYPE_ACTIVE;
+      break;
+    case NICE_CANDIDATE_TRANSPORT_TCP_PASSIVE:
+      c->protocol = RTC_ICE_PROTOCOL_TCP;
+      c->tcp_type = RTC_ICE_TCP_TYPE_PASSIVE;
+      break;
+    case NICE_CANDIDATE_TRANSPORT_TCP_SO:
+      c->protocol = RTC_ICE_PROTOCOL_TCP;
+      c->tcp_type = RTC_ICE_TCP_TYPE_SO;
+      break;
+  }
+  /* RFC 8839: raddr/rport are the base of reflexive and relayed
+   * candidates; host candidates carry none. */
+  if (nc->type != NICE_CANDIDATE_TYPE_HOST
+      && nice_address_is_valid (&nc->base_addr)) {
+    nice_address_to_string (&nc->base_addr, addr);
+    c->related_address = g_strdup (addr);
+    c->related_port = (guint16)nice_address_get_port (&nc->base_addr);
+  }
+  return c;
+}
+
+static NiceCandidate *
+candidate_to_nice (const RtcIceCandidate *c, guint stream_id)
+{
+  static const NiceCandidateType types[] = { NICE_CANDIDATE_TYPE_HOST,
+    NICE_CANDIDATE_TYPE_SERVER_REFLEXIVE, NICE_CANDIDATE_TYPE_PEER_REFLEXIVE,
+    NICE_CANDIDATE_TYPE_RELAYED };
+  static const NiceCandidateTransport tcp_transports[] = {
+    NICE_CANDIDATE_TRANSPORT_UDP, NICE_CANDIDATE_TRANSPORT_TCP_ACTIVE,
+    NICE_CANDIDATE_TRANSPORT_TCP_PASSIVE, NICE_CANDIDATE_TRANSPORT_TCP_SO
+  };
+  NiceCandidate *nc = nice_candidate_new (types[c->type]);
+
+  nc->stream_id = stream_id;
+  nc->component_id = c->component;
+  nc->priority = c->priority;
+  nc->transport = c->protocol == RTC_ICE_PROTOCOL_UDP
+      ? NICE_CANDIDATE_TRANSPORT_UDP
+      : tcp_transports[c->tcp_type];
+  g_strlcpy (nc->foundation, c->foundation, sizeof (nc->foundation));
+  /* The parser checked that this is an IP literal. */
+  nice_address_set_from_string (&nc->addr, c->address);
+  nice_address_set_port (&nc->addr, c->port);
+  if (c->related_address
+      && nice_address_set_from_string (&nc->base_addr, c->related_address))
+    nice_address_set_port (&nc->base_addr, c->related_port);
+  return nc;
+}
+
+/* ---- state ---- */
+
+/* The W3C state from libnice's component state. `completed` needs the
+ * checks concluded (READY) and both sides' end of candidates, as a
+ * browser's ICE agent reports it. Called with the lock held. */
+static RtcIceTransportState
+compute_state_locked (RtcIceTransport *self)
+{
+  switch (self->nice_state) {
+    case NICE_COMPONENT_STATE_CONNECTING:
+      return RTC_ICE_TRANSPORT_STATE_CHECKING;
+    case NICE_COMPONENT_STATE_CONNECTED:
+      return RTC_ICE_TRANSPORT_STATE_CONNECTED;
+    case NICE_COMPONENT_STATE_READY:
+      return self->remote_end_of_candidates
+              && self->gathering_state == RTC_ICE_GATHERING_STATE_COMPLETE
+          ? RTC_ICE_TRANSPORT_STATE_COMPLETED
+          : RTC_ICE_TRANSPORT_STATE_CONNECTED;
+    case NICE_COMPONENT_STATE_FAILED:
+      return RTC_ICE_TRANSPORT_STATE_FAILED;
+    case NICE_COMPONENT_STATE_DISCONNECTED:
+      return self->was_connected ? RTC_ICE_TRANSPORT_STATE_DISCONNECTED
+                                 : RTC_ICE_TRANSPORT_STATE_NEW;
+    default:
+      return RTC_ICE_TRANSPORT_STATE_NEW;
+  }
+}
+
+/* ICE thread; notifies after unlocking. */
+static void
+update_state (RtcIceTransport *self)
+{
+  gboolean changed = FALSE;
+  RtcIceTransportState state;
+
+  g_mutex_lock (&self->lock);
+  state = self->state;
+  if (state != RTC_ICE_TRANSPORT_STATE_CLOSED) {
+    state = compute_state_locked (self);
+    changed = state != self->state;
+    if (changed)
+      GST_INFO_OBJECT (self, "state %d -> %d", self->state, state);
+    self->state = state;
+  }
+  g_mutex_unlock (&self->lock);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
+}
+
+static void
+set_gathering_state (RtcIceTransport *self, RtcIceGatheringState state)
+{
+  gboolean changed;
+
+  g_mutex_lock (&self->lock);
+  changed = self->gathering_state != state;
+  self->gathering_state = state;
+  g_mutex_unlock (&self->lock);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_GATHERING_STATE]);
+}
+
+static gboolean
+is_closed (RtcIceTransport *self)
+{
+  gboolean closed;
+
+  g_mutex_lock (&self->lock);
+  closed = self->state == RTC_ICE_TRANSPORT_STATE_CLOSED;
+  g_mutex_unlock (&self->lock);
+  return closed;
+}
+
+/* ---- agent callbacks (ICE thread) ---- */
+
+/* libnice does not say why an allocation failed, nor which server a relay
+ * candidate came from (nice_candidate_relay_address() crashes on the copies
+ * that signals carry): when gathering ends without any relay candidate,
+ * each TURN server is reported with the W3C code for an unreachable or
+ * failing server. A failure of one server among several that work goes
+ * unreported. self->turn is fixed once gathering has started. */
+#define TURN_ERROR_CODE 701
+
+static void
+report_turn_errors (RtcIceTransport *self)
+{
+  guint i;
+
+  if (self->relay_candidates > 0)
+    return;
+  for (i = 0; i < self->turn->len; i++) {
+    gchar *url;
+
+    url = rtc_ice_server_uri_to_string (g_ptr_array_index (self->turn, i));
+    GST_WARNING_OBJECT (self, "no relay candidate from %s", url);
+    g_signal_emit (self, signals[SIGNAL_ON_ICE_CANDIDATE_ERROR], 0, url,
+        TURN_ERROR_CODE,
+        "TURN server gave no relay candidate: unreachable, or the "
+        "allocation was refused (check the credentials)");
+    g_free (url);
+  }
+}
+
+static void
+on_new_candidate (NiceAgent *agent, NiceCandidate *nc, gpointer link)
+{
+  RtcIceTransport *self = g_weak_ref_get (link);
+  RtcIceCandidate *c;
+  gboolean relay_only;
+  gchar *line;
+
+  if (!self)
+    return;
+  if (nc->type == NICE_CANDIDATE_TYPE_RELAYED)
+    self->relay_candidates++;
+  g_mutex_lock (&self->lock);
+  relay_only = self->policy == RTC_ICE_TRANSPORT_POLICY_RELAY;
+  g_mutex_unlock (&self->lock);
+  /* Peer-reflexive local candidates are learnt during checks, never
+   * signalled; under the relay policy nothing but relays is, so that the
+   * host's addresses never reach the peer. */
+  if (nc->type == NICE_CANDIDATE_TYPE_PEER_REFLEXIVE
+      || (relay_only && nc->type != NICE_CANDIDATE_TYPE_RELAYED)
+      || is_closed (self)) {
+    g_object_unref (self);
+    return;
+  }
+  c = candidate_from_nice (nc);
+  line = rtc_ice_candidate_to_string (c);
+  GST_DEBUG_OBJECT (self, "local %s", line);
+  g_signal_emit (self, signals[SIGNAL_ON_ICE_CANDIDATE], 0, c->component, line);
+  g_free (line);
+  rtc_ice_candidate_free (c);
+  g_object_unref (self);
+}
+
+static void
+on_gathering_done (NiceAgent *agent, guint stream_id, gpointer link)
+{
+  RtcIceTransport *self = g_weak_ref_get (link);
+
+  if (!self)
+    return;
+  if (!is_closed (self)) {
+    GST_DEBUG_OBJECT (self, "gathering done");
+    report_turn_errors (self);
+    g_signal_emit (self, signals[SIGNAL_ON_END_OF_CANDIDATES], 0);
+    set_gathering_state (self, RTC_ICE_GATHERING_STATE_COMPLETE);
+    update_state (self);
+  }
+  g_object_unref (self);
+}
+
+static void
+on_component_state (NiceAgent *agent, guint stream_id, guint component_id,
+    NiceComponentState state, gpointer link)
+{
+  RtcIceTransport *self = g_weak_ref_get (link);
+
+  if (!self)
+    return;
+  GST_DEBUG_OBJECT (self, "component state %s",
+      nice_component_state_to_string (state));
+  g_mutex_lock (&self->lock);
+  self->nice_state = state;
+  if (state == NICE_COMPONENT_STATE_CONNECTED
+      || state == NICE_COMPONENT_STATE_READY)
+    self->was_connected = TRUE;
+  g_mutex_unlock (&self->lock);
+  update_state (self);
+  g_object_unref (self);
+}
+
+static void
+on_selected_pair (NiceAgent *agent, guint stream_id, guint component_id,
+    NiceCandidate *lcand, NiceCandidate *rcand, gpointer link)
+{
+  RtcIceTransport *self = g_weak_ref_get (link);
+  RtcIceCandidate *local, *remote;
+
+  if (!self)
+    return;
+  local = candidate_from_nice (lcand);
+  remote = candidate_from_nice (rcand);
+  GST_INFO_OBJECT (self, "selected pair %s %s:%u <-> %s %s:%u",
+      rtc_ice_candidate_type_to_string (local->type), local->address,
+      local->port, rtc_ice_candidate_type_to_string (remote->type),
+      remote->address, remote->port);
+  g_mutex_lock (&self->lock);
+  rtc_ice_candidate_free (self->selected_local);
+  rtc_ice_candidate_free (self->selected_remote);
+  self->selected_local = local;
+  self->selected_remote = remote;
+  g_mutex_unlock (&self->lock);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SELECTED_LOCAL]);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SELECTED_REMOTE]);
+  g_object_unref (self);
+}
+
+static void
+on_recv (NiceAgent *agent, guint stream_id, guint component_id, guint len,
+    gchar *buf, gpointer link)
+{
+  RtcIceTransport *self = g_weak_ref_get (link);
+  PacketSink sink = { NULL, NULL };
+
+  if (!self)
+    return;
+  g_mutex_lock (&self->lock);
+  self->packets_received++;
+  self->bytes_received += len;
+  if (self->receiver.func) {
+    sink.func = self->receiver.func;
+    sink.owner = g_object_ref (self->receiver.owner);
+  }
+  g_mutex_unlock (&self->lock);
+  /* Called unlocked: the receiver may send in return. */
+  if (sink.func) {
+    sink.func (sink.owner, (const guint8 *)buf, len);
+    g_object_unref (sink.owner);
+  }
+  g_object_unref (self);
+}
+
+/* ---- operations (ICE thread) ---- */
+
+static void
+flush_pending_remote (RtcIceTransport *self)
+{
+  GSList *list;
+  gint added;
+
+  /* libnice pairs remote candidates with local ones, and checks them with
+   * the remote credentials: it needs both first. */
+  if (!self->gather_started || !self->have_remote_credentials)
+    return;
+  if (self->pending_remote) {
+    list = g_slist_reverse (self->pending_remote);
+    self->pending_remote = NULL;
+    added = nice_agent_set_remote_candidates (self->agent, self->stream_id,
+        COMPONENT_ID, list);
+    GST_DEBUG_OBJECT (self, "%d of %u remote candidates added", added,
+        g_slist_length (list));
+    g_slist_free_full (list, (GDestroyNotify)nice_candidate_free);
+  }
+  if (self->remote_end_of_candidates && !self->remote_end_applied) {
+    self->remote_end_applied = TRUE;
+    nice_agent_peer_candidate_gathering_done (self->agent, self->stream_id);
+  }
+}
+
+static void
+apply_config_and_gather (RtcIceTransport *self)
+{
+  gchar **addresses, *stun_host = NULL;
+  guint stun_port = 0;
+  GPtrArray *turn;
+  guint i;
+
+  /* The configuration is frozen once gathering is requested. */
+  g_mutex_lock (&self->lock);
+  addresses = g_strdupv (self->local_addresses);
+  if (self->stun) {
+    stun_host = g_strdup (self->stun->host);
+    stun_port = self->stun->port;
+  }
+  turn = g_ptr_array_ref (self->turn);
+  g_mutex_unlock (&self->lock);
+
+  /* An explicit list turns libnice's own interface discovery off. */
+  for (i = 0; addresses && addresses[i]; i++) {
+    NiceAddress addr;
+
+    nice_address_init (&addr);
+    nice_address_set_from_string (&addr, addresses[i]);
+    nice_agent_add_local_address (self->agent, &addr);
+  }
+  if (stun_host)
+    g_object_set (self->agent, "stun-server", stun_host, "stun-server-port",
+        stun_port, NULL);
+  for (i = 0; i < turn->len; i++) {
+    RtcIceServerUri *u = g_ptr_array_index (turn, i);
+    /* turns: was refused by rtc_ice_transport_add_turn_server(). */
+    NiceRelayType type = u->protocol == RTC_ICE_PROTOCOL_TCP
+        ? NICE_RELAY_TYPE_TURN_TCP
+        : NICE_RELAY_TYPE_TURN_UDP;
+
+    nice_agent_set_relay_info (self->agent, self->stream_id, COMPONENT_ID,
+        u->host, u->port, u->username, u->password, type);
+  }
+
+  self->gather_started = TRUE;
+  set_gathering_state (self, RTC_ICE_GATHERING_STATE_GATHERING);
+  if (!nice_agent_gather_candidates (self->agent, self->stream_id)) {
+    GST_WARNING_OBJECT (self, "gathering failed: no usable local address");
+    report_turn_errors (self);
+    g_signal_emit (self, signals[SIGNAL_ON_END_OF_CANDIDATES], 0);
+    set_gathering_state (self, RTC_ICE_GATHERING_STATE_COMPLETE);
+  }
+  flush_pending_remote (self);
+
+  g_strfreev (addresses);
+  g_free (stun_host);
+  g_ptr_array_unref (turn);
+}
+
+static void
+on_agent_closed (GObject *agent, GAsyncResult *result, gpointer stream_id)
+{
+  nice_agent_remove_stream (NICE_AGENT (agent), GPOINTER_TO_UINT (stream_id));
+}
+
+static gboolean
+run_op (gpointer data)
+{
+  Op *op = data;
+  RtcIceTransport *self = op->self;
+
+  if (is_closed (self) && op->kind != OP_CLOSE)
+    return G_SOURCE_REMOVE;
+
+  switch (op->kind) {
+    case OP_GATHER:
+      apply_config_and_gather (self);
+      break;
+    case OP_CREDENTIALS:
+      nice_agent_set_remote_credentials (self->agent, self->stream_id,
+          op->ufrag, op->pwd);
+      self->have_remote_credentials = TRUE;
+      flush_pending_remote (self);
+      break;
+    case OP_CANDIDATE:
+      self->pending_remote = g_slist_prepend (self->pending_remote, op->cand);
+      op->cand = NULL;
+      flush_pending_remote (self);
+      break;
+    case OP_END_OF_CANDIDATES:
+      self->remote_end_of_candidates = TRUE;
+      flush_pending_remote (self);
+      update_state (self);
+      break;
+    case OP_CLOSE:
+      /* Releases TURN allocations (a refresh with lifetime 0) rather than
+       * leaving them on the server until they time out, then stops checks,
+       * keepalives and consent replies so that the peer sees us gone. */
+      nice_agent_close_async (self->agent, on_agent_closed,
+          GUINT_TO_POINTER (self->stream_id));
+      break;
+  }
+  return G_SOURCE_REMOVE;
+}
+
+/* ---- public API ---- */
+
+/**
+ * rtc_ice_transport_new:
+ *
+ * Creates an ICE transport with one component, its local credentials
+ * already generated. Configure it, connect to #RtcIceTransport::on-ice-candidate,
+ * then call rtc_ice_transport_gather().
+ *
+ * Returns: (transfer full): a new transport
+ */
+RtcIceTransport *
+rtc_ice_transport_new (void)
+{
+  return g_object_new (RTC_TYPE_ICE_TRANSPORT, NULL);
+}
+
+static gboolean
+check_not_started (RtcIceTransport *self, const gchar *what, GError **error)
+{
+  if (self->gather_requested || self->state == RTC_ICE_TRANSPORT_STATE_CLOSED) {
+    g_set_error (error, RTC_ICE_ERROR, RTC_ICE_ERROR_STATE,
+        "%s must be set before gathering starts", what);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static RtcIceServerUri *
+parse_server (const gchar *uri, gboolean want_turn, GError **error)
+{
+  g_autoptr (RtcIceServerUri) u = rtc_ice_server_uri_parse (uri, error);
+
+  if (!u)
+    return NULL;
+  if (u->is_turn != want_turn) {
+    g_set_error (error, RTC_ICE_ERROR, RTC_ICE_ERROR_INVALID_URI,
+        "Invalid STUN/TURN server URI: expected a %s URI",
+        want_turn ? "turn: or turns:" : "stun:");
+    return NULL;
+  }
+  /* libnice takes server addresses, not names. */
+  if (!u->host_is_ip) {
+    g_set_error (error, RTC_ICE_ERROR, RTC_ICE_ERROR_INVALID_URI,
+        "Invalid STUN/TURN server URI: \"%s\" is a host name; an IP address "
+        "is needed",
+        u->host);
+    return NULL;
+  }
+  return g_steal_pointer (&u);
+}
+
+/**
+ * rtc_ice_transport_set_stun_server:
+ * @self: a transport
+ * @uri: (nullable): `stun://host:port` or `stun:host:port`, host an IP
+ *   address; %NULL for none
+ * @error: return location for a #GError
+ *
+ * Sets the STUN server that server-reflexive candidates are gathered from.
+ * Must be called before rtc_ice_transport_gather().
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+rtc_ice_transport_set_stun_server (RtcIceTransport *self, const gchar *uri,
+    GError **error)
+{
+  RtcIceServerUri *u = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (RTC_IS_ICE_TRANSPORT (self), FALSE);
+  if (uri && !(u = parse_server (uri, FALSE, error)))
+    return FALSE;
+  g_mutex_lock (&self->lock);
+  ok = check_not_started (self, "The STUN server", error);
+  if (ok) {
+    rtc_ice_server_uri_free (self->stun);
+    self->stun = g_steal_pointer (&u);
+  }
+  g_mutex_unlock (&self->lock);
+  rtc_ice_server_uri_free (u);
+  return ok;
+}
+
+/**
+ * rtc_ice_transport_add_turn_server:
+ * @self: a transport
+  * @uri: `turn://user:pass@host:port?transport=udp|tcp`, host an IP
+ *   address (`turns:` is refused for now)
+ * @error: return location for a #GError
+ *
+ * Adds a TURN server that relay candidates are allocated on, with long-term
+  * credentials. Several may be added. Must be called before
+ * rtc_ice_transport_gather(). A server that gives no relay candidate is
+ * reported by #RtcIceTransport::on-ice-candidate-error when gathering
+ * ends.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+rtc_ice_transport_add_turn_server (RtcIceTransport *self, const gchar *uri,
+    GError **error)
+{
+  RtcIceServerUri *u;
+  gboolean ok;
+
+  g_return_val_if_fail (RTC_IS_ICE_TRANSPORT (self), FALSE);
+  if (!(u = parse_server (uri, TRUE, error)))
+    return FALSE;
+  /* libnice's TURN-over-TLS in RFC 5245 mode is plain TCP sent to the TLS
+   * port: refused rather than silently failing (or, worse, sending the
+   * credentials' digest unencrypted). */
+  if (u->tls) {
+    g_set_error (error, RTC_ICE_ERROR, RTC_ICE_ERROR_INVALID_URI,
+        "turns: (TURN over TLS) is not supported yet");
+    rtc_ice_server_uri_free (u);
+    return FALSE;
+  }
+  g_mutex_lock (&self->lock);
+  ok = check_not_started (self, "TURN servers", error);
+  if (ok)
+    g_ptr_array_add (self->turn, g_steal_pointer (&u));
+  g_mutex_unlock (&self->lock);
+  rtc_ice_server_uri_free (u);
+  return ok;
+}
+
+/**
+ * rtc_ice_transport_set_local_addresses:
+ * @self: a transport
+ * @addresses: (nullable) (array zero-terminated=1): IP addresses of this
+ *   host to gather host candidates on, or %NULL for all interfaces
+ * @error: return location for a #GError
+ *
+ * Restricts gathering to the given local addresses (tests use 127.0.0.1);
+ * by default libnice uses every non-loopback interface. Must be called
+ * before rtc_ice_transport_gather().
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+rtc_ice_transport_set_local_addresses (RtcIceTransport *self,
+    const gchar *const *addresses, GError **error)
+{
+  gboolean ok;
+  guint i;
+
+  g_return_val_if_fail (RTC_IS_ICE_TRANSPORT (self), FALSE);
+  for (i = 0; addresses && addresses[i]; i++) {
+    gboolean is_ip = FALSE;
+
+    if (!rtc_ice_is_valid_host (addresses[i], &is_ip) || !is_ip) {
+      g_set_error (error, RTC_ICE_ERROR, RTC_ICE_ERROR_INVALID_ARGUMENT,
+          "Local address \"%s\" is not an IP address", addresses[i]);
+      return FALSE;
+    }
+  }
+  g_mutex_lock (&self->lock);
+  ok = check_not_started (self, "Local addresses", error);
+  if (ok) {
+    g_strfreev (self->local_addresses);
+    self->local_addresses = addresses && addresses[0]
+        ? g_strdupv ((gchar **)addresses)
+        : NULL;
+  }
+  g_mutex_unlock (&self->lock);
+  if (ok)
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LOCAL_ADDRESSES]);
+  return ok;
+}
+
+/**
+ * rtc_ice_transport_gather:
+ * @self: a transport
+ * @error: return location for a #GError
+ *
+ * Starts gathering local candidates. Each is reported by
+ * #RtcIceTransport::on-ice-candidate as soon as it is found, then
+ * #RtcIceTransport::on-end-of-candidates and #RtcIceTransport:gathering-state
+ * `complete`. Fails if gathering was already started or the transport is
+ * closed.
+ *
+ * Returns: %TRUE if gathering was started
+ */
+gboolean
+rtc_ice_transport_gather (RtcIceTransport *self, GError **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (RTC_IS_ICE_TRANSPORT (self), FALSE);
+  g_mutex_lock (&self->lock);
+  ok = check_not_started (self, "Gathering", error);
+  if (ok)
+    self->gather_requested = TRUE;
+  g_mutex_unlock (&self->lock);
+  if (ok)
+    invoke (self, op_new (OP_GATHER));
+  return ok;
+}
+
+/**
+ * rtc_ice_transport_get_local_credentials:
+ * @self: a transport
+ * @ufrag: (out) (transfer full): the local ICE username fragment
+ * @pwd: (out) (transfer full): the local ICE password
+ *
+ * Gets the credentials to signal to the peer (`a=ice-ufrag`, `a=ice-pwd`).
+ */
+void
+rtc_ice_transport_get_local_credentials (RtcIceTransport *self, gchar **ufrag,
+    gchar **pwd)
+{
+  g_return_if_fail (RTC_IS_ICE_TRANSPORT (self));
+  nice_agent_get_local_credentials (self->agent, self->stream_id, ufrag, pwd);
+}
+
+/**
+ * rtc_ice_transport_set_remote_credentials:
+ * @self: a transport
+ * @ufrag: the peer's ICE username fragment (4 to 256 ice-chars)
+ * @pwd: the peer's ICE password (22 to 256 ice-chars)
+ * @error: return location for a #GError
+ *
+ * Sets the peer's credentials. Remote candidates added before are kept
+ * and used from then on.
+ *
+ * Returns: %TRUE if the credentials are valid
+ */
+gboolean
+rtc_ice_transport_set_remote_credentials (RtcIceTransport *self,
+    const gchar *ufrag, const gchar *pwd, GError **error)
+{
+  Op *op;
+
+  g_return_val_if_fail (RTC_IS_ICE_TRANSPORT (self), FALSE);
+  if (!rtc_ice_check_credentials (ufrag, pwd, error))
+    return FALSE;
+  op = op_new (OP_CREDENTIALS);
+  op->ufrag = g_strdup (ufrag);
+  op->pwd = g_strdup (pwd);
+  invoke (self, op);
+  return TRUE;
+}
+
+/**
+ * rtc_ice_transport_add_remote_candidate:
+ * @self: a transport
+ * @candidate: a `candidate:…` line as signalled by the peer
+ * @error: return location for a #GError
+ *
+ * Adds a remote candidate, at any time: before the remote credentials or
+ * before gathering, it is queued until both are there. A malformed line, or
+ * one for another component than 1 (WebRTC multiplexes RTCP), is an error.
+ * Candidates whose address is a host name (mDNS `.local`) are not resolved
+ * yet: they are dropped with a debug message.
+ *
+ * Returns: %TRUE if the candidate was accepted
+ */
+gboolean
+rtc_ice_transport_add_remote_candidate (RtcIceTransport *self,
+    const gchar *candidate, GError **error)
+{
+  g_autoptr (RtcIceCandidate) c = NULL;
+  Op *op;
+
+  g_return_val_if_fail (RTC_IS_ICE_TRANSPORT (self), FALSE);
+  if (!(c = rtc_ice_candidate_parse (candidate, error)))
+    return FALSE;
+  if (c->component != COMPONENT_ID) {
+    g_set_error (error, RTC_ICE_ERROR, RTC_ICE_ERROR_INVALID_CANDIDATE,
+        "Invalid ICE candidate: component %u, only component 1 exists "
+        "(RTCP is multiplexed)",
+        c->component);
+    return FALSE;
+  }
+  if (!c->address_is_ip) {
+    GST_DEBUG_OBJECT (self, "dropping candidate with unresolved address %s",
+        c->address);
+    return TRUE;
+  }
+  op = op_new (OP_CANDIDATE);
+  op->cand = candidate_to_nice (c, self->stream_id);
+  invoke (self, op);
+  return TRUE;
+}
+
+/**
+ * rtc_ice_transport_end_of_remote_candidates:
+ * @self: a transport
+ *
+ * Tells the transport that the peer has no more candidates
+ * (`a=end-of-candidates`), so that checks that have nothing left to try
+ * conclude in `failed` instead of waiting.
+ */
+void
+rtc_ice_transport_end_of_remote_candidates (RtcIceTransport *self)
+{
+  g_return_if_fail (RTC_IS_ICE_TRANSPORT (self));
+  invoke (self, op_new (OP_END_OF_CANDIDATES));
+}
+
+/**
+ * rtc_ice_transport_close:
+ * @self: a transport
+ *
+ * Stops the transport for good: the state turns `closed` at once, nothing
+ * more is sent, received or signalled, and TURN allocations are released on
+ * the servers in the background.
+ */
+void
+rtc_ice_transport_close (RtcIceTransport *self)
+{
+  gboolean changed;
+
+  g_return_if_fail (RTC_IS_ICE_TRANSPORT (self));
+  g_mutex_lock (&self->lock);
+  changed = self->state != RTC_ICE_TRANSPORT_STATE_CLOSED;
+  self->state = RTC_ICE_TRANSPORT_STATE_CLOSED;
+  g_clear_object (&self->receiver.owner);
+  self->receiver.func = NULL;
+  g_mutex_unlock (&self->lock);
+  if (!changed)
+    return;
+  GST_INFO_OBJECT (self, "closed");
+  invoke (self, op_new (OP_CLOSE));
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
+}
+
+/**
+ * rtc_ice_transport_get_selected_pair:
+ * @self: a transport
+ * @local: (out) (optional) (transfer full): the local candidate
+ * @remote: (out) (optional) (transfer full): the remote candidate
+ *
+ * Gets the candidate pair that carries the data.
+ *
+ * Returns: %TRUE if a pair is selected
+ */
+gboolean
+rtc_ice_transport_get_selected_pair (RtcIceTransport *self,
+    RtcIceCandidate **local, RtcIceCandidate **remote)
+{
+  gboolean ret;
+
+  g_return_val_if_fail (RTC_IS_ICE_TRANSPORT (self), FALSE);
+  g_mutex_lock (&self->lock);
+  ret = self->selected_local != NULL;
+  if (local)
+    *local = ret ? rtc_ice_candidate_copy (self->selected_local) : NULL;
+  if (remote)
+    *remote = ret ? rtc_ice_candidate_copy (self->selected_remote) : NULL;
+  g_mutex_unlock (&self->lock);
+  return ret;
+}
+
+/**
+ * rtc_ice_transport_get_state:
+ * @self: a transport
+ *
+ * Returns: the W3C ICE transport state
+ */
+RtcIceTransportState
+rtc_ice_transport_get_state (RtcIceTransport *self)
+{
+  RtcIceTransportState state;
+
+  g_return_val_if_fail (RTC_IS_ICE_TRANSPORT (self),
+      RTC_ICE_TRANSPORT_STATE_CLOSED);
+  g_mutex_lock (&self->lock);
+  state = self->state;
+  g_mutex_unlock (&self->lock);
+  return state;
+}
+
+/**
+ * rtc_ice_transport_get_gathering_state:
+ * @self: a transport
+ *
+ * Returns: the W3C ICE gathering state
+ */
+RtcIceGatheringState
+rtc_ice_transport_get_gathering_state (RtcIceTransport *self)
+{
+  RtcIceGatheringState state;
+
+  g_return_val_if_fail (RTC_IS_ICE_TRANSPORT (self),
+      RTC_ICE_GATHERING_STATE_COMPLETE);
+  g_mutex_lock (&self->lock);
+  state = self->gathering_state;
+  g_mutex_unlock (&self->lock);
+  return state;
+}
+
+/**
+ * rtc_ice_transport_send:
+ * @self: a transport
+ * @data: (array length=len): one packet
+ * @len: its length
+ *
+ * Sends one packet on the selected pair, from any thread. Without a
+ * selected pair (not connected yet, failed, closed) the packet is dropped
+ * and counted in `send-dropped`.
+ *
+ * Returns: %TRUE if the packet was sent
+ */
+gboolean
+rtc_ice_transport_send (RtcIceTransport *self, const guint8 *data, gsize len)
+{
+  gint sent = -1;
+  gboolean closed;
+
+  g_return_val_if_fail (RTC_IS_ICE_TRANSPORT (self), FALSE);
+  closed = is_closed (self);
+  if (!closed && len <= G_MAXUINT16)
+    sent = nice_agent_send (self->agent, self->stream_id, COMPONENT_ID,
+        (guint)len, (const gchar *)data);
+  g_mutex_lock (&self->lock);
+  if (sent == (gint)len) {
+    self->packets_sent++;
+    self->bytes_sent += len;
+  } else {
+    self->send_dropped++;
+  }
+  g_mutex_unlock (&self->lock);
+  return sent == (gint)len;
+}
+
+/**
+ * rtc_ice_transport_set_receiver:
+ * @self: a transport
+ * @func: (nullable): called for each received packet on the ICE thread
+ * @owner: (nullable): kept alive while @func runs, passed to it
+ *
+ * Sets who receives the packets; %NULL stops delivery. After this returns,
+ * a call to the previous receiver that had already started may still be
+ * finishing on the ICE thread, holding its own reference on its owner.
+ */
+void
+rtc_ice_transport_set_receiver (RtcIceTransport *self, RtcIcePacketFunc func,
+    GObject *owner)
+{
+  GObject *old;
+
+  g_return_if_fail (RTC_IS_ICE_TRANSPORT (self));
+  g_mutex_lock (&self->lock);
+  old = self->receiver.owner;
+  self->receiver.func = func;
+  self->receiver.owner = func && owner ? g_object_ref (owner) : NULL;
+  g_mutex_unlock (&self->lock);
+  if (old)
+    g_object_unref (old);
+}
+
+/**
+ * rtc_ice_transport_get_stats:
+ * @self: a transport
+ *
+ * Returns: (transfer full): a `application/x-rtc-ice-transport-stats`
+ *   structure with packets-sent, bytes-sent, packets-received,
+ *   bytes-received and send-dropped (#guint64)
+ */
+GstStructure *
+rtc_ice_transport_get_stats (RtcIceTransport *self)
+{
+  GstStructure *s;
+
+  g_return_val_if_fail (RTC_IS_ICE_TRANSPORT (self), NULL);
+  g_mutex_lock (&self->lock);
+  s = gst_structure_new ("application/x-rtc-ice-transport-stats",
+      "packets-sent", G_TYPE_UINT64, self->packets_sent, "bytes-sent",
+      G_TYPE_UINT64, self->bytes_sent, "packets-received", G_TYPE_UINT64,
+      self->packets_received, "bytes-received", G_TYPE_UINT64,
+      self->bytes_received, "send-dropped", G_TYPE_UINT64, self->send_dropped,
+      NULL);
+  g_mutex_unlock (&self->lock);
+  return s;
+}
+
+/* ---- action signals ---- */
+
+/* Action signals give applications and bindings that only load the plugin
+ * the whole API; failures are logged, as a signal cannot return a
+ * GError. */
+static gboolean
+report (RtcIceTransport *self, gboolean ok, GError *error)
+{
+  if (!ok) {
+    GST_WARNING_OBJECT (self, "%s", error->message);
+    g_error_free (error);
+  }
+  return ok;
+}
+
+static gboolean
+action_gather (RtcIceTransport *self)
+{
+  GError *error = NULL;
+
+  return report (self, rtc_ice_transport_gather (self, &error), error);
+}
+
+static gboolean
+action_set_remote_credentials (RtcIceTransport *self, const gchar *ufrag,
+    const gchar *pwd)
+{
+  GError *error = NULL;
+
+  return report (self,
+      rtc_ice_transport_set_remote_credentials (self, ufrag, pwd, &error),
+      error);
+}
+
+static gboolean
+action_add_remote_candidate (RtcIceTransport *self, const gchar *candidate)
+{
+  GError *error = NULL;
+
+  return report (self,
+      rtc_ice_transport_add_remote_candidate (self, candidate, &error), error);
+}
+
+static gboolean
+action_add_turn_server (RtcIceTransport *self, const gchar *uri)
+{
+  GError *error = NULL;
+
+  return report (self, rtc_ice_transport_add_turn_server (self, uri, &error),
+      error);
+}
+
+/* ---- GObject ---- */
+
+static void
+free_link (gpointer link, GObject *agent)
+{
+  g_weak_ref_clear (link);
+  g_free (link);
+}
+
+static void
+rtc_ice_transport_init (RtcIceTransport *self)
+{
+  g_mutex_init (&self->lock);
+  self->turn = g_ptr_array_new_with_free_func (
+      (GDestroyNotify)rtc_ice_server_uri_free);
+  self->nice_state = NICE_COMPONENT_STATE_DISCONNECTED;
+
+  /* Trickle: no failure before the peer's end-of-candidates. Regular
+   * nomination, as browsers do (RFC 8445 dropped aggressive nomination).
+   * Consent freshness: RFC 7675, required by WebRTC. */
+  self->agent = nice_agent_new_full (ice_context (), NICE_COMPATIBILITY_RFC5245,
+      NICE_AGENT_OPTION_ICE_TRICKLE | NICE_AGENT_OPTION_REGULAR_NOMINATION
+          | NICE_AGENT_OPTION_CONSENT_FRESHNESS);
+  /* UPnP would multicast SSDP discovery on every interface. */
+  g_object_set (self->agent, "upnp", FALSE, "controlling-mode", TRUE, NULL);
+  self->stream_id = nice_agent_add_stream (self->agent, 1);
+
+  self->link = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (self->link, self);
+  g_object_weak_ref (G_OBJECT (self->agent), free_link, self->link);
+  g_signal_connect (self->agent, "new-candidate-full",
+      G_CALLBACK (on_new_candidate), self->link);
+  g_signal_connect (self->agent, "candidate-gathering-done",
+      G_CALLBACK (on_gathering_done), self->link);
+  g_signal_connect (self->agent, "component-state-changed",
+      G_CALLBACK (on_component_state), self->link);
+  g_signal_connect (self->agent, "new-selected-pair-full",
+      G_CALLBACK (on_selected_pair), self->link);
+  nice_agent_attach_recv (self->agent, self->stream_id, COMPONENT_ID,
+      ice_context (), on_recv, self->link);
+}
+
+static gboolean
+release_agent (gpointer data)
+{
+  NiceAgent *agent = data;
+
+  /* The close task holds the agent until TURN allocations are released. */
+  nice_agent_close_async (agent, NULL, NULL);
+  g_object_unref (agent);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+rtc_ice_transport_dispose (GObject *object)
+{
+  RtcIceTransport *self = RTC_ICE_TRANSPORT (object);
+
+  if (self->agent) {
+    nice_agent_attach_recv (self->agent, self->stream_id, COMPONENT_ID, NULL,
+        NULL, NULL);
+    g_main_context_invoke (ice_context (), release_agent,
+        g_steal_pointer (&self->agent));
+  }
+  rtc_ice_transport_set_receiver (self, NULL, NULL);
+  G_OBJECT_CLASS (rtc_ice_transport_parent_class)->dispose (object);
+}
+
+static void
+rtc_ice_transport_finalize (GObject *object)
+{
+  RtcIceTransport *self = RTC_ICE_TRANSPORT (object);
+
+  g_strfreev (self->local_addresses);
+  rtc_ice_server_uri_free (self->stun);
+  g_ptr_array_unref (self->turn);
+  rtc_ice_candidate_free (self->selected_local);
+  rtc_ice_candidate_free (self->selected_remote);
+  g_slist_free_full (self->pending_remote, (GDestroyNotify)nice_candidate_free);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (rtc_ice_transport_parent_class)->finalize (object);
+}
+
+static gchar *
+dup_candidate_string (RtcIceTransport *self, gboolean local)
+{
+  RtcIceCandidate *c;
+  gchar *s = NULL;
+
+  g_mutex_lock (&self->lock);
+  c = local ? self->selected_local : self->selected_remote;
+  if (c)
+    s = rtc_ice_candidate_to_string (c);
+  g_mutex_unlock (&self->lock);
+  return s;
+}
+
+static void
+rtc_ice_transport_set_property (GObject *object, guint prop_id,
+    const GValue *value, GParamSpec *pspec)
+{
+  RtcIceTransport *self = RTC_ICE_TRANSPORT (object);
+  GError *error = NULL;
+
+  switch (prop_id) {
+    case PROP_CONTROLLING:
+      g_object_set_property (G_OBJECT (self->agent), "controlling-mode", value);
+      break;
+    case PROP_POLICY:
+      g_mutex_lock (&self->lock);
+      self->policy = g_value_get_enum (value);
+      g_mutex_unlock (&self->lock);
+      /* libnice then pairs local relay candidates only. */
+      g_object_set (self->agent, "force-relay",
+          g_value_get_enum (value) == RTC_ICE_TRANSPORT_POLICY_RELAY, NULL);
+      break;
+    case PROP_ICE_TCP:
+      g_object_set_property (G_OBJECT (self->agent), "ice-tcp", value);
+      break;
+    case PROP_STUN_SERVER:
+      rtc_ice_transport_set_stun_server (self, g_value_get_string (value),
+          &error);
+      break;
+    case PROP_LOCAL_ADDRESSES:
+      rtc_ice_transport_set_local_addresses (self, g_value_get_boxed (value),
+          &error);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  /* Properties cannot fail: say why the value was ignored. */
+  if (error) {
+    GST_WARNING_OBJECT (self, "%s ignored: %s", pspec->name, error->message);
+    g_error_free (error);
+  }
+}
+
+static void
+rtc_ice_transport_get_property (GObject *object, guint prop_id, GValue *value,
+    GParamSpec *pspec)
+{
+  RtcIceTransport *self = RTC_ICE_TRANSPORT (object);
+
+  switch (prop_id) {
+    case PROP_STATE:
+      g_value_set_enum (value, rtc_ice_transport_get_state (self));
+      break;
+    case PROP_GATHERING_STATE:
+      g_value_set_enum (value, rtc_ice_transport_get_gathering_state (self));
+      break;
+    case PROP_CONTROLLING:
+      g_object_get_property (G_OBJECT (self->agent), "controlling-mode", value);
+      break;
+    case PROP_POLICY:
+      g_mutex_lock (&self->lock);
+      g_value_set_enum (value, self->policy);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_ICE_TCP:
+      g_object_get_property (G_OBJECT (self->agent), "ice-tcp", value);
+      break;
+    case PROP_STUN_SERVER:
+      g_mutex_lock (&self->lock);
+      if (self->stun)
+        g_value_take_string (value,
+            g_strdup_printf (strchr (self->stun->host, ':') ? "stun://[%s]:%u"
+                                                            : "stun://%s:%u",
+                self->stun->host, self->stun->port));
+      else
+        g_value_set_string (value, NULL);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_LOCAL_ADDRESSES:
+      g_mutex_lock (&self->lock);
+      g_value_set_boxed (value, self->local_addresses);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_SELECTED_LOCAL:
+      g_value_take_string (value, dup_candidate_string (self, TRUE));
+      break;
+    case PROP_SELECTED_REMOTE:
+      g_value_take_string (value, dup_candidate_string (self, FALSE));
+      break;
+    case PROP_STATS:
+      g_value_take_boxed (value, rtc_ice_transport_get_stats (self));
+      break;
+    case PROP_LOCAL_UFRAG:
+    case PROP_LOCAL_PWD: {
+      gchar *ufrag = NULL, *pwd = NULL;
+
+      rtc_ice_transport_get_local_credentials (self, &ufrag, &pwd);
+      g_value_take_string (value, prop_id == PROP_LOCAL_UFRAG ? ufrag : pwd);
+      g_free (prop_id == PROP_LOCAL_UFRAG ? pwd : ufrag);
+      break;
+    }
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+rtc_ice_transport_class_init (RtcIceTransportClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+
+  gobject_class->dispose = rtc_ice_transport_dispose;
+  gobject_class->finalize = rtc_ice_transport_finalize;
+  gobject_class->set_property = rtc_ice_transport_set_property;
+  gobject_class->get_property = rtc_ice_transport_get_property;
+
+  props[PROP_STATE] = g_param_spec_enum ("state", "State",
+      "ICE transport state (W3C RTCIceTransportState)",
+      RTC_TYPE_ICE_TRANSPORT_STATE, RTC_ICE_TRANSPORT_STATE_NEW,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_GATHERING_STATE] = g_param_spec_enum ("gathering-state",
+      "Gathering state", "ICE gathering state (W3C RTCIceGatheringState)",
+      RTC_TYPE_ICE_GATHERING_STATE, RTC_ICE_GATHERING_STATE_NEW,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_CONTROLLING] = g_param_spec_boolean ("controlling", "Controlling",
+      "Whether this side is the controlling ICE agent", TRUE,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  props[PROP_POLICY] = g_param_spec_enum ("ice-transport-policy",
+      "ICE transport policy",
+      "all, or relay: only relay candidates are used and signalled",
+      RTC_TYPE_ICE_TRANSPORT_POLICY, RTC_ICE_TRANSPORT_POLICY_ALL,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  props[PROP_ICE_TCP] = g_param_spec_boolean ("ice-tcp", "ICE-TCP",
+      "Gather and use TCP candidates (RFC 6544) beside UDP ones", TRUE,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  props[PROP_STUN_SERVER] = g_param_spec_string ("stun-server", "STUN server",
+      "STUN server URI stun://host:port (host an IP address), before "
+      "gathering",
+      NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  props[PROP_LOCAL_ADDRESSES] = g_param_spec_boxed ("local-addresses",
+      "Local addresses",
+      "IP addresses to gather host candidates on (default: all interfaces), "
+      "before gathering",
+      G_TYPE_STRV, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  props[PROP_SELECTED_LOCAL] = g_param_spec_string ("selected-local-candidate",
+      "Selected local candidate", "Local candidate of the selected pair", NULL,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_SELECTED_REMOTE]
+      = g_param_spec_string ("selected-remote-candidate",
+          "Selected remote candidate", "Remote candidate of the selected pair",
+          NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_STATS] = g_param_spec_boxed ("stats", "Statistics",
+      "Packet and byte counters", GST_TYPE_STRUCTURE,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_LOCAL_UFRAG] = g_param_spec_string ("local-ufrag", "Local ufrag",
+      "Local ICE username fragment, to signal to the peer", NULL,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_LOCAL_PWD] = g_param_spec_string ("local-pwd", "Local password",
+      "Local ICE password, to signal to the peer", NULL,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (gobject_class, N_PROPS, props);
+
+  /**
+   * RtcIceTransport::on-ice-candidate:
+   * @self: the transport
+   * @component: the component id (1)
+   * @candidate: a `candidate:…` line to signal to the peer
+   *
+   * A local candidate was found. Emitted on the ICE thread.
+   */
+  signals[SIGNAL_ON_ICE_CANDIDATE] = g_signal_new ("on-ice-candidate",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+  /**
+   * RtcIceTransport::on-end-of-candidates:
+   * @self: the transport
+   *
+   * Gathering is over: no more local candidates will be signalled (the
+   * peer should be sent `a=end-of-candidates`). Emitted on the ICE thread,
+   * just before #RtcIceTransport:gathering-state turns `complete`.
+   */
+  signals[SIGNAL_ON_END_OF_CANDIDATES] = g_signal_new ("on-end-of-candidates",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 0);
+
+  /**
+   * RtcIceTransport::on-ice-candidate-error:
+   * @self: the transport
+   * @url: the server, as `turn:host:port?transport=…` (no credentials)
+   * @error_code: 701 (W3C: server unreachable or failing)
+   * @error_text: what went wrong
+   *
+   * A STUN or TURN server failed to give a candidate, as the W3C
+   * icecandidateerror event. Emitted on the ICE thread before
+   * #RtcIceTransport::on-end-of-candidates.
+   */
+  signals[SIGNAL_ON_ICE_CANDIDATE_ERROR]
+      = g_signal_new ("on-ice-candidate-error", G_TYPE_FROM_CLASS (klass),
+          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING,
+          G_TYPE_UINT, G_TYPE_STRING);
+  /**
+   * RtcIceTransport::gather:
+   * @self: the transport
+   *
+   * Action signal for rtc_ice_transport_gather().
+   *
+   * Returns: %TRUE if gathering was started
+   */
+  signals[SIGNAL_GATHER] = g_signal_new_class_handler ("gather",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (action_gather), NULL, NULL, NULL, G_TYPE_BOOLEAN, 0);
+  /**
+   * RtcIceTransport::set-remote-credentials:
+   * @self: the transport
+   * @ufrag: the peer's ICE username fragment
+   * @pwd: the peer's ICE password
+   *
+   * Action signal for rtc_ice_transport_set_remote_credentials().
+   *
+   * Returns: %TRUE if the credentials are valid
+   */
+  signals[SIGNAL_SET_REMOTE_CREDENTIALS]
+      = g_signal_new_class_handler ("set-remote-credentials",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (action_set_remote_credentials), NULL, NULL, NULL,
+          G_TYPE_BOOLEAN, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * RtcIceTransport::add-remote-candidate:
+   * @self: the transport
+   * @candidate: a `candidate:…` line from the peer
+   *
+   * Action signal for rtc_ice_transport_add_remote_candidate().
+   *
+   * Returns: %TRUE if the candidate was accepted
+   */
+  signals[SIGNAL_ADD_REMOTE_CANDIDATE]
+      = g_signal_new_class_handler ("add-remote-candidate",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (action_add_remote_candidate), NULL, NULL, NULL,
+          G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
+  /**
+   * RtcIceTransport::end-of-remote-candidates:
+   * @self: the transport
+   *
+   * Action signal for rtc_ice_transport_end_of_remote_candidates().
+   */
+  signals[SIGNAL_END_OF_REMOTE_CANDIDATES]
+      = g_signal_new_class_handler ("end-of-remote-candidates",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (rtc_ice_transport_end_of_remote_candidates), NULL, NULL,
+          NULL, G_TYPE_NONE, 0);
+  /**
+   * RtcIceTransport::add-turn-server:
+   * @self: the transport
+   * @uri: a `turn://` or `turns://` URI
+   *
+   * Action signal for rtc_ice_transport_add_turn_server().
+   *
+   * Returns: %TRUE if the server was added
+   */
+  signals[SIGNAL_ADD_TURN_SERVER]
+      = g_signal_new_class_handler ("add-turn-server",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (action_add_turn_server), NULL, NULL, NULL, G_TYPE_BOOLEAN,
+          1, G_TYPE_STRING);
+  /**
+   * RtcIceTransport::close:
+   * @self: the transport
+   *
+   * Action signal for rtc_ice_transport_close().
+   */
+  signals[SIGNAL_CLOSE] = g_signal_new_class_handler ("close",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (rtc_ice_transport_close), NULL, NULL, NULL, G_TYPE_NONE, 0);
+}

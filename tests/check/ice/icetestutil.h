@@ -1,0 +1,225 @@
+/* gst-rtc
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Two RtcIceTransports in one process, wired to each other the way a
+ * signalling channel would: trickled candidates, end-of-candidates and
+  * credentials. Loopback only. Only the GObject interface (properties,
+ * signals, action signals) is used, so that the element tests can drive
+ * the transport type of the loaded plugin.
+ */
+#pragma once
+
+#include <gst/check/gstcheck.h>
+#include <string.h>
+
+#include "rtcicetransport.h"
+#include "../common/rtctestutil.h"
+
+typedef struct _IcePeer IcePeer;
+
+struct _IcePeer {
+  RtcIceTransport *t;
+  IcePeer *other;
+  GMutex lock;
+  /* Candidates signalled by this side (strings), and how many the other
+   * side refused: handlers run on the ICE thread, so failures are counted
+   * there and asserted by the test thread. */
+  GPtrArray *signalled;
+  guint add_errors;
+  gboolean end_of_candidates;
+  /* While held, candidates wait here instead of reaching the other side. */
+  gboolean hold;
+  GPtrArray *held;
+  /* Packets received, as GBytes. */
+  GPtrArray *received;
+};
+
+static inline void
+ice_peer_on_candidate (RtcIceTransport *t, guint component, const gchar *line,
+    IcePeer *p)
+{
+  gboolean hold, ok = FALSE;
+
+  g_mutex_lock (&p->lock);
+  g_ptr_array_add (p->signalled, g_strdup (line));
+  hold = p->hold;
+  if (hold)
+    g_ptr_array_add (p->held, g_strdup (line));
+  g_mutex_unlock (&p->lock);
+  if (hold)
+    return;
+  g_signal_emit_by_name (p->other->t, "add-remote-candidate", line, &ok);
+  if (!ok) {
+    GST_ERROR ("candidate %s refused", line);
+    g_mutex_lock (&p->lock);
+    p->add_errors++;
+    g_mutex_unlock (&p->lock);
+  }
+}
+
+static inline void
+ice_peer_on_end_of_candidates (RtcIceTransport *t, IcePeer *p)
+{
+  gboolean hold;
+
+  g_mutex_lock (&p->lock);
+  p->end_of_candidates = TRUE;
+  hold = p->hold;
+  g_mutex_unlock (&p->lock);
+  if (!hold)
+    g_signal_emit_by_name (p->other->t, "end-of-remote-candidates");
+}
+
+/* @type: RTC_TYPE_ICE_TRANSPORT, or the plugin's type looked up by name */
+static inline void
+ice_peer_init (IcePeer *p, IcePeer *other, gboolean controlling, GType type)
+{
+  const gchar *loopback[] = { "127.0.0.1", NULL };
+  gchar **addresses = NULL;
+
+  memset (p, 0, sizeof (*p));
+  g_mutex_init (&p->lock);
+  p->other = other;
+  p->signalled = g_ptr_array_new_with_free_func (g_free);
+  p->held = g_ptr_array_new_with_free_func (g_free);
+  p->received = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
+  p->t = g_object_new (type, "controlling", controlling, "local-addresses",
+      loopback, NULL);
+  g_object_get (p->t, "local-addresses", &addresses, NULL);
+  fail_unless (addresses && g_strv_length (addresses) == 1);
+  g_strfreev (addresses);
+  g_signal_connect (p->t, "on-ice-candidate",
+      G_CALLBACK (ice_peer_on_candidate), p);
+  g_signal_connect (p->t, "on-end-of-candidates",
+      G_CALLBACK (ice_peer_on_end_of_candidates), p);
+  g_object_set_data (G_OBJECT (p->t), "ice-peer", p);
+}
+
+static inline void
+ice_peer_clear (IcePeer *p)
+{
+  g_signal_handlers_disconnect_by_data (p->t, p);
+  g_signal_emit_by_name (p->t, "close");
+  g_object_unref (p->t);
+  g_ptr_array_unref (p->signalled);
+  g_ptr_array_unref (p->held);
+  g_ptr_array_unref (p->received);
+  g_mutex_clear (&p->lock);
+}
+
+static inline void
+ice_peer_give_credentials (IcePeer *from, IcePeer *to)
+{
+  gchar *ufrag, *pwd;
+  gboolean ok = FALSE;
+
+  g_object_get (from->t, "local-ufrag", &ufrag, "local-pwd", &pwd, NULL);
+  g_signal_emit_by_name (to->t, "set-remote-credentials", ufrag, pwd, &ok);
+  fail_unless (ok);
+  g_free (ufrag);
+  g_free (pwd);
+}
+
+/* Hands the held candidates (and end-of-candidates) over and stops
+ * holding. */
+static inline void
+ice_peer_release (IcePeer *p)
+{
+  GPtrArray *held;
+  gboolean eoc;
+  guint i;
+
+  g_mutex_lock (&p->lock);
+  p->hold = FALSE;
+  held = g_steal_pointer (&p->held);
+  p->held = g_ptr_array_new_with_free_func (g_free);
+  eoc = p->end_of_candidates;
+  g_mutex_unlock (&p->lock);
+  for (i = 0; i < held->len; i++) {
+    gboolean ok = FALSE;
+
+    g_signal_emit_by_name (p->other->t, "add-remote-candidate",
+        g_ptr_array_index (held, i), &ok);
+    fail_unless (ok, "%s", (gchar *)g_ptr_array_index (held, i));
+  }
+  g_ptr_array_unref (held);
+  if (eoc)
+    g_signal_emit_by_name (p->other->t, "end-of-remote-candidates");
+}
+
+static inline guint
+ice_peer_received (IcePeer *p)
+{
+  guint n;
+
+  g_mutex_lock (&p->lock);
+  n = p->received->len;
+  g_mutex_unlock (&p->lock);
+  return n;
+}
+
+typedef gboolean (*IceCond) (IcePeer *p);
+
+/* Polls @cond until it holds or @ms (scaled) pass. */
+static inline gboolean
+ice_wait (IcePeer *p, IceCond cond, guint64 ms)
+{
+  gint64 deadline = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
+
+  while (!cond (p)) {
+    if (g_get_monotonic_time () > deadline)
+      return FALSE;
+    g_usleep (2000);
+  }
+  return TRUE;
+}
+
+static inline RtcIceTransportState
+ice_state (IcePeer *p)
+{
+  RtcIceTransportState s;
+
+  g_object_get (p->t, "state", &s, NULL);
+  return s;
+}
+
+static inline gboolean
+ice_is_connected (IcePeer *p)
+{
+  RtcIceTransportState s = ice_state (p);
+
+  return s == RTC_ICE_TRANSPORT_STATE_CONNECTED
+      || s == RTC_ICE_TRANSPORT_STATE_COMPLETED;
+}
+
+static inline gboolean
+ice_gathering_complete (IcePeer *p)
+{
+  RtcIceGatheringState s;
+
+  g_object_get (p->t, "gathering-state", &s, NULL);
+  return s == RTC_ICE_GATHERING_STATE_COMPLETE;
+}
+
+static inline gboolean
+ice_gather (IcePeer *p)
+{
+  gboolean ok = FALSE;
+
+  g_signal_emit_by_name (p->t, "gather", &ok);
+  return ok;
+}
+
+/* Connects @a (controlling) and @b over trickled loopback candidates. */
+static inline void
+ice_connect (IcePeer *a, IcePeer *b)
+{
+  ice_peer_give_credentials (a, b);
+  ice_peer_give_credentials (b, a);
+  fail_unless (ice_gather (a));
+  fail_unless (ice_gather (b));
+  fail_unless (ice_wait (a, ice_is_connected, 5000), "A not connected");
+  fail_unless (ice_wait (b, ice_is_connected, 5000), "B not connected");
+  fail_unless_equals_int (a->add_errors, 0);
+  fail_unless_equals_int (b->add_errors, 0);
+}

@@ -293,7 +293,8 @@ describe_pipeline (Side *side)
                           "rtpbin.send_rtp_src_1 ! enc.rtp_sink_1 "
                           "rtpbin.send_rtcp_src_0 ! enc.rtcp_sink_0 "
                           "rtpbin.send_rtcp_src_1 ! enc.rtcp_sink_1 "
-                          "udpsrc name=udpsrc address=127.0.0.1 port=0 ! "
+                          "udpsrc name=udpsrc address=127.0.0.1 port=0 "
+                          "reuse=false ! "
                           "  rtcdtlssrtpdec name=dec connection-id=%s "
                           "dec.rtp_src ! rtpssrcdemux name=ssrcdemux "
                           "dec.rtcp_src ! tee name=rtcptee "
@@ -576,7 +577,9 @@ set_state (Call *call, GstState state)
 }
 
 /* Each udpsrc binds a free port of its own choosing in READY; the peer
- * sends there. */
+ * sends there. It binds without SO_REUSEADDR: otherwise a socket bound
+ * later to "any free port" (a udpsink's) may be given the same port and
+ * take its packets. */
 static gboolean
 connect_ports (Call *call)
 {

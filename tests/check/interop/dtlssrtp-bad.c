@@ -197,7 +197,8 @@ endpoint_init (Endpoint *ep, const gchar *label, gboolean ours,
 
   /* Loopback only, on a port the kernel picks (read back in READY). */
   ep->udpsrc = make ("udpsrc", NULL);
-  g_object_set (ep->udpsrc, "address", "127.0.0.1", "port", 0, NULL);
+  g_object_set (ep->udpsrc, "address", "127.0.0.1", "port", 0, "reuse", FALSE,
+      NULL);
   ep->udpsink = make ("udpsink", NULL);
   g_object_set (ep->udpsink, "host", "127.0.0.1", "bind-address", "127.0.0.1",
       "sync", FALSE, "async", FALSE, NULL);

@@ -9,6 +9,7 @@
 
 #include "dtls/gstrtcdtlssrtpdec.h"
 #include "dtls/gstrtcdtlssrtpenc.h"
+#include "dtls/rtcdtlserror.h"
 #include "ice/gstrtcicesink.h"
 #include "ice/gstrtcicesrc.h"
 
@@ -17,6 +18,8 @@ plugin_init (GstPlugin *plugin)
 {
   gboolean ret = FALSE;
 
+  /* Before anything else touches OpenSSL: see rtc_dtls_openssl_init(). */
+  rtc_dtls_openssl_init ();
   ret |= GST_ELEMENT_REGISTER (rtcdtlssrtpenc, plugin);
   ret |= GST_ELEMENT_REGISTER (rtcdtlssrtpdec, plugin);
   ret |= GST_ELEMENT_REGISTER (rtcicesrc, plugin);

@@ -65,6 +65,7 @@ rtc_dtls_certificate_new_ecdsa (GError **error)
   X509 *x509 = NULL;
   X509_NAME *name;
 
+  rtc_dtls_openssl_init ();
   key = EVP_EC_gen ("P-256");
   if (!key)
     goto failed;
@@ -110,6 +111,8 @@ rtc_dtls_certificate_new_from_pem (const gchar *pem, GError **error)
   EVP_PKEY *key = NULL;
 
   g_return_val_if_fail (pem != NULL, NULL);
+
+  rtc_dtls_openssl_init ();
 
   bio = BIO_new_mem_buf (pem, -1);
   x509 = PEM_read_bio_X509 (bio, NULL, NULL, NULL);

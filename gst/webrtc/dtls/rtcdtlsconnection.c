@@ -321,6 +321,7 @@ rtc_dtls_connection_acquire (const gchar *id)
 {
   RtcDtlsConnection *conn;
 
+  rtc_dtls_openssl_init ();
   g_mutex_lock (&registry_lock);
   if (!registry)
     registry = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,

@@ -4,6 +4,7 @@
 #include "rtcdtlserror.h"
 
 #include <openssl/err.h>
+#include <openssl/ssl.h>
 
 G_DEFINE_QUARK (rtc - dtls - error - quark, rtc_dtls_error);
 
@@ -26,4 +27,26 @@ rtc_dtls_openssl_error_string (void)
   if (s->len == 0)
     g_string_append (s, "no detail from OpenSSL");
   return g_string_free (s, FALSE);
+}
+
+/**
+ * rtc_dtls_openssl_init:
+ *
+ * Initialises OpenSSL for gst-rtc without its exit-time cleanup. That
+ * cleanup frees OpenSSL's global locks while streaming threads that used
+ * OpenSSL may still be ending and running OpenSSL's per-thread destructors,
+ * which then crash on the freed locks. Must come before any other OpenSSL
+ * call of the process to take effect, so every entry point calls it.
+ */
+void
+rtc_dtls_openssl_init (void)
+{
+  static gsize done;
+
+  if (g_once_init_enter (&done)) {
+    OPENSSL_init_ssl (OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_LOAD_SSL_STRINGS
+            | OPENSSL_INIT_LOAD_CRYPTO_STRINGS,
+        NULL);
+    g_once_init_leave (&done, 1);
+  }
 }

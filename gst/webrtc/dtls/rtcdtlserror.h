@@ -20,5 +20,6 @@ typedef enum {
 } RtcDtlsError;
 
 gchar *rtc_dtls_openssl_error_string (void);
+void rtc_dtls_openssl_init (void);
 
 G_END_DECLS

@@ -23,7 +23,7 @@
 
 #define RTP_HEADER_LEN 12
 #define RTCP_HEADER_LEN 8
-#define SRTCP_TRAILER_LEN 4     /* E flag and SRTCP index */
+#define SRTCP_TRAILER_LEN 4 /* E flag and SRTCP index */
 #define SRTCP_E_FLAG 0x80000000u
 
 /* RFC 3711 9.2: a master key protects at most 2^48 SRTP packets and 2^31
@@ -52,30 +52,30 @@ enum {
 
 typedef struct {
   RtcSrtpProfile profile;
-  const gchar *name;            /* RFC 5764 / RFC 7714 name */
+  const gchar *name; /* RFC 5764 / RFC 7714 name */
   const gchar *openssl_name;
   guint key_len, salt_len;
   guint rtp_tag_len, rtcp_tag_len;
-  const gchar *cipher;          /* OpenSSL name of the packet cipher */
-  const gchar *prf;             /* ... and of the key derivation PRF */
+  const gchar *cipher; /* OpenSSL name of the packet cipher */
+  const gchar *prf; /* ... and of the key derivation PRF */
   gboolean aead;
 } ProfileInfo;
 
 static const ProfileInfo profiles[] = {
-  {RTC_SRTP_PROFILE_AES128_CM_SHA1_80, "AES_CM_128_HMAC_SHA1_80",
+  { RTC_SRTP_PROFILE_AES128_CM_SHA1_80, "AES_CM_128_HMAC_SHA1_80",
       "SRTP_AES128_CM_SHA1_80", 16, 14, 10, 10, "AES-128-CTR", "AES-128-CTR",
-      FALSE},
+      FALSE },
   /* RFC 5764 4.1.2: SRTCP keeps the 80-bit tag with this profile. */
-  {RTC_SRTP_PROFILE_AES128_CM_SHA1_32, "AES_CM_128_HMAC_SHA1_32",
+  { RTC_SRTP_PROFILE_AES128_CM_SHA1_32, "AES_CM_128_HMAC_SHA1_32",
       "SRTP_AES128_CM_SHA1_32", 16, 14, 4, 10, "AES-128-CTR", "AES-128-CTR",
-      FALSE},
+      FALSE },
   /* RFC 7714 11: the PRF is AES-CM with the master key's length. */
-  {RTC_SRTP_PROFILE_AEAD_AES_128_GCM, "AEAD_AES_128_GCM",
+  { RTC_SRTP_PROFILE_AEAD_AES_128_GCM, "AEAD_AES_128_GCM",
       "SRTP_AEAD_AES_128_GCM", 16, 12, 16, 16, "AES-128-GCM", "AES-128-CTR",
-      TRUE},
-  {RTC_SRTP_PROFILE_AEAD_AES_256_GCM, "AEAD_AES_256_GCM",
+      TRUE },
+  { RTC_SRTP_PROFILE_AEAD_AES_256_GCM, "AEAD_AES_256_GCM",
       "SRTP_AEAD_AES_256_GCM", 32, 12, 16, 16, "AES-256-GCM", "AES-256-CTR",
-      TRUE},
+      TRUE },
 };
 
 /* The replay list of RFC 3711 3.3.2 as a sliding window: bit
@@ -90,26 +90,26 @@ typedef struct {
 } ReplayWindow;
 
 typedef struct {
-  ReplayWindow rtp;             /* 48-bit packet index, ROC || SEQ */
-  ReplayWindow rtcp;            /* 31-bit SRTCP index */
+  ReplayWindow rtp; /* 48-bit packet index, ROC || SEQ */
+  ReplayWindow rtcp; /* 31-bit SRTCP index */
 } Stream;
 
 /* The session keys (RFC 3711 4.3.2) of SRTP or of SRTCP, held by keyed
  * EVP contexts; only the salt is kept in the clear. */
 typedef struct {
   EVP_CIPHER_CTX *cipher;
-  EVP_MAC_CTX *hmac;            /* NULL with AEAD */
+  EVP_MAC_CTX *hmac; /* NULL with AEAD */
   guint8 salt[AES_CM_SALT_LEN]; /* 14 bytes, or 12 with AEAD */
   guint tag_len;
 } Keys;
 
 struct _RtcSrtpSession {
   gint refcount;
-  GMutex lock;                  /* EVP contexts and streams */
+  GMutex lock; /* EVP contexts and streams */
   const ProfileInfo *info;
   gboolean outbound;
   Keys rtp, rtcp;
-  GHashTable *streams;          /* SSRC -> Stream */
+  GHashTable *streams; /* SSRC -> Stream */
 };
 
 static const ReplayWindow fresh_window;
@@ -217,8 +217,8 @@ rtc_srtp_profile_max_overhead (RtcSrtpProfile profile)
 {
   const ProfileInfo *info = profile_info (profile);
 
-  return info ? MAX (info->rtp_tag_len,
-      info->rtcp_tag_len + SRTCP_TRAILER_LEN) : 0;
+  return info ? MAX (info->rtp_tag_len, info->rtcp_tag_len + SRTCP_TRAILER_LEN)
+              : 0;
 }
 
 /**
@@ -257,9 +257,8 @@ rtc_srtp_profile_from_params (const gchar *cipher, const gchar *auth,
 static gpointer
 fetch_algorithms (gpointer data)
 {
-  static const gchar *const ciphers[] = {
-    "AES-128-CTR", "AES-256-CTR", "AES-128-GCM", "AES-256-GCM"
-  };
+  static const gchar *const ciphers[] = { "AES-128-CTR", "AES-256-CTR",
+    "AES-128-GCM", "AES-256-GCM" };
   gboolean ok = TRUE;
   EVP_MAC *mac;
   EVP_MD *md;
@@ -295,6 +294,7 @@ rtc_srtp_init (GError **error)
 {
   static GOnce once = G_ONCE_INIT;
 
+  rtc_dtls_openssl_init ();
   if (GPOINTER_TO_INT (g_once (&once, fetch_algorithms, NULL)))
     return TRUE;
   g_set_error (error, RTC_DTLS_ERROR, RTC_DTLS_ERROR_SRTP,
@@ -315,14 +315,13 @@ write_u32 (guint8 *p, guint32 v)
 static guint32
 read_u32 (const guint8 *p)
 {
-  return (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8
-      | p[3];
+  return (guint32)p[0] << 24 | (guint32)p[1] << 16 | (guint32)p[2] << 8 | p[3];
 }
 
 static guint16
 read_u16 (const guint8 *p)
 {
-  return (guint16) (p[0] << 8 | p[1]);
+  return (guint16)(p[0] << 8 | p[1]);
 }
 
 static gboolean
@@ -337,8 +336,8 @@ fail_crypto (void)
  * counter is the whole block, as OpenSSL's CTR mode counts; the two agree
  * because a packet is far shorter than 2^16 blocks. */
 static gboolean
-aes_cm_xor (EVP_CIPHER_CTX *ctx, const guint8 iv[AES_BLOCK_LEN],
-    guint8 *data, gsize len)
+aes_cm_xor (EVP_CIPHER_CTX *ctx, const guint8 iv[AES_BLOCK_LEN], guint8 *data,
+    gsize len)
 {
   int out_len;
 
@@ -365,8 +364,7 @@ derive (const ProfileInfo *info, const guint8 *master_key,
   memcpy (iv, master_salt, info->salt_len);
   iv[7] ^= label;
   memset (out, 0, out_len);
-  ok = ctx && prf
-      && EVP_EncryptInit_ex (ctx, prf, NULL, master_key, NULL) == 1
+  ok = ctx && prf && EVP_EncryptInit_ex (ctx, prf, NULL, master_key, NULL) == 1
       && aes_cm_xor (ctx, iv, out, out_len);
   EVP_CIPHER_free (prf);
   EVP_CIPHER_CTX_free (ctx);
@@ -406,8 +404,7 @@ keys_init_hmac (Keys *keys, const ProfileInfo *info, const guint8 *master_key,
 {
   guint8 auth_key[HMAC_SHA1_KEY_LEN];
   OSSL_PARAM params[] = {
-    OSSL_PARAM_construct_utf8_string (OSSL_MAC_PARAM_DIGEST, (char *) "SHA1",
-        0),
+    OSSL_PARAM_construct_utf8_string (OSSL_MAC_PARAM_DIGEST, (char *)"SHA1", 0),
     OSSL_PARAM_construct_end ()
   };
   EVP_MAC *mac = EVP_MAC_fetch (NULL, "HMAC", NULL);
@@ -417,7 +414,7 @@ keys_init_hmac (Keys *keys, const ProfileInfo *info, const guint8 *master_key,
   EVP_MAC_free (mac);
   ok = keys->hmac
       && derive (info, master_key, master_salt, LABEL_AUTH + label_offset,
-      auth_key, sizeof (auth_key))
+          auth_key, sizeof (auth_key))
       && EVP_MAC_init (keys->hmac, auth_key, sizeof (auth_key), params) == 1;
   OPENSSL_cleanse (auth_key, sizeof (auth_key));
   return ok;
@@ -438,14 +435,16 @@ keys_init (Keys *keys, const ProfileInfo *info, gboolean outbound,
   keys->cipher = EVP_CIPHER_CTX_new ();
   ok = cipher && keys->cipher
       && derive (info, master_key, master_salt, LABEL_ENCRYPTION + label_offset,
-      key, info->key_len)
+          key, info->key_len)
       && derive (info, master_key, master_salt, LABEL_SALT + label_offset,
-      keys->salt, info->salt_len)
+          keys->salt, info->salt_len)
       /* AES-CM is its own inverse; only GCM has a direction. */
       && EVP_CipherInit_ex (keys->cipher, cipher, NULL, key, NULL,
-      outbound || !info->aead) == 1
-      && (info->aead || keys_init_hmac (keys, info, master_key, master_salt,
-          label_offset));
+             outbound || !info->aead)
+          == 1
+      && (info->aead
+          || keys_init_hmac (keys, info, master_key, master_salt,
+              label_offset));
   OPENSSL_cleanse (key, sizeof (key));
   EVP_CIPHER_free (cipher);
   if (!ok)
@@ -581,7 +580,7 @@ replay_add (ReplayWindow *window, guint64 index)
     } else {
       /* Free the slots of the indices that fall out of the window. */
       for (pos = (window->highest + 1) % REPLAY_WINDOW;
-          pos != (index + 1) % REPLAY_WINDOW; pos = (pos + 1) % REPLAY_WINDOW)
+           pos != (index + 1) % REPLAY_WINDOW; pos = (pos + 1) % REPLAY_WINDOW)
         window->seen[pos / 64] &= ~(G_GUINT64_CONSTANT (1) << (pos % 64));
     }
     window->highest = index;
@@ -624,7 +623,7 @@ rtp_header_len (const guint8 *packet, gsize len)
   if (packet[0] & 0x10) {
     if (len < header_len + 4)
       return 0;
-    header_len += 4 + 4 * (gsize) read_u16 (packet + header_len + 2);
+    header_len += 4 + 4 * (gsize)read_u16 (packet + header_len + 2);
   }
   return header_len <= len ? header_len : 0;
 }
@@ -663,8 +662,8 @@ gcm_iv (const Keys *keys, guint32 ssrc, guint64 index, guint8 iv[GCM_IV_LEN])
 /* RFC 3711 4.2.1: HMAC-SHA1 over the authenticated portion, followed for
  * SRTP by the ROC (@roc NULL for SRTCP, whose index is in the portion). */
 static gboolean
-hmac_sha1 (const Keys *keys, const guint8 *data, gsize len,
-    const guint8 *roc, guint8 mac[HMAC_SHA1_LEN])
+hmac_sha1 (const Keys *keys, const guint8 *data, gsize len, const guint8 *roc,
+    guint8 mac[HMAC_SHA1_LEN])
 {
   size_t mac_len;
 
@@ -678,8 +677,8 @@ hmac_sha1 (const Keys *keys, const guint8 *data, gsize len,
 }
 
 static gboolean
-hmac_verify (const Keys *keys, const guint8 *data, gsize len,
-    const guint8 *roc, const guint8 *tag)
+hmac_verify (const Keys *keys, const guint8 *data, gsize len, const guint8 *roc,
+    const guint8 *tag)
 {
   guint8 mac[HMAC_SHA1_LEN];
 
@@ -701,27 +700,27 @@ gcm_crypt (const Keys *keys, gboolean outbound, const guint8 iv[GCM_IV_LEN],
     const Span aad[2], guint8 *data, gsize len, guint8 *tag)
 {
   EVP_CIPHER_CTX *ctx = keys->cipher;
-  guint8 none[AES_BLOCK_LEN];   /* GCM's final step outputs nothing */
+  guint8 none[AES_BLOCK_LEN]; /* GCM's final step outputs nothing */
   int out_len;
   guint i;
 
   if (EVP_CipherInit_ex (ctx, NULL, NULL, NULL, iv, outbound) != 1)
     return fail_crypto ();
   for (i = 0; i < 2; i++)
-    if (aad[i].len > 0 && EVP_CipherUpdate (ctx, NULL, &out_len, aad[i].data,
-            aad[i].len) != 1)
+    if (aad[i].len > 0
+        && EVP_CipherUpdate (ctx, NULL, &out_len, aad[i].data, aad[i].len) != 1)
       return fail_crypto ();
   if (len > 0 && EVP_CipherUpdate (ctx, data, &out_len, data, len) != 1)
     return fail_crypto ();
   if (outbound) {
     if (EVP_CipherFinal_ex (ctx, none, &out_len) != 1
-        || EVP_CIPHER_CTX_ctrl (ctx, EVP_CTRL_AEAD_GET_TAG, keys->tag_len,
-            tag) != 1)
+        || EVP_CIPHER_CTX_ctrl (ctx, EVP_CTRL_AEAD_GET_TAG, keys->tag_len, tag)
+            != 1)
       return fail_crypto ();
     return TRUE;
   }
-  if (EVP_CIPHER_CTX_ctrl (ctx, EVP_CTRL_AEAD_SET_TAG, keys->tag_len,
-          tag) != 1 || EVP_CipherFinal_ex (ctx, none, &out_len) != 1) {
+  if (EVP_CIPHER_CTX_ctrl (ctx, EVP_CTRL_AEAD_SET_TAG, keys->tag_len, tag) != 1
+      || EVP_CipherFinal_ex (ctx, none, &out_len) != 1) {
     OPENSSL_cleanse (data, len);
     return fail_crypto ();
   }
@@ -753,18 +752,17 @@ protect_rtp (RtcSrtpSession *session, guint8 *packet, gsize *len)
 
   if (session->info->aead) {
     guint8 iv[GCM_IV_LEN];
-    const Span aad[2] = { {packet, header_len}, {NULL, 0} };
+    const Span aad[2] = { { packet, header_len }, { NULL, 0 } };
 
     gcm_iv (keys, ssrc, index, iv);
-    ok = gcm_crypt (keys, TRUE, iv, aad, packet + header_len,
-        *len - header_len, packet + *len);
+    ok = gcm_crypt (keys, TRUE, iv, aad, packet + header_len, *len - header_len,
+        packet + *len);
   } else {
     guint8 iv[AES_BLOCK_LEN], roc[4], mac[HMAC_SHA1_LEN];
 
     aes_cm_iv (keys, ssrc, index, iv);
     write_u32 (roc, index >> 16);
-    ok = aes_cm_xor (keys->cipher, iv, packet + header_len,
-        *len - header_len)
+    ok = aes_cm_xor (keys->cipher, iv, packet + header_len, *len - header_len)
         && hmac_sha1 (keys, packet, *len, roc, mac);
     if (ok)
       memcpy (packet + *len, mac, keys->tag_len);
@@ -802,7 +800,7 @@ unprotect_rtp (RtcSrtpSession *session, guint8 *packet, gsize *len)
 
   if (session->info->aead) {
     guint8 iv[GCM_IV_LEN];
-    const Span aad[2] = { {packet, header_len}, {NULL, 0} };
+    const Span aad[2] = { { packet, header_len }, { NULL, 0 } };
 
     gcm_iv (keys, ssrc, index, iv);
     ok = gcm_crypt (keys, FALSE, iv, aad, packet + header_len,
@@ -815,7 +813,7 @@ unprotect_rtp (RtcSrtpSession *session, guint8 *packet, gsize *len)
     /* Authenticate before decrypting: RFC 3711 3.3 step 5. */
     ok = hmac_verify (keys, packet, plain_len, roc, packet + plain_len)
         && aes_cm_xor (keys->cipher, iv, packet + header_len,
-        plain_len - header_len);
+            plain_len - header_len);
   }
   if (!ok)
     return RTC_SRTP_ERROR_AUTH;
@@ -849,9 +847,8 @@ protect_rtcp (RtcSrtpSession *session, guint8 *packet, gsize *len)
      * that last word are the associated data. */
     guint8 iv[GCM_IV_LEN];
     guint8 *tag = packet + *len, *trailer = tag + keys->tag_len;
-    const Span aad[2] = {
-      {packet, RTCP_HEADER_LEN}, {trailer, SRTCP_TRAILER_LEN}
-    };
+    const Span aad[2] = { { packet, RTCP_HEADER_LEN },
+      { trailer, SRTCP_TRAILER_LEN } };
 
     write_u32 (trailer, SRTCP_E_FLAG | index);
     gcm_iv (keys, ssrc, index, iv);
@@ -866,7 +863,7 @@ protect_rtcp (RtcSrtpSession *session, guint8 *packet, gsize *len)
     write_u32 (trailer, SRTCP_E_FLAG | index);
     aes_cm_iv (keys, ssrc, index, iv);
     ok = aes_cm_xor (keys->cipher, iv, packet + RTCP_HEADER_LEN,
-        *len - RTCP_HEADER_LEN)
+             *len - RTCP_HEADER_LEN)
         && hmac_sha1 (keys, packet, *len + SRTCP_TRAILER_LEN, NULL, mac);
     if (ok)
       memcpy (tag, mac, keys->tag_len);
@@ -911,10 +908,8 @@ unprotect_rtcp (RtcSrtpSession *session, guint8 *packet, gsize *len)
 
   if (session->info->aead) {
     guint8 iv[GCM_IV_LEN];
-    const Span aad[2] = {
-      {packet, encrypted ? RTCP_HEADER_LEN : plain_len},
-      {trailer, SRTCP_TRAILER_LEN}
-    };
+    const Span aad[2] = { { packet, encrypted ? RTCP_HEADER_LEN : plain_len },
+      { trailer, SRTCP_TRAILER_LEN } };
 
     gcm_iv (keys, ssrc, index, iv);
     ok = gcm_crypt (keys, FALSE, iv, aad, packet + RTCP_HEADER_LEN,
@@ -924,8 +919,9 @@ unprotect_rtcp (RtcSrtpSession *session, guint8 *packet, gsize *len)
 
     aes_cm_iv (keys, ssrc, index, iv);
     ok = hmac_verify (keys, packet, plain_len + SRTCP_TRAILER_LEN, NULL, tag)
-        && (!encrypted || aes_cm_xor (keys->cipher, iv,
-            packet + RTCP_HEADER_LEN, plain_len - RTCP_HEADER_LEN));
+        && (!encrypted
+            || aes_cm_xor (keys->cipher, iv, packet + RTCP_HEADER_LEN,
+                plain_len - RTCP_HEADER_LEN));
   }
   if (!ok)
     return RTC_SRTP_ERROR_AUTH;
@@ -955,7 +951,7 @@ rtc_srtp_session_protect (RtcSrtpSession *session, gboolean rtcp,
     return RTC_SRTP_ERROR_INVALID;
   g_mutex_lock (&session->lock);
   result = rtcp ? protect_rtcp (session, packet, len)
-      : protect_rtp (session, packet, len);
+                : protect_rtp (session, packet, len);
   g_mutex_unlock (&session->lock);
   return result;
 }
@@ -978,7 +974,7 @@ rtc_srtp_session_unprotect (RtcSrtpSession *session, gboolean rtcp,
     return RTC_SRTP_ERROR_INVALID;
   g_mutex_lock (&session->lock);
   result = rtcp ? unprotect_rtcp (session, packet, len)
-      : unprotect_rtp (session, packet, len);
+                : unprotect_rtp (session, packet, len);
   g_mutex_unlock (&session->lock);
   return result;
 }

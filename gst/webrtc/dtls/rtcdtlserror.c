@@ -6,7 +6,11 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-G_DEFINE_QUARK (rtc - dtls - error - quark, rtc_dtls_error);
+GQuark
+rtc_dtls_error_quark (void)
+{
+  return g_quark_from_static_string ("rtc-dtls-error-quark");
+}
 
 /* Drains OpenSSL's thread-local error queue into one readable line, so that
  * a failure reported to the application names its cause. */

@@ -13,7 +13,11 @@
 #include <gio/gio.h>
 #include <string.h>
 
-G_DEFINE_QUARK (rtc - ice - error - quark, rtc_ice_error);
+GQuark
+rtc_ice_error_quark (void)
+{
+  return g_quark_from_static_string ("rtc-ice-error-quark");
+}
 
 G_DEFINE_BOXED_TYPE (RtcIceCandidate, rtc_ice_candidate, rtc_ice_candidate_copy,
     rtc_ice_candidate_free);
@@ -190,11 +194,17 @@ lookup (const gchar *const *names, guint n, const gchar *s)
   return -1;
 }
 
-static gpointer fail (GError **error, const gchar *format, ...)
-    G_GNUC_PRINTF (2, 3);
-
-static gpointer
-fail (GError **error, const gchar *format, ...)
+/**
+ * rtc_ice_parse_error:
+ * @prefix: what failed to parse, e.g. "Invalid ICE candidate"
+ *
+ * Sets @error to "@prefix: <message>" with @code.
+ *
+ * Returns: %NULL, for parsers to return.
+ */
+gpointer
+rtc_ice_parse_error (GError **error, RtcIceError code, const gchar *prefix,
+    const gchar *format, ...)
 {
   va_list args;
   gchar *msg;
@@ -202,11 +212,14 @@ fail (GError **error, const gchar *format, ...)
   va_start (args, format);
   msg = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (error, RTC_ICE_ERROR, RTC_ICE_ERROR_INVALID_CANDIDATE,
-      "Invalid ICE candidate: %s", msg);
+  g_set_error (error, RTC_ICE_ERROR, code, "%s: %s", prefix, msg);
   g_free (msg);
   return NULL;
 }
+
+#define fail(error, ...) \
+  rtc_ice_parse_error (error, RTC_ICE_ERROR_INVALID_CANDIDATE, \
+      "Invalid ICE candidate", __VA_ARGS__)
 
 /**
  * rtc_ice_candidate_parse:

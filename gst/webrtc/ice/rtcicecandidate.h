@@ -28,6 +28,8 @@ typedef enum {
 
 #define RTC_ICE_ERROR (rtc_ice_error_quark ())
 GQuark rtc_ice_error_quark (void);
+gpointer rtc_ice_parse_error (GError **error, RtcIceError code,
+    const gchar *prefix, const gchar *format, ...) G_GNUC_PRINTF (4, 5);
 
 typedef enum {
   RTC_ICE_CANDIDATE_TYPE_HOST,

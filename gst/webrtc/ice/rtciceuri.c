@@ -11,23 +11,9 @@
 
 #include <string.h>
 
-static gpointer fail (GError **error, const gchar *format, ...)
-    G_GNUC_PRINTF (2, 3);
-
-static gpointer
-fail (GError **error, const gchar *format, ...)
-{
-  va_list args;
-  gchar *msg;
-
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, RTC_ICE_ERROR, RTC_ICE_ERROR_INVALID_URI,
-      "Invalid STUN/TURN server URI: %s", msg);
-  g_free (msg);
-  return NULL;
-}
+#define fail(error, ...) \
+  rtc_ice_parse_error (error, RTC_ICE_ERROR_INVALID_URI, \
+      "Invalid STUN/TURN server URI", __VA_ARGS__)
 
 static gboolean
 parse_port (const gchar *s, gsize len, guint16 *port)

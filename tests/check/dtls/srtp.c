@@ -13,16 +13,16 @@
 #include "rtcsrtp.h"
 
 static const RtcSrtpProfile all_profiles[] = {
-  RTC_SRTP_PROFILE_AES128_CM_SHA1_80, RTC_SRTP_PROFILE_AES128_CM_SHA1_32,
-  RTC_SRTP_PROFILE_AEAD_AES_128_GCM, RTC_SRTP_PROFILE_AEAD_AES_256_GCM,
+  RTC_SRTP_PROFILE_AES128_CM_SHA1_80,
+  RTC_SRTP_PROFILE_AES128_CM_SHA1_32,
+  RTC_SRTP_PROFILE_AEAD_AES_128_GCM,
+  RTC_SRTP_PROFILE_AEAD_AES_256_GCM,
 };
 
-static const guint8 key[32] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
-  14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32
-};
-static const guint8 salt[14] = { 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6,
-  0xa7, 0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad
-};
+static const guint8 key[32] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+  15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32 };
+static const guint8 salt[14] = { 0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7,
+  0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad };
 
 static gsize
 make_rtp (guint8 *buf, guint16 seq, guint32 ssrc, gsize payload_len)
@@ -35,7 +35,7 @@ make_rtp (guint8 *buf, guint16 seq, guint32 ssrc, gsize payload_len)
   GST_WRITE_UINT32_BE (buf + 4, seq * 960u);
   GST_WRITE_UINT32_BE (buf + 8, ssrc);
   for (i = 0; i < payload_len; i++)
-    buf[12 + i] = (guint8) (i * 7 + seq);
+    buf[12 + i] = (guint8)(i * 7 + seq);
   return 12 + payload_len;
 }
 
@@ -43,7 +43,7 @@ static gsize
 make_rtcp_rr (guint8 *buf, guint32 ssrc)
 {
   buf[0] = 0x80;
-  buf[1] = 201;                 /* RR, no report blocks */
+  buf[1] = 201; /* RR, no report blocks */
   GST_WRITE_UINT16_BE (buf + 2, 1);
   GST_WRITE_UINT32_BE (buf + 4, ssrc);
   return 8;
@@ -72,15 +72,16 @@ GST_START_TEST (test_round_trip_all_profiles)
         plen = make_rtp (plain, seq, ssrcs[s], 1188);
         memcpy (pkt, plain, plen);
         len = plen;
-        fail_unless_equals_int (rtc_srtp_session_protect (tx, FALSE, pkt,
-                &len), RTC_SRTP_OK);
+        fail_unless_equals_int (rtc_srtp_session_protect (tx, FALSE, pkt, &len),
+            RTC_SRTP_OK);
         fail_unless (len > plen);
         fail_unless (len - plen <= rtc_srtp_profile_max_overhead (profile));
         /* Header stays clear, payload does not. */
         fail_unless (memcmp (pkt, plain, 12) == 0);
         fail_if (memcmp (pkt + 12, plain + 12, plen - 12) == 0);
         fail_unless_equals_int (rtc_srtp_session_unprotect (rx, FALSE, pkt,
-                &len), RTC_SRTP_OK);
+                                    &len),
+            RTC_SRTP_OK);
         fail_unless_equals_int (len, plen);
         fail_unless (memcmp (pkt, plain, plen) == 0);
       }
@@ -90,8 +91,8 @@ GST_START_TEST (test_round_trip_all_profiles)
       fail_unless_equals_int (rtc_srtp_session_protect (tx, TRUE, pkt, &len),
           RTC_SRTP_OK);
       fail_unless (len - plen <= rtc_srtp_profile_max_overhead (profile));
-      fail_unless_equals_int (rtc_srtp_session_unprotect (rx, TRUE, pkt,
-              &len), RTC_SRTP_OK);
+      fail_unless_equals_int (rtc_srtp_session_unprotect (rx, TRUE, pkt, &len),
+          RTC_SRTP_OK);
       fail_unless_equals_int (len, plen);
       fail_unless (memcmp (pkt, plain, plen) == 0);
     }
@@ -106,10 +107,10 @@ GST_START_TEST (test_replay_and_tamper_rejected)
 
   for (p = 0; p < G_N_ELEMENTS (all_profiles); p++) {
     RtcSrtpProfile profile = all_profiles[p];
-    g_autoptr (RtcSrtpSession) tx =
-        rtc_srtp_session_new (profile, TRUE, key, salt, NULL);
-    g_autoptr (RtcSrtpSession) rx =
-        rtc_srtp_session_new (profile, FALSE, key, salt, NULL);
+    g_autoptr (RtcSrtpSession) tx = rtc_srtp_session_new (profile, TRUE, key,
+        salt, NULL);
+    g_autoptr (RtcSrtpSession) rx = rtc_srtp_session_new (profile, FALSE, key,
+        salt, NULL);
     guint8 other_key[32];
     g_autoptr (RtcSrtpSession) rx_wrong = NULL;
     guint8 pkt[256], copy[256], tampered[256];
@@ -127,22 +128,24 @@ GST_START_TEST (test_replay_and_tamper_rejected)
 
     /* Wrong key: authentication fails. */
     fail_unless_equals_int (rtc_srtp_session_unprotect (rx_wrong, FALSE,
-            tampered, &len), RTC_SRTP_ERROR_AUTH);
+                                tampered, &len),
+        RTC_SRTP_ERROR_AUTH);
 
     /* One flipped payload bit: authentication fails. */
     memcpy (tampered, copy, copy_len);
     len = copy_len;
     tampered[40] ^= 0x01;
     fail_unless_equals_int (rtc_srtp_session_unprotect (rx, FALSE, tampered,
-            &len), RTC_SRTP_ERROR_AUTH);
+                                &len),
+        RTC_SRTP_ERROR_AUTH);
 
     /* The original passes once, then is a replay. */
     len = copy_len;
     fail_unless_equals_int (rtc_srtp_session_unprotect (rx, FALSE, pkt, &len),
         RTC_SRTP_OK);
     len = copy_len;
-    fail_unless_equals_int (rtc_srtp_session_unprotect (rx, FALSE, copy,
-            &len), RTC_SRTP_ERROR_REPLAY);
+    fail_unless_equals_int (rtc_srtp_session_unprotect (rx, FALSE, copy, &len),
+        RTC_SRTP_ERROR_REPLAY);
 
     /* Protecting the same sequence number twice is refused. */
     len = make_rtp (pkt, 7, 0xabcdef01, 100);
@@ -157,10 +160,11 @@ GST_START_TEST (test_profile_names)
   GError *error = NULL;
   gchar *s;
 
-  fail_unless_equals_int (rtc_srtp_profile_from_name
-      ("AES_CM_128_HMAC_SHA1_80"), RTC_SRTP_PROFILE_AES128_CM_SHA1_80);
-  fail_unless_equals_int (rtc_srtp_profile_from_name
-      ("SRTP_AEAD_AES_256_GCM"), RTC_SRTP_PROFILE_AEAD_AES_256_GCM);
+  fail_unless_equals_int (rtc_srtp_profile_from_name (
+                              "AES_CM_128_HMAC_SHA1_80"),
+      RTC_SRTP_PROFILE_AES128_CM_SHA1_80);
+  fail_unless_equals_int (rtc_srtp_profile_from_name ("SRTP_AEAD_AES_256_GCM"),
+      RTC_SRTP_PROFILE_AEAD_AES_256_GCM);
   fail_unless_equals_int (rtc_srtp_profile_from_name ("bogus"),
       RTC_SRTP_PROFILE_NONE);
 
@@ -168,22 +172,27 @@ GST_START_TEST (test_profile_names)
       &error);
   fail_unless_equals_string (s, "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_32");
   g_free (s);
-  fail_unless (rtc_srtp_profiles_to_openssl ("AES_CM_128_HMAC_SHA1_80:NULL",
-          &error) == NULL);
+  fail_unless (
+      rtc_srtp_profiles_to_openssl ("AES_CM_128_HMAC_SHA1_80:NULL", &error)
+      == NULL);
   fail_unless (strstr (error->message, "'NULL'") != NULL);
   g_clear_error (&error);
 
   /* Manual keying never allows unencrypted or unauthenticated SRTP. */
   fail_unless_equals_int (rtc_srtp_profile_from_params ("aes-128-icm",
-          "hmac-sha1-32", NULL), RTC_SRTP_PROFILE_AES128_CM_SHA1_32);
+                              "hmac-sha1-32", NULL),
+      RTC_SRTP_PROFILE_AES128_CM_SHA1_32);
   fail_unless_equals_int (rtc_srtp_profile_from_params ("aes-256-gcm", NULL,
-          NULL), RTC_SRTP_PROFILE_AEAD_AES_256_GCM);
-  fail_unless_equals_int (rtc_srtp_profile_from_params ("null",
-          "hmac-sha1-80", &error), RTC_SRTP_PROFILE_NONE);
+                              NULL),
+      RTC_SRTP_PROFILE_AEAD_AES_256_GCM);
+  fail_unless_equals_int (rtc_srtp_profile_from_params ("null", "hmac-sha1-80",
+                              &error),
+      RTC_SRTP_PROFILE_NONE);
   fail_unless (strstr (error->message, "never allowed") != NULL);
   g_clear_error (&error);
-  fail_unless_equals_int (rtc_srtp_profile_from_params ("aes-128-icm",
-          "null", NULL), RTC_SRTP_PROFILE_NONE);
+  fail_unless_equals_int (rtc_srtp_profile_from_params ("aes-128-icm", "null",
+                              NULL),
+      RTC_SRTP_PROFILE_NONE);
 }
 
 GST_END_TEST;
@@ -242,26 +251,26 @@ GST_START_TEST (test_key_derivation_vectors)
   /* RFC 3711 B.3. */
   hex_decode ("E1F97A0D3E018BE0D64FA32C06DE4139", master_key, 16);
   hex_decode ("0EC675AD498AFEEBB6960B3AABE6", master_salt, 14);
-  fail_unless (rtc_srtp_derive_key (profile, master_key, master_salt, 0, out,
-          16));
+  fail_unless (
+      rtc_srtp_derive_key (profile, master_key, master_salt, 0, out, 16));
   assert_hex (out, "C61E7A93744F39EE10734AFE3FF7A087");
-  fail_unless (rtc_srtp_derive_key (profile, master_key, master_salt, 1, out,
-          20));
+  fail_unless (
+      rtc_srtp_derive_key (profile, master_key, master_salt, 1, out, 20));
   assert_hex (out, "CEBE321F6FF7716B6FD4AB49AF256A156D38BAA4");
-  fail_unless (rtc_srtp_derive_key (profile, master_key, master_salt, 2, out,
-          14));
+  fail_unless (
+      rtc_srtp_derive_key (profile, master_key, master_salt, 2, out, 14));
   assert_hex (out, "30CBBC08863D8C85D49DB34A9AE1");
 
   /* The SRTCP labels on the same master key: not in the RFC, but the
    * values SRTP implementations publish alike. */
-  fail_unless (rtc_srtp_derive_key (profile, master_key, master_salt, 3, out,
-          16));
+  fail_unless (
+      rtc_srtp_derive_key (profile, master_key, master_salt, 3, out, 16));
   assert_hex (out, "4C1AA45A81F73D61C800BBB00FBB1EAA");
-  fail_unless (rtc_srtp_derive_key (profile, master_key, master_salt, 4, out,
-          20));
+  fail_unless (
+      rtc_srtp_derive_key (profile, master_key, master_salt, 4, out, 20));
   assert_hex (out, "8D54534FEB49AE8E7993A6BD0B844FC323A93DFD");
-  fail_unless (rtc_srtp_derive_key (profile, master_key, master_salt, 5, out,
-          14));
+  fail_unless (
+      rtc_srtp_derive_key (profile, master_key, master_salt, 5, out, 14));
   assert_hex (out, "9581C7AD87B3E530BF3E4454A8B3");
 
   /* RFC 3711 B.2: with label 0 the PRF is the AES-CM keystream for the IV
@@ -271,16 +280,20 @@ GST_START_TEST (test_key_derivation_vectors)
   hex_decode ("F0F1F2F3F4F5F6F7F8F9FAFBFCFD", master_salt, 14);
   segment = g_malloc (segment_len);
   fail_unless (rtc_srtp_derive_key (profile, master_key, master_salt, 0,
-          segment, segment_len));
-  assert_hex (segment, "E03EAD0935C95E80E166B16DD92B4EB4"
-      "D23513162B02D0F72A43A2FE4A5F97AB" "41E95B3BB0A2E8DD477901E4FCA894C0");
-  assert_hex (segment + 0xfeff * 16, "EC8CDF7398607CB0F2D21675EA9EA1E4"
-      "362B7C3C6773516318A077D7FC5073AE" "6A2CC3787889374FBEB4C81B17BA6C44");
+      segment, segment_len));
+  assert_hex (segment,
+      "E03EAD0935C95E80E166B16DD92B4EB4"
+      "D23513162B02D0F72A43A2FE4A5F97AB"
+      "41E95B3BB0A2E8DD477901E4FCA894C0");
+  assert_hex (segment + 0xfeff * 16,
+      "EC8CDF7398607CB0F2D21675EA9EA1E4"
+      "362B7C3C6773516318A077D7FC5073AE"
+      "6A2CC3787889374FBEB4C81B17BA6C44");
   g_free (segment);
 
   fail_if (rtc_srtp_derive_key (profile, master_key, master_salt, 6, out, 16));
-  fail_if (rtc_srtp_derive_key (RTC_SRTP_PROFILE_NONE, master_key,
-          master_salt, 0, out, 16));
+  fail_if (rtc_srtp_derive_key (RTC_SRTP_PROFILE_NONE, master_key, master_salt,
+      0, out, 16));
 }
 
 GST_END_TEST;
@@ -293,8 +306,8 @@ init_libsrtp (gpointer data)
   srtp_err_status_t err = srtp_init ();
 
   /* bad_param: already initialised in this process, and ready. */
-  return GINT_TO_POINTER (err == srtp_err_status_ok
-      || err == srtp_err_status_bad_param);
+  return GINT_TO_POINTER (
+      err == srtp_err_status_ok || err == srtp_err_status_bad_param);
 }
 
 /* A libsrtp session on the same master key as ours; @rtcp_auth_only sends
@@ -362,11 +375,11 @@ make_rtp_full (guint8 *buf, guint16 seq, guint32 ssrc, guint csrc_count,
     GST_WRITE_UINT16_BE (buf + len, 0xbede);
     GST_WRITE_UINT16_BE (buf + len + 2, ext_words);
     len += 4;
-    for (i = 0; i < 4 * (gsize) ext_words; i++)
-      buf[len++] = (guint8) (0xe0 + i);
+    for (i = 0; i < 4 * (gsize)ext_words; i++)
+      buf[len++] = (guint8)(0xe0 + i);
   }
   for (i = 0; i < payload_len; i++)
-    buf[len++] = (guint8) (i * 13 + seq);
+    buf[len++] = (guint8)(i * 13 + seq);
   return len;
 }
 
@@ -381,7 +394,7 @@ make_rtcp (guint8 *buf, guint32 ssrc, gsize len)
   GST_WRITE_UINT16_BE (buf + 2, len / 4 - 1);
   GST_WRITE_UINT32_BE (buf + 4, ssrc);
   for (i = 8; i < len; i++)
-    buf[i] = (guint8) (i * 7 + ssrc);
+    buf[i] = (guint8)(i * 7 + ssrc);
   return len;
 }
 
@@ -434,7 +447,7 @@ ref_unprotect (srtp_t rx, gboolean rtcp, const Packet *in,
   guint8 *copy = g_memdup2 (in->data, in->len);
   int len = in->len;
   srtp_err_status_t err = rtcp ? srtp_unprotect_rtcp (rx, copy, &len)
-      : srtp_unprotect (rx, copy, &len);
+                               : srtp_unprotect (rx, copy, &len);
 
   if (err == srtp_err_status_ok && expected) {
     fail_unless_equals_int (len, expected->len);
@@ -472,11 +485,41 @@ jittery_order (guint n, guint run, guint late_every, guint late_by)
 }
 
 #define N_SSRCS 3
-#define N_RTP 1401              /* one packet per payload size, 0 to 1400 */
+#define N_RTP 1401 /* one packet per payload size, 0 to 1400 */
+
+/* Each side unprotects the other's packets (@per_ssrc per SSRC, in @order,
+ * late ones included) and gets @plain back; then every one again is a
+ * replay to both. */
+static void
+cross_unprotect (RtcSrtpSession *rx, srtp_t ref_rx, gboolean rtcp,
+    const Packet *ours, const Packet *theirs, const Packet *plain,
+    const guint *order, guint per_ssrc)
+{
+  guint i, k, s;
+
+  for (k = 0; k < per_ssrc; k++) {
+    for (s = 0; s < N_SSRCS; s++) {
+      guint n = s * per_ssrc + order[k];
+
+      fail_unless_equals_int (ref_unprotect (ref_rx, rtcp, &ours[n], &plain[n]),
+          srtp_err_status_ok);
+      fail_unless_equals_int (ours_unprotect (rx, rtcp, &theirs[n], &plain[n]),
+          RTC_SRTP_OK);
+    }
+  }
+  for (i = 0; i < N_SSRCS * per_ssrc; i++) {
+    srtp_err_status_t err = ref_unprotect (ref_rx, rtcp, &ours[i], NULL);
+
+    fail_unless (err == srtp_err_status_replay_fail
+        || err == srtp_err_status_replay_old);
+    fail_unless_equals_int (ours_unprotect (rx, rtcp, &theirs[i], NULL),
+        RTC_SRTP_ERROR_REPLAY);
+  }
+}
+
 #define FIRST_SEQ (65536 - 700) /* so the sequence number wraps midway */
-static const guint32 cross_ssrcs[N_SSRCS] = {
-  0x00000001, 0x8badf00d, 0xfffffffe
-};
+static const guint32 cross_ssrcs[N_SSRCS] = { 0x00000001, 0x8badf00d,
+  0xfffffffe };
 
 /* Ours and libsrtp protect the same RTP packets into the same bytes, read
  * each other's, late and out of order, and refuse them a second time. */
@@ -492,19 +535,20 @@ GST_START_TEST (test_rtp_against_libsrtp)
   Packet *theirs = g_new0 (Packet, N_SSRCS * N_RTP);
   guint *order = jittery_order (N_RTP, 32, 97, 500);
   guint8 *buf = g_malloc (2048);
-  guint i, k, s;
+  guint i, s;
 
   for (i = 0; i < N_RTP; i++) {
     for (s = 0; s < N_SSRCS; s++) {
       guint n = s * N_RTP + i;
       gsize len = make_rtp_full (buf, FIRST_SEQ + i, cross_ssrcs[s], i % 5,
-          i % 3 ? (gint) (i % 4) : -1, (i * 113) % N_RTP);
+          i % 3 ? (gint)(i % 4) : -1, (i * 113) % N_RTP);
       gsize ours_len = len;
       int ref_len = len;
 
       packet_set (&plain[n], buf, len);
       fail_unless_equals_int (rtc_srtp_session_protect (tx, FALSE, buf,
-              &ours_len), RTC_SRTP_OK);
+                                  &ours_len),
+          RTC_SRTP_OK);
       fail_unless_equals_int (ours_len, len + rtp_tag_len (profile));
       packet_set (&ours[n], buf, ours_len);
       memcpy (buf, plain[n].data, len);
@@ -519,25 +563,7 @@ GST_START_TEST (test_rtp_against_libsrtp)
     }
   }
 
-  for (k = 0; k < N_RTP; k++) {
-    for (s = 0; s < N_SSRCS; s++) {
-      guint n = s * N_RTP + order[k];
-
-      fail_unless_equals_int (ref_unprotect (ref_rx, FALSE, &ours[n],
-              &plain[n]), srtp_err_status_ok);
-      fail_unless_equals_int (ours_unprotect (rx, FALSE, &theirs[n],
-              &plain[n]), RTC_SRTP_OK);
-    }
-  }
-
-  for (i = 0; i < N_SSRCS * N_RTP; i++) {
-    srtp_err_status_t err = ref_unprotect (ref_rx, FALSE, &ours[i], NULL);
-
-    fail_unless (err == srtp_err_status_replay_fail
-        || err == srtp_err_status_replay_old);
-    fail_unless_equals_int (ours_unprotect (rx, FALSE, &theirs[i], NULL),
-        RTC_SRTP_ERROR_REPLAY);
-  }
+  cross_unprotect (rx, ref_rx, FALSE, ours, theirs, plain, order, N_RTP);
 
   g_free (buf);
   g_free (order);
@@ -572,7 +598,7 @@ GST_START_TEST (test_rtcp_against_libsrtp)
   /* libsrtp's SRTCP replay window is 128 packets. */
   guint *order = jittery_order (N_RTCP, 16, 0, 0);
   guint8 *buf = g_malloc (2048);
-  guint i, k, s;
+  guint i, s;
 
   /* Ours numbers a stream's SRTCP packets from 0 (RFC 3711 3.4), libsrtp
    * from 1: spend index 0 so that the rest line up byte for byte. */
@@ -592,7 +618,8 @@ GST_START_TEST (test_rtcp_against_libsrtp)
 
       packet_set (&plain[n], buf, len);
       fail_unless_equals_int (rtc_srtp_session_protect (tx, TRUE, buf,
-              &ours_len), RTC_SRTP_OK);
+                                  &ours_len),
+          RTC_SRTP_OK);
       fail_unless_equals_int (ours_len, len + 4 + rtcp_tag_len (profile));
       fail_unless_equals_int (GST_READ_UINT32_BE (buf + len + trailer_at),
           0x80000000u | (i + 1));
@@ -609,31 +636,14 @@ GST_START_TEST (test_rtcp_against_libsrtp)
 
       memcpy (buf, plain[n].data, len);
       ref_len = len;
-      fail_unless_equals_int (srtp_protect_rtcp (ref_tx_clear, buf,
-              &ref_len), srtp_err_status_ok);
+      fail_unless_equals_int (srtp_protect_rtcp (ref_tx_clear, buf, &ref_len),
+          srtp_err_status_ok);
       fail_unless (memcmp (buf, plain[n].data, len) == 0);
       packet_set (&clear[n], buf, ref_len);
     }
   }
 
-  for (k = 0; k < N_RTCP; k++) {
-    for (s = 0; s < N_SSRCS; s++) {
-      guint n = s * N_RTCP + order[k];
-
-      fail_unless_equals_int (ref_unprotect (ref_rx, TRUE, &ours[n],
-              &plain[n]), srtp_err_status_ok);
-      fail_unless_equals_int (ours_unprotect (rx, TRUE, &theirs[n],
-              &plain[n]), RTC_SRTP_OK);
-    }
-  }
-  for (i = 0; i < N_SSRCS * N_RTCP; i++) {
-    srtp_err_status_t err = ref_unprotect (ref_rx, TRUE, &ours[i], NULL);
-
-    fail_unless (err == srtp_err_status_replay_fail
-        || err == srtp_err_status_replay_old);
-    fail_unless_equals_int (ours_unprotect (rx, TRUE, &theirs[i], NULL),
-        RTC_SRTP_ERROR_REPLAY);
-  }
+  cross_unprotect (rx, ref_rx, TRUE, ours, theirs, plain, order, N_RTCP);
 
   /* Authenticated-only SRTCP, on a fresh receiver: the tag covers the
    * clear payload. */
@@ -676,8 +686,8 @@ GST_START_TEST (test_tag_lengths)
     fail_unless_equals_int (rtc_srtp_profile_max_overhead (profile),
         MAX (rtp_tag_len (profile), rtcp_tag_len (profile) + 4));
   }
-  fail_unless_equals_int (rtc_srtp_profile_max_overhead
-      (RTC_SRTP_PROFILE_NONE), 0);
+  fail_unless_equals_int (rtc_srtp_profile_max_overhead (RTC_SRTP_PROFILE_NONE),
+      0);
 }
 
 GST_END_TEST;
@@ -709,10 +719,10 @@ flip_every_bit (RtcSrtpSession *rx, gboolean rtcp, const Packet *packet,
 GST_START_TEST (test_every_bit_flip_rejected)
 {
   RtcSrtpProfile profile = all_profiles[__i__];
-  g_autoptr (RtcSrtpSession) tx =
-      rtc_srtp_session_new (profile, TRUE, key, salt, NULL);
-  g_autoptr (RtcSrtpSession) rx =
-      rtc_srtp_session_new (profile, FALSE, key, salt, NULL);
+  g_autoptr (RtcSrtpSession) tx = rtc_srtp_session_new (profile, TRUE, key,
+      salt, NULL);
+  g_autoptr (RtcSrtpSession) rx = rtc_srtp_session_new (profile, FALSE, key,
+      salt, NULL);
   guint8 buf[256];
   Packet plain, packet;
   gsize len;
@@ -762,10 +772,10 @@ check_prefixes (RtcSrtpSession *rx, gboolean rtcp, const Packet *packet,
 GST_START_TEST (test_truncated_packets_rejected)
 {
   RtcSrtpProfile profile = all_profiles[__i__];
-  g_autoptr (RtcSrtpSession) tx =
-      rtc_srtp_session_new (profile, TRUE, key, salt, NULL);
-  g_autoptr (RtcSrtpSession) rx =
-      rtc_srtp_session_new (profile, FALSE, key, salt, NULL);
+  g_autoptr (RtcSrtpSession) tx = rtc_srtp_session_new (profile, TRUE, key,
+      salt, NULL);
+  g_autoptr (RtcSrtpSession) rx = rtc_srtp_session_new (profile, FALSE, key,
+      salt, NULL);
   guint8 *buf = g_malloc0 (0x10000 + 64);
   Packet packet;
   gsize len, header_len;
@@ -873,10 +883,10 @@ unprotect_forged (RtcSrtpSession *rx, gboolean rtcp, const Packet *packet,
 GST_START_TEST (test_forgeries_change_no_state)
 {
   RtcSrtpProfile profile = all_profiles[__i__];
-  g_autoptr (RtcSrtpSession) tx =
-      rtc_srtp_session_new (profile, TRUE, key, salt, NULL);
-  g_autoptr (RtcSrtpSession) rx =
-      rtc_srtp_session_new (profile, FALSE, key, salt, NULL);
+  g_autoptr (RtcSrtpSession) tx = rtc_srtp_session_new (profile, TRUE, key,
+      salt, NULL);
+  g_autoptr (RtcSrtpSession) rx = rtc_srtp_session_new (profile, FALSE, key,
+      salt, NULL);
   Packet a[3], b, rtcp[3];
   guint8 buf[128];
   guint trailer_at;
@@ -893,10 +903,8 @@ GST_START_TEST (test_forgeries_change_no_state)
       RTC_SRTP_ERROR_AUTH);
   fail_unless_equals_int (unprotect_forged (rx, FALSE, &a[2], 40000, 0),
       RTC_SRTP_ERROR_AUTH);
-  fail_unless_equals_int (ours_unprotect (rx, FALSE, &a[1], NULL),
-      RTC_SRTP_OK);
-  fail_unless_equals_int (ours_unprotect (rx, FALSE, &a[2], NULL),
-      RTC_SRTP_OK);
+  fail_unless_equals_int (ours_unprotect (rx, FALSE, &a[1], NULL), RTC_SRTP_OK);
+  fail_unless_equals_int (ours_unprotect (rx, FALSE, &a[2], NULL), RTC_SRTP_OK);
   /* Had this created SSRC b's stream at sequence 65000, b (ROC 0, sequence
    * 5) would be read as ROC 1 and fail. */
   fail_unless_equals_int (unprotect_forged (rx, FALSE, &b, 65000, 0),
@@ -914,7 +922,8 @@ GST_START_TEST (test_forgeries_change_no_state)
   fail_unless_equals_int (ours_unprotect (rx, TRUE, &rtcp[0], NULL),
       RTC_SRTP_OK);
   fail_unless_equals_int (unprotect_forged (rx, TRUE, &rtcp[2], 0x7fff0000,
-          trailer_at), RTC_SRTP_ERROR_AUTH);
+                              trailer_at),
+      RTC_SRTP_ERROR_AUTH);
   fail_unless_equals_int (ours_unprotect (rx, TRUE, &rtcp[1], NULL),
       RTC_SRTP_OK);
   fail_unless_equals_int (ours_unprotect (rx, TRUE, &rtcp[2], NULL),
@@ -934,27 +943,27 @@ GST_END_TEST;
 GST_START_TEST (test_replay_window_edges)
 {
   RtcSrtpProfile profile = all_profiles[__i__];
-  g_autoptr (RtcSrtpSession) tx =
-      rtc_srtp_session_new (profile, TRUE, key, salt, NULL);
-  g_autoptr (RtcSrtpSession) rx =
-      rtc_srtp_session_new (profile, FALSE, key, salt, NULL);
+  g_autoptr (RtcSrtpSession) tx = rtc_srtp_session_new (profile, TRUE, key,
+      salt, NULL);
+  g_autoptr (RtcSrtpSession) rx = rtc_srtp_session_new (profile, FALSE, key,
+      salt, NULL);
   Packet *packets = g_new0 (Packet, N_WINDOW_TEST);
   static const struct {
     guint seq;
     RtcSrtpResult result;
   } steps[] = {
-    {2100, RTC_SRTP_OK},
-    {2100 - 1023, RTC_SRTP_OK},         /* the window's oldest */
-    {2100 - 1024, RTC_SRTP_ERROR_REPLAY},       /* just out of it */
-    {2100 - 1023, RTC_SRTP_ERROR_REPLAY},
-    {2100, RTC_SRTP_ERROR_REPLAY},
-    {2099, RTC_SRTP_OK},
-    {2101, RTC_SRTP_OK},
-    {6000, RTC_SRTP_OK},        /* a jump past the whole window */
-    {6000 - 1023, RTC_SRTP_OK},
-    {6000 - 1024, RTC_SRTP_ERROR_REPLAY},
-    {5999, RTC_SRTP_OK},
-    {2101, RTC_SRTP_ERROR_REPLAY},
+    { 2100, RTC_SRTP_OK },
+    { 2100 - 1023, RTC_SRTP_OK }, /* the window's oldest */
+    { 2100 - 1024, RTC_SRTP_ERROR_REPLAY }, /* just out of it */
+    { 2100 - 1023, RTC_SRTP_ERROR_REPLAY },
+    { 2100, RTC_SRTP_ERROR_REPLAY },
+    { 2099, RTC_SRTP_OK },
+    { 2101, RTC_SRTP_OK },
+    { 6000, RTC_SRTP_OK }, /* a jump past the whole window */
+    { 6000 - 1023, RTC_SRTP_OK },
+    { 6000 - 1024, RTC_SRTP_ERROR_REPLAY },
+    { 5999, RTC_SRTP_OK },
+    { 2101, RTC_SRTP_ERROR_REPLAY },
   };
   guint i;
   guint8 buf[128];
@@ -966,8 +975,8 @@ GST_START_TEST (test_replay_window_edges)
     RtcSrtpResult result = ours_unprotect (rx, FALSE, &packets[steps[i].seq],
         NULL);
 
-    fail_unless (result == steps[i].result, "step %u (seq %u): %d, not %d",
-        i, steps[i].seq, result, steps[i].result);
+    fail_unless (result == steps[i].result, "step %u (seq %u): %d, not %d", i,
+        steps[i].seq, result, steps[i].result);
   }
 
   /* The sender refuses a repeat, and an index older than its window. */
@@ -1045,10 +1054,10 @@ run_threads (GThreadFunc func, ThreadData *data)
 GST_START_TEST (test_concurrent_streams)
 {
   RtcSrtpProfile profile = all_profiles[__i__];
-  g_autoptr (RtcSrtpSession) tx =
-      rtc_srtp_session_new (profile, TRUE, key, salt, NULL);
-  g_autoptr (RtcSrtpSession) rx =
-      rtc_srtp_session_new (profile, FALSE, key, salt, NULL);
+  g_autoptr (RtcSrtpSession) tx = rtc_srtp_session_new (profile, TRUE, key,
+      salt, NULL);
+  g_autoptr (RtcSrtpSession) rx = rtc_srtp_session_new (profile, FALSE, key,
+      salt, NULL);
   ThreadData data[N_THREADS];
   guint t;
 
@@ -1077,7 +1086,7 @@ GST_START_TEST (test_classify)
   pkt[0] = 0x00;
   fail_unless_equals_int (rtc_packet_classify (pkt, 20), RTC_PACKET_STUN);
   fail_unless_equals_int (rtc_packet_classify (pkt, 19), RTC_PACKET_INVALID);
-  pkt[0] = 22;                  /* handshake record */
+  pkt[0] = 22; /* handshake record */
   fail_unless_equals_int (rtc_packet_classify (pkt, 13), RTC_PACKET_DTLS);
   fail_unless_equals_int (rtc_packet_classify (pkt, 12), RTC_PACKET_INVALID);
   pkt[0] = 63;
@@ -1091,15 +1100,15 @@ GST_START_TEST (test_classify)
   pkt[1] = 96;
   fail_unless_equals_int (rtc_packet_classify (pkt, 12), RTC_PACKET_RTP);
   fail_unless_equals_int (rtc_packet_classify (pkt, 11), RTC_PACKET_INVALID);
-  pkt[1] = 96 | 0x80;           /* marker bit set: still RTP */
+  pkt[1] = 96 | 0x80; /* marker bit set: still RTP */
   fail_unless_equals_int (rtc_packet_classify (pkt, 40), RTC_PACKET_RTP);
-  pkt[1] = 200;                 /* SR */
+  pkt[1] = 200; /* SR */
   fail_unless_equals_int (rtc_packet_classify (pkt, 8), RTC_PACKET_RTCP);
   pkt[1] = 223;
   fail_unless_equals_int (rtc_packet_classify (pkt, 8), RTC_PACKET_RTCP);
   pkt[1] = 224;
   fail_unless_equals_int (rtc_packet_classify (pkt, 12), RTC_PACKET_RTP);
-  pkt[0] = 0xc0;                /* 192..255: nothing on a WebRTC transport */
+  pkt[0] = 0xc0; /* 192..255: nothing on a WebRTC transport */
   fail_unless_equals_int (rtc_packet_classify (pkt, 40), RTC_PACKET_INVALID);
   pkt[0] = 100;
   fail_unless_equals_int (rtc_packet_classify (pkt, 40), RTC_PACKET_INVALID);

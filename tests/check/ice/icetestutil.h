@@ -223,3 +223,15 @@ ice_connect (IcePeer *a, IcePeer *b)
   fail_unless_equals_int (a->add_errors, 0);
   fail_unless_equals_int (b->add_errors, 0);
 }
+
+/* main() of a test that links the ICE core itself and creates no element:
+ * were the registry updated in-process (GST_REGISTRY_FORK=no under
+ * valgrind), the plugin would be loaded and register the same types a
+ * second time. */
+#define RTC_ICE_CORE_CHECK_MAIN(suite_func, name) \
+  int main (int argc, char **argv) \
+  { \
+    g_setenv ("GST_REGISTRY_UPDATE", "no", TRUE); \
+    gst_check_init (&argc, &argv); \
+    return gst_check_run_suite (suite_func (), name, __FILE__); \
+  }

@@ -338,13 +338,4 @@ ice_turn_suite (void)
   return s;
 }
 
-int
-main (int argc, char **argv)
-{
-  /* This test links the ICE core itself and creates no element: were the
-   * registry updated in-process (GST_REGISTRY_FORK=no under valgrind), the
-   * plugin would be loaded and register the same types a second time. */
-  g_setenv ("GST_REGISTRY_UPDATE", "no", TRUE);
-  gst_check_init (&argc, &argv);
-  return gst_check_run_suite (ice_turn_suite (), "ice_turn", __FILE__);
-}
+RTC_ICE_CORE_CHECK_MAIN (ice_turn_suite, "ice_turn");

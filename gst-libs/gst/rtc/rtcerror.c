@@ -1,0 +1,15 @@
+/* gst-rtc
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/rtc/rtc_fwd.h>
+
+/**
+ * gst_rtc_error_quark:
+ *
+ * Returns: the #GQuark of the #GST_RTC_ERROR domain.
+ */
+G_DEFINE_QUARK (gst - rtc - error - quark, gst_rtc_error);

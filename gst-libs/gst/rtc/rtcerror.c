@@ -12,4 +12,8 @@
  *
  * Returns: the #GQuark of the #GST_RTC_ERROR domain.
  */
-G_DEFINE_QUARK (gst - rtc - error - quark, gst_rtc_error);
+GQuark
+gst_rtc_error_quark (void)
+{
+  return g_quark_from_static_string ("gst-rtc-error-quark");
+}

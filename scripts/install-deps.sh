@@ -17,6 +17,8 @@ packages=(
   libsrtp2-dev
   # test: STUN/TURN server and the NAT lab's routers (tests/natlab)
   coturn nftables
+  # benchmark: libnice's nicesrc/nicesink, the reference of tests/bench/ice-bench
+  gstreamer1.0-nice
 )
 
 missing=()

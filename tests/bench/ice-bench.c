@@ -438,9 +438,9 @@ pair_clear (Pair *pair)
     g_signal_handlers_disconnect_by_data (pair->peer[i],
         pair->impl == &impls[OURS] ? (gpointer)pair->peer[1 - i]
                                    : pair->link[i]);
-    if (pair->impl == &impls[OURS])
-      g_signal_emit_by_name (pair->peer[i], "close");
   }
+  /* Unreffed, not closed: both implementations close their agent when
+   * it is freed. */
   for (i = 0; i < 2; i++) {
     g_object_unref (pair->peer[i]);
     gst_pad_set_active (pair->out[i], FALSE);

@@ -618,7 +618,7 @@ met (gboolean yes)
 int
 main (int argc, char **argv)
 {
-  gint runs = 20, packets = 200000, rounds = 3;
+  gint runs = 20, packets = 200000, rounds = 5;
   GOptionEntry entries[] = {
     { "runs", 'r', 0, G_OPTION_ARG_INT, &runs,
         "Connections per implementation for the first packet (default 20)",
@@ -626,7 +626,7 @@ main (int argc, char **argv)
     { "packets", 'n', 0, G_OPTION_ARG_INT, &packets,
         "Packets per receive-path round (default 200000)", "N" },
     { "rounds", 'R', 0, G_OPTION_ARG_INT, &rounds,
-        "Receive-path rounds per implementation (default 3)", "N" },
+        "Receive-path rounds per implementation (default 5)", "N" },
     { NULL }
   };
   GOptionContext *ctx = g_option_context_new (

@@ -560,7 +560,8 @@ on_recv (NiceAgent *agent, guint stream_id, guint component_id, guint len,
  * gathering or checking when it starts: alone it connects in a few 5 ms
  * ticks instead of 20 ms ones, and many at once share the 5 ms budget.
  * A transport leaves the count once its checks have concluded (consent and
- * keepalives are paced by their own timers, seconds apart). */
+ * keepalives are paced by their own timers, seconds apart) or when it is
+ * freed. */
 #define PACING_MS 5
 
 static gint checking_transports;
@@ -589,8 +590,8 @@ on_pacing_state (NiceAgent *agent, guint stream_id, guint component_id,
 {
   RtcIceTransport *self;
 
-  if (state != NICE_COMPONENT_STATE_CONNECTED
-      && state != NICE_COMPONENT_STATE_READY
+  /* CONNECTED still checks the other pairs; READY or FAILED is done. */
+  if (state != NICE_COMPONENT_STATE_READY
       && state != NICE_COMPONENT_STATE_FAILED)
     return;
   if ((self = g_weak_ref_get (link))) {

@@ -672,6 +672,7 @@ apply_config_and_gather (RtcIceTransport *self)
   set_gathering_state (self, RTC_ICE_GATHERING_STATE_GATHERING);
   if (!nice_agent_gather_candidates (self->agent, self->stream_id)) {
     GST_WARNING_OBJECT (self, "gathering failed: no usable local address");
+    pacing_leave (self);
     report_turn_errors (self);
     g_signal_emit (self, signals[SIGNAL_ON_END_OF_CANDIDATES], 0);
     set_gathering_state (self, RTC_ICE_GATHERING_STATE_COMPLETE);

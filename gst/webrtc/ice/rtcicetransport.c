@@ -87,6 +87,10 @@ struct _RtcIceTransport {
   gboolean remote_end_applied;
   GSList *pending_remote; /* NiceCandidate, until credentials and gathering */
   guint relay_candidates;
+
+  /* 1 while counted in checking_transports (atomic: dispose may race the
+   * ICE thread). */
+  gint pacing_counted;
 };
 
 G_DEFINE_TYPE_WITH_CODE (RtcIceTransport, rtc_ice_transport, G_TYPE_OBJECT,
@@ -546,6 +550,56 @@ on_recv (NiceAgent *agent, guint stream_id, guint component_id, guint len,
   g_object_unref (self);
 }
 
+/* ---- check pacing ---- */
+
+/* RFC 8445 14.2: whatever Ta each agent uses, all the agents of one
+ * implementation together must not start STUN transactions more often than
+ * once every 5 ms. libnice paces each agent alone (one transaction per Ta
+ * tick, Ta 20 ms by default) and fixes Ta when its check timer starts, so
+ * each transport takes 5 ms times the number of transports of the process
+ * gathering or checking when it starts: alone it connects in a few 5 ms
+ * ticks instead of 20 ms ones, and many at once share the 5 ms budget.
+ * A transport leaves the count once its checks have concluded (consent and
+ * keepalives are paced by their own timers, seconds apart) or when it is
+ * freed. */
+#define PACING_MS 5
+
+static gint checking_transports;
+
+static void
+pacing_leave (RtcIceTransport *self)
+{
+  if (g_atomic_int_compare_and_exchange (&self->pacing_counted, 1, 0))
+    g_atomic_int_add (&checking_transports, -1);
+}
+
+static void
+pacing_enter (RtcIceTransport *self)
+{
+  gint n = g_atomic_int_add (&checking_transports, 1) + 1;
+
+  g_atomic_int_set (&self->pacing_counted, 1);
+  g_object_set (self->agent, "stun-pacing-timer", (guint)(PACING_MS * n), NULL);
+  GST_DEBUG_OBJECT (self, "Ta %u ms (%d transports checking)", PACING_MS * n,
+      n);
+}
+
+static void
+on_pacing_state (NiceAgent *agent, guint stream_id, guint component_id,
+    NiceComponentState state, gpointer link)
+{
+  RtcIceTransport *self;
+
+  /* CONNECTED still checks the other pairs; READY or FAILED is done. */
+  if (state != NICE_COMPONENT_STATE_READY
+      && state != NICE_COMPONENT_STATE_FAILED)
+    return;
+  if ((self = g_weak_ref_get (link))) {
+    pacing_leave (self);
+    g_object_unref (self);
+  }
+}
+
 /* ---- operations (ICE thread) ---- */
 
 static void
@@ -614,9 +668,11 @@ apply_config_and_gather (RtcIceTransport *self)
   }
 
   self->gather_started = TRUE;
+  pacing_enter (self);
   set_gathering_state (self, RTC_ICE_GATHERING_STATE_GATHERING);
   if (!nice_agent_gather_candidates (self->agent, self->stream_id)) {
     GST_WARNING_OBJECT (self, "gathering failed: no usable local address");
+    pacing_leave (self);
     report_turn_errors (self);
     g_signal_emit (self, signals[SIGNAL_ON_END_OF_CANDIDATES], 0);
     set_gathering_state (self, RTC_ICE_GATHERING_STATE_COMPLETE);
@@ -1243,6 +1299,8 @@ rtc_ice_transport_init (RtcIceTransport *self)
       G_CALLBACK (on_component_state), self->link);
   g_signal_connect (self->agent, "new-selected-pair-full",
       G_CALLBACK (on_selected_pair), self->link);
+  g_signal_connect (self->agent, "component-state-changed",
+      G_CALLBACK (on_pacing_state), self->link);
   nice_agent_attach_recv (self->agent, self->stream_id, COMPONENT_ID,
       ice_context (), on_recv, self->link);
 }
@@ -1263,6 +1321,7 @@ rtc_ice_transport_dispose (GObject *object)
 {
   RtcIceTransport *self = RTC_ICE_TRANSPORT (object);
 
+  pacing_leave (self);
   if (self->agent) {
     nice_agent_attach_recv (self->agent, self->stream_id, COMPONENT_ID, NULL,
         NULL, NULL);

@@ -8,14 +8,23 @@
  * one and cancel lookups when closed.
  *
  * The program moves itself into a private network namespace whose
- * loopback carries IPv4 multicast, so real queries to 224.0.0.251 reach
- * the fake responder and nothing reaches the host's network.
+ * loopback carries IPv4 multicast and where a veth pair carries IPv6
+ * multicast, so real queries to 224.0.0.251 and ff02::fb reach the fake
+ * responder and nothing reaches the host's network.
  */
 #define _GNU_SOURCE
 #include <sched.h>
 
+#include <netinet/in.h>
+#include <stdio.h>
+
 #include "icetestutil.h"
 #include "rtcicemdns.h"
+
+/* The veth pair main() makes for IPv6 multicast, which loopback does not
+ * carry. */
+#define VETH_QUERIER "mdnsq0"
+#define VETH_RESPONDER "mdnsr0"
 
 /* ---- DNS messages ---- */
 
@@ -405,12 +414,13 @@ typedef struct {
 typedef struct {
   GPtrArray *replies; /* Reply */
   guint skip; /* queries left unanswered before replying */
-  guint queries;
+  gboolean v6_only; /* answer queries to ff02::fb, not 224.0.0.251 */
+  guint queries, queries6;
 } FakeName;
 
 typedef struct {
   GThread *thread;
-  GSocket *sock, *wrong_port;
+  GSocket *sock, *sock6, *wrong_port;
   GMutex lock;
   GHashTable *names; /* lower-case name -> FakeName */
   guint queries;
@@ -513,65 +523,85 @@ fail:
   return NULL;
 }
 
+static void
+responder_receive (Responder *r, GSocket *sock, gboolean v6)
+{
+  guint8 buf[9100];
+  GSocketAddress *from = NULL;
+  GPtrArray *replies = NULL;
+  gchar *name, *bad = NULL;
+  gssize n;
+
+  n = g_socket_receive_from (sock, &from, (gchar *)buf, sizeof (buf), NULL,
+      NULL);
+  if (n < 0)
+    return;
+  name = check_query (buf, n, from, &bad);
+  g_mutex_lock (&r->lock);
+  if (!v6)
+    r->queries++;
+  if (bad && !r->bad_query)
+    r->bad_query = g_steal_pointer (&bad);
+  if (name) {
+    FakeName *fn = responder_name (r, name);
+
+    if (v6)
+      fn->queries6++;
+    else
+      fn->queries++;
+    if (fn->v6_only == v6) {
+      if (fn->skip > 0)
+        fn->skip--;
+      else
+        replies = g_ptr_array_ref (fn->replies);
+    }
+  }
+  g_mutex_unlock (&r->lock);
+  for (guint i = 0; replies && i < replies->len; i++) {
+    Reply *reply = g_ptr_array_index (replies, i);
+    gsize len;
+    const gchar *d = g_bytes_get_data (reply->data, &len);
+
+    fail_unless (g_socket_send_to (reply->wrong_port ? r->wrong_port : sock,
+                     from, d, len, NULL, NULL)
+        == (gssize)len);
+  }
+  if (replies)
+    g_ptr_array_unref (replies);
+  g_free (name);
+  g_free (bad);
+  g_object_unref (from);
+}
+
 static gpointer
 responder_main (gpointer data)
 {
   Responder *r = data;
-  guint8 buf[9100];
 
   for (;;) {
-    GSocketAddress *from = NULL;
-    GPtrArray *replies = NULL;
-    gchar *name, *bad = NULL;
+    GPollFD fds[2] = {
+      { g_socket_get_fd (r->sock), G_IO_IN, 0 },
+      { g_socket_get_fd (r->sock6), G_IO_IN, 0 },
+    };
     gboolean stop;
-    gssize n;
 
     g_mutex_lock (&r->lock);
     stop = r->stop;
     g_mutex_unlock (&r->lock);
     if (stop)
       break;
-    if (!g_socket_condition_timed_wait (r->sock, G_IO_IN, 20000, NULL, NULL))
+    if (g_poll (fds, 2, 20) <= 0)
       continue;
-    n = g_socket_receive_from (r->sock, &from, (gchar *)buf, sizeof (buf), NULL,
-        NULL);
-    if (n < 0)
-      continue;
-    name = check_query (buf, n, from, &bad);
-    g_mutex_lock (&r->lock);
-    r->queries++;
-    if (bad && !r->bad_query)
-      r->bad_query = g_steal_pointer (&bad);
-    if (name) {
-      FakeName *fn = responder_name (r, name);
-
-      fn->queries++;
-      if (fn->skip > 0)
-        fn->skip--;
-      else
-        replies = g_ptr_array_ref (fn->replies);
-    }
-    g_mutex_unlock (&r->lock);
-    for (guint i = 0; replies && i < replies->len; i++) {
-      Reply *reply = g_ptr_array_index (replies, i);
-      gsize len;
-      const gchar *d = g_bytes_get_data (reply->data, &len);
-
-      fail_unless (
-          g_socket_send_to (reply->wrong_port ? r->wrong_port : r->sock, from,
-              d, len, NULL, NULL)
-          == (gssize)len);
-    }
-    if (replies)
-      g_ptr_array_unref (replies);
-    g_free (name);
-    g_free (bad);
-    g_object_unref (from);
+    if (fds[0].revents & G_IO_IN)
+      responder_receive (r, r->sock, FALSE);
+    if (fds[1].revents & G_IO_IN)
+      responder_receive (r, r->sock6, TRUE);
   }
   return NULL;
 }
 
-/* Port 5353 on every address, joined to 224.0.0.251 on loopback. */
+/* Port 5353 on every address, joined to 224.0.0.251 on loopback and to
+ * ff02::fb on both ends of the veth pair made by main(). */
 static Responder *
 responder_start (void)
 {
@@ -579,6 +609,7 @@ responder_start (void)
   GInetAddress *any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
   GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   GInetAddress *group = g_inet_address_new_from_string ("224.0.0.251");
+  GInetAddress *any6;
   GSocketAddress *sa;
   GError *error = NULL;
 
@@ -594,6 +625,25 @@ responder_start (void)
   g_object_unref (sa);
   fail_unless (g_socket_join_multicast_group (r->sock, group, FALSE, "lo",
                    &error),
+      "%s", error ? error->message : "");
+  g_object_unref (group);
+  r->sock6 = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, &error);
+  fail_unless (r->sock6, "%s", error ? error->message : "");
+  fail_unless (
+      g_socket_set_option (r->sock6, IPPROTO_IPV6, IPV6_V6ONLY, 1, NULL));
+  any6 = g_inet_address_new_any (G_SOCKET_FAMILY_IPV6);
+  sa = g_inet_socket_address_new (any6, 5353);
+  fail_unless (g_socket_bind (r->sock6, sa, TRUE, &error), "%s",
+      error ? error->message : "");
+  g_object_unref (sa);
+  g_object_unref (any6);
+  group = g_inet_address_new_from_string ("ff02::fb");
+  fail_unless (g_socket_join_multicast_group (r->sock6, group, FALSE,
+                   VETH_QUERIER, &error),
+      "%s", error ? error->message : "");
+  fail_unless (g_socket_join_multicast_group (r->sock6, group, FALSE,
+                   VETH_RESPONDER, &error),
       "%s", error ? error->message : "");
   r->wrong_port = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
       G_SOCKET_PROTOCOL_UDP, NULL);
@@ -616,6 +666,7 @@ responder_stop (Responder *r)
   g_thread_join (r->thread);
   fail_if (r->bad_query, "%s", r->bad_query);
   g_object_unref (r->sock);
+  g_object_unref (r->sock6);
   g_object_unref (r->wrong_port);
   g_hash_table_unref (r->names);
   g_mutex_clear (&r->lock);
@@ -743,6 +794,37 @@ GST_START_TEST (test_resolve)
   /* Answered at the first transmission: never retransmitted. */
   fail_unless_equals_int (responder_queries (r, "v4-name.local"), 1);
   fail_unless_equals_int (responder_queries (r, "v6-name.local"), 1);
+
+  g_object_unref (res);
+  responder_stop (r);
+  test_context_free (ctx);
+}
+
+GST_END_TEST;
+
+/* A name answered over IPv6 only: the query reaches ff02::fb too, and
+ * the unicast answer to it is taken. */
+GST_START_TEST (test_resolve_ipv6)
+{
+  GMainContext *ctx = test_context_new ();
+  Responder *r = responder_start ();
+  RtcIceMdnsResolver *res = rtc_ice_mdns_resolver_new ();
+  Lookup l;
+  gchar *s;
+
+  responder_add (r, "v6-only.local",
+      answer_bytes ("v6-only.local", "2001:db8::6"), FALSE);
+  g_mutex_lock (&r->lock);
+  responder_name (r, "v6-only.local")->v6_only = TRUE;
+  g_mutex_unlock (&r->lock);
+  lookup_start (res, "v6-only.local", NULL, &l);
+  fail_unless (lookup_wait (&l, RTC_ICE_MDNS_TIMEOUT_MS));
+  s = lookup_result (&l);
+  fail_unless_equals_string (s, "2001:db8::6");
+  g_free (s);
+  g_mutex_lock (&r->lock);
+  fail_unless (responder_name (r, "v6-only.local")->queries6 >= 1);
+  g_mutex_unlock (&r->lock);
 
   g_object_unref (res);
   responder_stop (r);
@@ -1155,6 +1237,7 @@ ice_mdns_suite (void)
   tcase_add_test (tc, test_parse_hostile);
   tcase_add_test (tc, test_parse_fuzz);
   tcase_add_test (tc, test_resolve);
+  tcase_add_test (tc, test_resolve_ipv6);
   tcase_add_test (tc, test_timeout);
   tcase_add_test (tc, test_merge_and_cancel);
   tcase_add_test (tc, test_hostile_responses);
@@ -1183,6 +1266,8 @@ run (const gchar *cmd)
 int
 main (int argc, char **argv)
 {
+  FILE *dad;
+
   /* A network namespace of our own, before any thread exists (namespaces
    * are per thread): loopback up, carrying IPv4 multicast, with the mDNS
    * group routed to it from 127.0.0.1. Tests run as root (or as root of a
@@ -1191,6 +1276,13 @@ main (int argc, char **argv)
     g_error ("unshare(CLONE_NEWNET): %s", g_strerror (errno));
   run ("ip link set lo up multicast on");
   run ("ip route add 224.0.0.0/4 dev lo src 127.0.0.1");
+  /* IPv6: link-local addresses at once, without duplicate detection. */
+  dad = fopen ("/proc/sys/net/ipv6/conf/default/accept_dad", "w");
+  if (!dad || fputs ("0", dad) < 0 || fclose (dad) != 0)
+    g_error ("cannot turn duplicate address detection off");
+  run ("ip link add " VETH_QUERIER " type veth peer name " VETH_RESPONDER);
+  run ("ip link set " VETH_QUERIER " up");
+  run ("ip link set " VETH_RESPONDER " up");
 
   g_setenv ("GST_REGISTRY_UPDATE", "no", TRUE);
   gst_check_init (&argc, &argv);

@@ -14,6 +14,11 @@ G_BEGIN_DECLS
 #define RTC_ICE_MDNS_TRANSMISSIONS 3
 #define RTC_ICE_MDNS_TIMEOUT_MS 3000
 
+/* Lookups one ICE transport may have pending: browsers signal a name per
+ * interface, on a UDP and a TCP candidate each, and a peer must not make
+ * us flood the link with queries. */
+#define RTC_ICE_MDNS_MAX_PENDING 16
+
 /* RFC 6762 17: the largest Multicast DNS message. */
 #define RTC_ICE_MDNS_MAX_MESSAGE 9000
 

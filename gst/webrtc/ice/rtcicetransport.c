@@ -764,6 +764,16 @@ mdns_lookup_start (gpointer data)
     mdns_lookup_free (l);
     return G_SOURCE_REMOVE;
   }
+  if (self->mdns_pending >= RTC_ICE_MDNS_MAX_PENDING) {
+    GST_DEBUG_OBJECT (self, "dropping remote candidate %s: too many lookups",
+        l->cand->address);
+    g_mutex_lock (&self->lock);
+    self->mdns_unresolved++;
+    g_mutex_unlock (&self->lock);
+    g_object_unref (self);
+    mdns_lookup_free (l);
+    return G_SOURCE_REMOVE;
+  }
   self->mdns_pending++;
   rtc_ice_mdns_resolver_lookup_async (mdns_resolver (), l->cand->address,
       l->cancellable, mdns_lookup_done, l);
@@ -1039,8 +1049,9 @@ rtc_ice_transport_set_remote_credentials (RtcIceTransport *self,
  * one for another component than 1 (WebRTC multiplexes RTCP), is an error.
  * A candidate whose address is an mDNS `.local` name is resolved on the
  * local link first (end-of-candidates waits for it, other candidates do
- * not); if no answer comes within a few seconds it is dropped and counted
- * in the `mdns-unresolved` statistic.
+ * not); if no answer comes within a few seconds, or too many lookups are
+ * pending already, it is dropped and counted in the `mdns-unresolved`
+ * statistic.
  *
  * Returns: %TRUE if the candidate was accepted
  */

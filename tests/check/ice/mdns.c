@@ -1129,15 +1129,33 @@ GST_START_TEST (test_transport_resolves_local)
 
 GST_END_TEST;
 
+#define N_FLOOD (RTC_ICE_MDNS_MAX_PENDING + 4)
+
 static gboolean
-has_unresolved (IcePeer *p)
+all_unresolved (IcePeer *p)
 {
-  return stat (p, "mdns-unresolved") > 0;
+  return stat (p, "mdns-unresolved") >= N_FLOOD;
+}
+
+static guint
+responder_names_queried (Responder *r)
+{
+  GHashTableIter iter;
+  FakeName *n;
+  guint count = 0;
+
+  g_mutex_lock (&r->lock);
+  g_hash_table_iter_init (&iter, r->names);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&n))
+    count += n->queries > 0;
+  g_mutex_unlock (&r->lock);
+  return count;
 }
 
 /* An unanswered name beside B's real candidates: A connects over the
  * real ones without waiting for the lookup, which then ends as
- * unresolved, counted, without disturbing the connection. */
+ * unresolved, counted, without disturbing the connection. Names beyond
+ * the pending limit are dropped and counted without a query. */
 GST_START_TEST (test_transport_unresolvable)
 {
   const gchar *name = "nobody-home.local";
@@ -1150,6 +1168,16 @@ GST_START_TEST (test_transport_unresolvable)
   start = g_get_monotonic_time ();
   fail_unless (rtc_ice_transport_add_remote_candidate (a.t,
       "candidate:9 1 udp 2122260223 nobody-home.local 50000 typ host", NULL));
+  /* A peer signalling a flood of names: beyond the limit, they are not
+   * looked up at all. */
+  for (i = 1; i < N_FLOOD; i++) {
+    gchar *line = g_strdup_printf ("candidate:9 1 udp 2122260223 "
+                                   "flood-%u.local 50000 typ host",
+        i);
+
+    fail_unless (rtc_ice_transport_add_remote_candidate (a.t, line, NULL));
+    g_free (line);
+  }
   for (i = 0; i < b.held->len; i++)
     fail_unless (rtc_ice_transport_add_remote_candidate (a.t,
         g_ptr_array_index (b.held, i), NULL));
@@ -1164,10 +1192,12 @@ GST_START_TEST (test_transport_unresolvable)
         "connecting took %" G_GINT64_FORMAT " ms", connected_ms);
   exchange (&a, &b);
 
-  fail_unless (ice_wait (&a, has_unresolved, RTC_ICE_MDNS_TIMEOUT_MS + 2000));
-  fail_unless_equals_int (stat (&a, "mdns-unresolved"), 1);
+  fail_unless (ice_wait (&a, all_unresolved, RTC_ICE_MDNS_TIMEOUT_MS + 2000));
+  fail_unless_equals_int (stat (&a, "mdns-unresolved"), N_FLOOD);
   fail_unless_equals_int (responder_queries (r, name),
       RTC_ICE_MDNS_TRANSMISSIONS);
+  fail_unless_equals_int (responder_names_queried (r),
+      RTC_ICE_MDNS_MAX_PENDING);
   fail_unless (ice_is_connected (&a));
 
   ice_peer_clear (&a);

@@ -37,6 +37,12 @@ typedef struct {
 GPtrArray *rtc_ice_mdns_parse_response (const guint8 *msg, gsize len);
 GBytes *rtc_ice_mdns_build_query (const gchar *name);
 
+/**
+ * RtcIceMdnsResolver:
+ *
+ * A one-shot Multicast DNS querier bound to one GMainContext, resolving
+ * `.local` names of remote ICE candidates without blocking.
+ */
 #define RTC_TYPE_ICE_MDNS_RESOLVER (rtc_ice_mdns_resolver_get_type ())
 G_DECLARE_FINAL_TYPE (RtcIceMdnsResolver, rtc_ice_mdns_resolver, RTC,
     ICE_MDNS_RESOLVER, GObject)

@@ -20,6 +20,7 @@
  * allocations) and freed on the ICE thread.
  */
 #include "rtcicetransport.h"
+#include "rtcicemdns.h"
 #include "rtciceuri.h"
 
 #include <nice/agent.h>
@@ -77,6 +78,9 @@ struct _RtcIceTransport {
   PacketSink receiver;
   guint64 packets_sent, bytes_sent, packets_received, bytes_received;
   guint64 send_dropped;
+  guint64 mdns_unresolved;
+  /* Cancelled on close: pending mDNS lookups of remote candidates. */
+  GCancellable *mdns_cancel;
 
   /* ICE thread only. */
   NiceComponentState nice_state;
@@ -91,6 +95,7 @@ struct _RtcIceTransport {
   /* 1 while counted in checking_transports (atomic: dispose may race the
    * ICE thread). */
   gint pacing_counted;
+  guint mdns_pending;
 };
 
 G_DEFINE_TYPE_WITH_CODE (RtcIceTransport, rtc_ice_transport, G_TYPE_OBJECT,
@@ -621,7 +626,10 @@ flush_pending_remote (RtcIceTransport *self)
         g_slist_length (list));
     g_slist_free_full (list, (GDestroyNotify)nice_candidate_free);
   }
-  if (self->remote_end_of_candidates && !self->remote_end_applied) {
+  /* Not while `.local` candidates are being resolved: checks would
+   * conclude without them. */
+  if (self->remote_end_of_candidates && !self->remote_end_applied
+      && self->mdns_pending == 0) {
     self->remote_end_applied = TRUE;
     nice_agent_peer_candidate_gathering_done (self->agent, self->stream_id);
   }
@@ -728,6 +736,117 @@ run_op (gpointer data)
       break;
   }
   return G_SOURCE_REMOVE;
+}
+
+/* ---- mDNS remote candidates (ICE thread) ---- */
+
+/* One for all transports, so that a name signalled to several of them is
+ * queried once. Created and used on the ICE thread only. */
+static RtcIceMdnsResolver *
+mdns_resolver (void)
+{
+  static RtcIceMdnsResolver *resolver;
+
+  if (!resolver)
+    resolver = rtc_ice_mdns_resolver_new ();
+  return resolver;
+}
+
+typedef struct {
+  /* Weak: a lookup does not keep a dropped transport alive. */
+  GWeakRef self;
+  RtcIceCandidate *cand;
+  GCancellable *cancellable;
+} MdnsLookup;
+
+static void
+mdns_lookup_free (MdnsLookup *l)
+{
+  g_weak_ref_clear (&l->self);
+  rtc_ice_candidate_free (l->cand);
+  g_object_unref (l->cancellable);
+  g_free (l);
+}
+
+static void
+mdns_lookup_done (GObject *resolver, GAsyncResult *result, gpointer data)
+{
+  MdnsLookup *l = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GInetAddress) addr
+      = rtc_ice_mdns_resolver_lookup_finish (RTC_ICE_MDNS_RESOLVER (resolver),
+          result, &error);
+  RtcIceTransport *self = g_weak_ref_get (&l->self);
+
+  if (!self) {
+    mdns_lookup_free (l);
+    return;
+  }
+  self->mdns_pending--;
+  if (addr && !is_closed (self)) {
+    gchar *ip = g_inet_address_to_string (addr);
+    Op *op = op_new (OP_CANDIDATE);
+
+    GST_DEBUG_OBJECT (self, "remote candidate %s resolved to %s",
+        l->cand->address, ip);
+    g_free (l->cand->address);
+    l->cand->address = ip;
+    l->cand->address_is_ip = TRUE;
+    op->cand = candidate_to_nice (l->cand, self->stream_id);
+    invoke (self, op);
+  } else if (!addr
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    GST_DEBUG_OBJECT (self, "dropping remote candidate %s: %s",
+        l->cand->address, error->message);
+    g_mutex_lock (&self->lock);
+    self->mdns_unresolved++;
+    g_mutex_unlock (&self->lock);
+  }
+  /* End-of-candidates may have waited for this lookup. */
+  if (!is_closed (self))
+    flush_pending_remote (self);
+  g_object_unref (self);
+  mdns_lookup_free (l);
+}
+
+static gboolean
+mdns_lookup_start (gpointer data)
+{
+  MdnsLookup *l = data;
+  RtcIceTransport *self = g_weak_ref_get (&l->self);
+
+  if (!self || is_closed (self)) {
+    g_clear_object (&self);
+    mdns_lookup_free (l);
+    return G_SOURCE_REMOVE;
+  }
+  if (self->mdns_pending >= RTC_ICE_MDNS_MAX_PENDING) {
+    GST_DEBUG_OBJECT (self, "dropping remote candidate %s: too many lookups",
+        l->cand->address);
+    g_mutex_lock (&self->lock);
+    self->mdns_unresolved++;
+    g_mutex_unlock (&self->lock);
+    g_object_unref (self);
+    mdns_lookup_free (l);
+    return G_SOURCE_REMOVE;
+  }
+  self->mdns_pending++;
+  rtc_ice_mdns_resolver_lookup_async (mdns_resolver (), l->cand->address,
+      l->cancellable, mdns_lookup_done, l);
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Other candidates are added meanwhile: none waits for a lookup. */
+static void
+resolve_remote_candidate (RtcIceTransport *self, RtcIceCandidate *c)
+{
+  MdnsLookup *l = g_new0 (MdnsLookup, 1);
+
+  g_weak_ref_init (&l->self, self);
+  l->cand = c;
+  l->cancellable = g_object_ref (self->mdns_cancel);
+  g_main_context_invoke (ice_context (), mdns_lookup_start, l);
 }
 
 /* ---- public API ---- */
@@ -984,8 +1103,11 @@ rtc_ice_transport_set_remote_credentials (RtcIceTransport *self,
  * Adds a remote candidate, at any time: before the remote credentials or
  * before gathering, it is queued until both are there. A malformed line, or
  * one for another component than 1 (WebRTC multiplexes RTCP), is an error.
- * Candidates whose address is a host name (mDNS `.local`) are not resolved
- * yet: they are dropped with a debug message.
+ * A candidate whose address is an mDNS `.local` name is resolved on the
+ * local link first (end-of-candidates waits for it, other candidates do
+ * not); if no answer comes within a few seconds, or too many lookups are
+ * pending already, it is dropped and counted in the `mdns-unresolved`
+ * statistic.
  *
  * Returns: %TRUE if the candidate was accepted
  */
@@ -1007,8 +1129,8 @@ rtc_ice_transport_add_remote_candidate (RtcIceTransport *self,
     return FALSE;
   }
   if (!c->address_is_ip) {
-    GST_DEBUG_OBJECT (self, "dropping candidate with unresolved address %s",
-        c->address);
+    GST_DEBUG_OBJECT (self, "resolving remote candidate %s", c->address);
+    resolve_remote_candidate (self, g_steal_pointer (&c));
     return TRUE;
   }
   op = op_new (OP_CANDIDATE);
@@ -1055,6 +1177,7 @@ rtc_ice_transport_close (RtcIceTransport *self)
   if (!changed)
     return;
   GST_INFO_OBJECT (self, "closed");
+  g_cancellable_cancel (self->mdns_cancel);
   invoke (self, op_new (OP_CLOSE));
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
 }
@@ -1190,7 +1313,8 @@ rtc_ice_transport_set_receiver (RtcIceTransport *self, RtcIcePacketFunc func,
  *
  * Returns: (transfer full): a `application/x-rtc-ice-transport-stats`
  *   structure with packets-sent, bytes-sent, packets-received,
- *   bytes-received and send-dropped (#guint64)
+ *   bytes-received, send-dropped and mdns-unresolved (remote `.local`
+ *   candidates dropped for want of an answer) (#guint64)
  */
 GstStructure *
 rtc_ice_transport_get_stats (RtcIceTransport *self)
@@ -1204,6 +1328,8 @@ rtc_ice_transport_get_stats (RtcIceTransport *self)
       G_TYPE_UINT64, self->bytes_sent, "packets-received", G_TYPE_UINT64,
       self->packets_received, "bytes-received", G_TYPE_UINT64,
       self->bytes_received, "send-dropped", G_TYPE_UINT64, self->send_dropped,
+      NULL);
+  gst_structure_set (s, "mdns-unresolved", G_TYPE_UINT64, self->mdns_unresolved,
       NULL);
   g_mutex_unlock (&self->lock);
   return s;
@@ -1277,6 +1403,7 @@ rtc_ice_transport_init (RtcIceTransport *self)
   self->turn = g_ptr_array_new_with_free_func (
       (GDestroyNotify)rtc_ice_server_uri_free);
   self->nice_state = NICE_COMPONENT_STATE_DISCONNECTED;
+  self->mdns_cancel = g_cancellable_new ();
 
   /* Trickle: no failure before the peer's end-of-candidates. Regular
    * nomination, as browsers do (RFC 8445 dropped aggressive nomination).
@@ -1322,6 +1449,7 @@ rtc_ice_transport_dispose (GObject *object)
   RtcIceTransport *self = RTC_ICE_TRANSPORT (object);
 
   pacing_leave (self);
+  g_cancellable_cancel (self->mdns_cancel);
   if (self->agent) {
     nice_agent_attach_recv (self->agent, self->stream_id, COMPONENT_ID, NULL,
         NULL, NULL);
@@ -1343,6 +1471,7 @@ rtc_ice_transport_finalize (GObject *object)
   rtc_ice_candidate_free (self->selected_local);
   rtc_ice_candidate_free (self->selected_remote);
   g_slist_free_full (self->pending_remote, (GDestroyNotify)nice_candidate_free);
+  g_object_unref (self->mdns_cancel);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (rtc_ice_transport_parent_class)->finalize (object);
 }

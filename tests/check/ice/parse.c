@@ -181,6 +181,89 @@ GST_START_TEST (test_candidate_hostile)
 
 GST_END_TEST;
 
+/* Browsers' mDNS host names are accepted and marked for resolution; no
+ * other host name is (the peer must not pick what we look up in DNS), and
+ * malformed `.local` names are refused with an error naming the field. */
+GST_START_TEST (test_candidate_mdns)
+{
+  const gchar *valid[] = {
+    "1f4712db-ea17-4bcf-a596-105139dfd8bf.local",
+    "ABC-def.LOCAL",
+    "a.local",
+    "host-1.sub.local",
+    "9.local",
+    /* One label of 63 characters. */
+    "012345678901234567890123456789012345678901234567890123456789012.local",
+  };
+  const gchar *invalid[] = {
+    "host.example.com",
+    "localhost",
+    "local",
+    ".local",
+    "a..local",
+    "-a.local",
+    "a-.local",
+    "a_b.local",
+    "a b.local",
+    "a.local.",
+    "a.local.evil",
+    "a.locals",
+    "a.localx.com",
+    "a%2e.local",
+    "a\\.b.local",
+    "*.local",
+    "a.local:5000",
+    "[a.local]",
+    /* A label of 64 characters. */
+    "0123456789012345678901234567890123456789012345678901234567890123.local",
+  };
+  GString *longname = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (valid); i++) {
+    gchar *line = g_strdup_printf ("candidate:1 1 udp 2122260223 %s 54400 "
+                                   "typ host generation 0",
+        valid[i]);
+    RtcIceCandidate *c = parse_ok (line);
+
+    fail_if (c->address_is_ip, "%s", valid[i]);
+    fail_unless_equals_string (c->address, valid[i]);
+    fail_unless (rtc_ice_is_mdns_name (valid[i]));
+    check_round_trip (c);
+    rtc_ice_candidate_free (c);
+    g_free (line);
+  }
+  for (i = 0; i < G_N_ELEMENTS (invalid); i++) {
+    gchar *line = g_strdup_printf ("candidate:1 1 udp 2122260223 %s 54400 "
+                                   "typ host",
+        invalid[i]);
+    GError *error = NULL;
+
+    fail_if (rtc_ice_is_mdns_name (invalid[i]), "%s", invalid[i]);
+    fail_if (rtc_ice_candidate_parse (line, &error), "accepted %s", line);
+    fail_unless (g_error_matches (error, RTC_ICE_ERROR,
+                     RTC_ICE_ERROR_INVALID_CANDIDATE),
+        "%s", line);
+    fail_unless (strstr (error->message, "connection address")
+            || strstr (error->message, "field"),
+        "%s", error->message);
+    g_error_free (error);
+    g_free (line);
+  }
+
+  /* 253 characters is the longest name; 254 is refused. */
+  while (longname->len < 253 - strlen (".local"))
+    g_string_append (longname, longname->len % 60 == 59 ? "." : "a");
+  g_string_append (longname, ".local");
+  fail_unless_equals_int (longname->len, 253);
+  fail_unless (rtc_ice_is_mdns_name (longname->str));
+  g_string_prepend (longname, "b");
+  fail_if (rtc_ice_is_mdns_name (longname->str));
+  g_string_free (longname, TRUE);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_candidate_overlong)
 {
   GString *s = g_string_new ("candidate:1 1 UDP 1 127.0.0.1 5 typ host");
@@ -423,6 +506,7 @@ ice_parse_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_candidate_valid);
   tcase_add_test (tc, test_candidate_hostile);
+  tcase_add_test (tc, test_candidate_mdns);
   tcase_add_test (tc, test_candidate_overlong);
   tcase_add_test (tc, test_candidate_fuzz);
   tcase_add_test (tc, test_uri_valid);

@@ -330,10 +330,15 @@ GST_START_TEST (test_api_rejects_bad_input)
       "candidate:1 2 UDP 2122260223 127.0.0.1 5000 typ host", &error));
   fail_unless (strstr (error->message, "component 2"), "%s", error->message);
   g_clear_error (&error);
-  /* An mDNS name is accepted and, unresolved for now, dropped. */
+  /* An mDNS name is accepted (and looked up until close); other host
+   * names are refused. */
   fail_unless (rtc_ice_transport_add_remote_candidate (t,
       "candidate:1 1 UDP 2122260223 0a1b2c3d-aaaa-bbbb.local 5000 typ host",
       &error));
+  fail_if (rtc_ice_transport_add_remote_candidate (t,
+      "candidate:1 1 UDP 2122260223 peer.example.com 5000 typ host", &error));
+  fail_unless (strstr (error->message, "mDNS"), "%s", error->message);
+  g_clear_error (&error);
 
   fail_if (rtc_ice_transport_set_remote_credentials (t, "abc",
       "0123456789012345678901", &error));

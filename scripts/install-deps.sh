@@ -17,6 +17,8 @@ packages=(
   libsrtp2-dev
   # test: STUN/TURN server and the NAT lab's routers (tests/natlab)
   coturn nftables
+  # test: the TURN-over-TLS test makes its server certificate
+  openssl
 )
 
 missing=()

@@ -94,12 +94,13 @@ conn_free (Conn *c)
   g_free (c);
 }
 
+static gboolean conn_drain (Conn *c);
+
 /* A failure before the relay works is the server's or the network's: kept
  * (the first one) for the transport's candidate error. libnice's side then
- * stays open, its bytes dropped, until libnice gives up on its own: were it
- * closed, libnice 0.1.21 would drop the pending allocation without ever
- * ending the gathering (discovery_prune_socket()). Returns whether @c
- * still exists. */
+ * stays open and its requests are refused (conn_drain()): were it closed,
+ * libnice 0.1.21 would drop the pending allocation without ever ending the
+ * gathering (discovery_prune_socket()). Returns whether @c still exists. */
 static gboolean conn_fail (Conn *c, const gchar *format, ...)
     G_GNUC_PRINTF (2, 3);
 
@@ -127,8 +128,9 @@ conn_fail (Conn *c, const gchar *format, ...)
   g_source_remove_unix_fd (c->source, c->server_tag);
   c->server_tag = NULL;
   g_socket_close (c->server, NULL);
-  c->up_len = c->down_len = 0;
-  return TRUE;
+  c->down_len = 0;
+  /* What libnice sent already is answered now. */
+  return conn_drain (c);
 }
 
 static gboolean
@@ -149,17 +151,108 @@ handshake_failed (Conn *c)
   return alive;
 }
 
-/* After a failure: drops what libnice sends until it closes. */
+/* CRC-32 (ISO 3309, as STUN's FINGERPRINT uses), bitwise: it runs for a
+ * handful of small messages per failed server. */
+static guint32
+crc32 (const guint8 *data, gsize len)
+{
+  guint32 crc = 0xffffffff;
+  gsize i;
+  gint bit;
+
+  for (i = 0; i < len; i++) {
+    crc ^= data[i];
+    for (bit = 0; bit < 8; bit++)
+      crc = (crc >> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return ~crc;
+}
+
+/* After a failure, libnice's requests get error responses, so that it
+ * concludes the allocation at once instead of on its transaction timeout:
+ * 400, the only final error libnice's STUN agent accepts without
+ * MESSAGE-INTEGRITY (which the bridge, without the credentials' key,
+ * cannot add), with the FINGERPRINT its ICE mode requires. Anything else
+ * libnice sends is dropped. */
+static void
+reply_refused (Conn *c)
+{
+  /* A multiple of 4 bytes: no padding. */
+  static const gchar reason[] = "TURN over TLS failed";
+  const gsize error_len = 4 + 4 + sizeof (reason) - 1;
+  gsize off = 0;
+
+  G_STATIC_ASSERT ((sizeof (reason) - 1) % 4 == 0);
+
+  while (c->up_len - off >= 20) {
+    const guint8 *m = c->up + off;
+    gsize len = 20 + ((m[2] << 8) | m[3]);
+    guint16 type = (m[0] << 8) | m[1];
+    guint8 reply[20 + 4 + 4 + sizeof (reason) - 1 + 8];
+    guint32 fingerprint;
+
+    if (len > BUF_SIZE || (m[0] & 0xc0) != 0
+        || memcmp (m + 4, "\x21\x12\xa4\x42", 4) != 0) {
+      /* Not STUN (or ChannelData, which a failed allocation cannot
+       * send): nothing to answer. */
+      off = c->up_len;
+      break;
+    }
+    if (c->up_len - off < len)
+      break;
+    off += len;
+    if ((type & 0x0110) != 0)
+      continue; /* not a request */
+    /* Same method, error class, same magic cookie and transaction. */
+    type |= 0x0110;
+    reply[0] = type >> 8;
+    reply[1] = type & 0xff;
+    reply[2] = 0;
+    reply[3] = error_len + 8;
+    memcpy (reply + 4, m + 4, 16);
+    /* ERROR-CODE (RFC 8489 14.8): 400. */
+    reply[20] = 0x00;
+    reply[21] = 0x09;
+    reply[22] = 0;
+    reply[23] = 4 + sizeof (reason) - 1;
+    reply[24] = reply[25] = 0;
+    reply[26] = 4;
+    reply[27] = 0;
+    memcpy (reply + 28, reason, sizeof (reason) - 1);
+    /* FINGERPRINT (RFC 8489 14.7), over all that precedes it. */
+    reply[20 + error_len] = 0x80;
+    reply[20 + error_len + 1] = 0x28;
+    reply[20 + error_len + 2] = 0;
+    reply[20 + error_len + 3] = 4;
+    fingerprint = crc32 (reply, 20 + error_len) ^ 0x5354554e;
+    reply[20 + error_len + 4] = fingerprint >> 24;
+    reply[20 + error_len + 5] = (fingerprint >> 16) & 0xff;
+    reply[20 + error_len + 6] = (fingerprint >> 8) & 0xff;
+    reply[20 + error_len + 7] = fingerprint & 0xff;
+    /* Best effort: on a full socket, libnice times out instead. */
+    g_socket_send (c->client, (const gchar *)reply, sizeof (reply), NULL, NULL);
+  }
+  memmove (c->up, c->up + off, c->up_len - off);
+  c->up_len -= off;
+}
+
+/* After a failure: answers libnice until it closes. */
 static gboolean
 conn_drain (Conn *c)
 {
   GError *error = NULL;
   gssize n;
 
-  while (
-      (n = g_socket_receive (c->client, (gchar *)c->up, BUF_SIZE, NULL, &error))
-      > 0)
-    ;
+  for (;;) {
+    reply_refused (c);
+    if (c->up_len == BUF_SIZE)
+      c->up_len = 0;
+    n = g_socket_receive (c->client, (gchar *)c->up + c->up_len,
+        BUF_SIZE - c->up_len, NULL, &error);
+    if (n <= 0)
+      break;
+    c->up_len += n;
+  }
   if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
     g_error_free (error);
     return TRUE;

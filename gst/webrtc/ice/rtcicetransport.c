@@ -740,7 +740,7 @@ on_resolved (GObject *resolver, GAsyncResult *result, gpointer data)
   if (addresses) {
     r->st->address = pick_address (self, addresses);
     g_resolver_free_addresses (addresses);
-    if (GST_LEVEL_DEBUG <= _gst_debug_min) {
+    if (gst_debug_category_get_threshold (GST_CAT_DEFAULT) >= GST_LEVEL_DEBUG) {
       gchar *ip = g_inet_address_to_string (r->st->address);
 
       GST_DEBUG_OBJECT (self, "%s is %s", r->st->uri->host, ip);

@@ -118,21 +118,26 @@ run_command (gchar **argv)
   g_free (err);
 }
 
-/* A fresh self-signed certificate for 127.0.0.1 and localhost. */
+/* The names a test server's certificate normally carries. */
+#define SERVER_NAMES "IP:127.0.0.1,DNS:localhost"
+
+/* A fresh self-signed certificate for @san (subjectAltName). */
 static void
-make_certificate (TurnServer *ts, gchar **key)
+make_certificate (TurnServer *ts, const gchar *san, gchar **key)
 {
+  gchar *ext = g_strdup_printf ("subjectAltName=%s", san);
+
   *key = g_build_filename (ts->dir, "key.pem", NULL);
   ts->cert = g_build_filename (ts->dir, "cert.pem", NULL);
   {
     gchar *argv[] = { "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
       "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj",
-      "/CN=gst-rtc test TURN", "-addext",
-      "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", *key, "-out",
+      "/CN=gst-rtc test TURN", "-addext", ext, "-keyout", *key, "-out",
       ts->cert, NULL };
 
     run_command (argv);
   }
+  g_free (ext);
 }
 
 static void
@@ -149,10 +154,10 @@ wait_listening (TurnServer *ts, guint16 port)
   }
 }
 
-/* Starts coturn; with @tls, also listening for TURN over TLS with a
- * certificate made for this run. */
+/* Starts coturn; with @san, also listening for TURN over TLS with a
+ * certificate made for this run, for those names. */
 static void
-turn_start (TurnServer *ts, gboolean tls)
+turn_start (TurnServer *ts, const gchar *san)
 {
   const gchar *dir = g_getenv ("RTC_ICE_TEST_DIR");
   GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
@@ -173,8 +178,8 @@ turn_start (TurnServer *ts, gboolean tls)
       g_strdup_printf ("--pidfile=%s/turnserver.pid", ts->dir));
   g_ptr_array_add (argv, g_strdup_printf ("--log-file=%s", ts->log));
   g_ptr_array_add (argv, g_strdup ("--user=" TURN_USER ":" TURN_PASSWORD));
-  if (tls) {
-    make_certificate (ts, &key);
+  if (san) {
+    make_certificate (ts, san, &key);
     do
       ts->tls_port = free_port ();
     while (ts->tls_port == ts->port);
@@ -197,7 +202,7 @@ turn_start (TurnServer *ts, gboolean tls)
       error ? error->message : "");
   g_ptr_array_unref (argv);
   wait_listening (ts, ts->port);
-  if (tls)
+  if (san)
     wait_listening (ts, ts->tls_port);
 }
 
@@ -365,7 +370,7 @@ check_relayed_plain (const gchar *transport)
   TurnServer ts;
   gchar *uri;
 
-  turn_start (&ts, FALSE);
+  turn_start (&ts, NULL);
   uri = turn_uri (&ts, TURN_PASSWORD, transport);
   check_relayed (uri, NULL);
   g_free (uri);
@@ -408,7 +413,7 @@ GST_START_TEST (test_relay_tls)
     TurnServer ts;
     gchar *uri;
 
-    turn_start (&ts, TRUE);
+    turn_start (&ts, SERVER_NAMES);
     uri = turns_uri (&ts, hosts[i]);
     check_relayed (uri, ts.cert);
     g_free (uri);
@@ -427,7 +432,7 @@ GST_START_TEST (test_relay_by_name)
   TurnServer ts;
   gchar *uri;
 
-  turn_start (&ts, FALSE);
+  turn_start (&ts, NULL);
   uri = g_strdup_printf ("turn://" TURN_USER ":" TURN_PASSWORD
                          "@localhost:%u?transport=udp",
       ts.port);
@@ -561,7 +566,7 @@ GST_START_TEST (test_wrong_password)
   Gathered g;
   gchar *uri, *expected_url;
 
-  turn_start (&ts, FALSE);
+  turn_start (&ts, NULL);
   uri = turn_uri (&ts, "not-the-password", "udp");
   relay_peer_init (&a, &b, TRUE, uri, NULL);
   g_free (uri);
@@ -597,46 +602,64 @@ GST_START_TEST (test_wrong_password)
 
 GST_END_TEST;
 
-/* A turns: server whose certificate nobody vouches for: no relay, and the
- * candidate error says why. Gathering still ends promptly. */
+/* turns: servers whose certificate is not for them: self-signed and not
+ * trusted, or trusted but naming another address or host. No relay, and the
+ * candidate error says why; gathering still ends promptly. */
 GST_START_TEST (test_tls_untrusted)
 {
-  TurnServer ts;
-  Gathered g;
-  RtcIceTransport *t;
-  gchar *uri, *expected_url;
-  gint64 start;
+  static const struct {
+    const gchar *san, *host;
+    gboolean trusted;
+    const gchar *reason;
+  } cases[] = {
+    { SERVER_NAMES, "127.0.0.1", FALSE, "self-signed certificate" },
+    { "DNS:localhost", "127.0.0.1", TRUE, "IP address mismatch" },
+    { "IP:127.0.0.1", "localhost", TRUE, "hostname mismatch" },
+  };
+  guint i;
 
-  turn_start (&ts, TRUE);
-  gathered_init (&g);
-  t = lone_transport (&g, "127.0.0.1", NULL);
-  uri = turns_uri (&ts, "127.0.0.1");
-  add_turn (t, uri);
-  /* Well before libnice's own TCP transaction timeout (7.9 s): the bridge
-   * refuses the allocation as soon as TLS fails. */
-  start = g_get_monotonic_time ();
-  fail_unless (gather_and_wait (t, 2000), "gathering did not complete");
-  GST_INFO ("gathered in %" G_GINT64_FORMAT " ms",
-      (g_get_monotonic_time () - start) / 1000);
-  fail_unless_equals_int (count_candidates (&g, "typ relay"), 0);
-  fail_unless (count_candidates (&g, "typ host") > 0);
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    TurnServer ts;
+    Gathered g;
+    RtcIceTransport *t;
+    gchar *uri, *expected_url, *expected_text;
+    gint64 start;
 
-  expected_url = g_strdup_printf ("turns:127.0.0.1:%u", ts.tls_port);
-  g_mutex_lock (&g.lock);
-  fail_unless_equals_int (g.urls->len, 1);
-  fail_unless_equals_string (g.urls->pdata[0], expected_url);
-  fail_unless_equals_int (g_array_index (g.codes, guint, 0), 701);
-  fail_unless (strstr (g.texts->pdata[0], "certificate not trusted"), "%s",
-      (gchar *)g.texts->pdata[0]);
-  g_mutex_unlock (&g.lock);
-  /* Nothing reached the server but the refused handshake. */
-  fail_unless_equals_int (turn_log_count (&ts, "ALLOCATE"), 0);
+    turn_start (&ts, cases[i].san);
+    gathered_init (&g);
+    t = lone_transport (&g, "127.0.0.1", "tls-ca-file",
+        cases[i].trusted ? ts.cert : NULL, NULL);
+    uri = turns_uri (&ts, cases[i].host);
+    add_turn (t, uri);
+    /* Well before libnice's own TCP transaction timeout (7.9 s): the
+     * bridge refuses the allocation as soon as TLS fails. */
+    start = g_get_monotonic_time ();
+    fail_unless (gather_and_wait (t, 2000), "gathering did not complete");
+    GST_INFO ("gathered in %" G_GINT64_FORMAT " ms",
+        (g_get_monotonic_time () - start) / 1000);
+    fail_unless_equals_int (count_candidates (&g, "typ relay"), 0);
+    fail_unless (count_candidates (&g, "typ host") > 0);
 
-  g_free (expected_url);
-  g_free (uri);
-  lone_transport_free (t, &g);
-  gathered_clear (&g);
-  turn_stop (&ts);
+    expected_url = g_strdup_printf ("turns:%s:%u", cases[i].host, ts.tls_port);
+    expected_text
+        = g_strdup_printf ("TURN over TLS failed: certificate not trusted: %s",
+            cases[i].reason);
+    g_mutex_lock (&g.lock);
+    fail_unless_equals_int (g.urls->len, 1);
+    fail_unless_equals_string (g.urls->pdata[0], expected_url);
+    fail_unless_equals_int (g_array_index (g.codes, guint, 0), 701);
+    fail_unless_equals_string (g.texts->pdata[0], expected_text);
+    g_mutex_unlock (&g.lock);
+    /* Nothing reached the server but the refused handshake. */
+    fail_unless_equals_int (turn_log_count (&ts, "ALLOCATE"), 0);
+
+    g_free (expected_url);
+    g_free (expected_text);
+    g_free (uri);
+    lone_transport_free (t, &g);
+    gathered_clear (&g);
+    turn_stop (&ts);
+  }
 }
 
 GST_END_TEST;
@@ -691,7 +714,7 @@ GST_START_TEST (test_allocation_released)
   guint made, released;
   gchar *uri;
 
-  turn_start (&ts, TRUE);
+  turn_start (&ts, SERVER_NAMES);
   uri = turns_uri (&ts, "localhost");
   gathered_init (&g1);
   gathered_init (&g2);
@@ -740,7 +763,7 @@ GST_START_TEST (test_server_reflexive)
   RtcIceTransport *t;
   gchar *stun;
 
-  turn_start (&ts, FALSE);
+  turn_start (&ts, NULL);
   gathered_init (&g);
   stun = g_strdup_printf ("stun:localhost:%u", ts.port);
   t = lone_transport (&g, HOST_ADDRESS, "stun-server", stun, NULL);

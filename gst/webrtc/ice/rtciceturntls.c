@@ -643,7 +643,10 @@ rtc_ice_turn_tls_new (GMainContext *context, GInetSocketAddress *server,
     return NULL;
   }
   SSL_CTX_set_min_proto_version (b->ctx, TLS1_2_VERSION);
-  SSL_CTX_set_default_verify_paths (b->ctx);
+  /* The system's trust anchors from OpenSSL's hashed directory, read
+   * lazily, issuer by issuer, during verification: the bundle file would be
+   * parsed whole, here on the ICE thread, for every bridge. */
+  SSL_CTX_set_default_verify_dir (b->ctx);
   if (ca_file && !SSL_CTX_load_verify_file (b->ctx, ca_file)) {
     s = rtc_dtls_openssl_error_string ();
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,

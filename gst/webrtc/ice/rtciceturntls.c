@@ -36,7 +36,8 @@ GST_DEBUG_CATEGORY_STATIC (rtc_ice_turn_tls_debug);
 #define GST_CAT_DEFAULT rtc_ice_turn_tls_debug
 
 #define BUF_SIZE (64 * 1024)
-/* libnice opens one connection per local address; more is someone else. */
+/* libnice opens one connection per host candidate (UDP and TCP-active, per
+ * local address); beyond this, something else is connecting. */
 #define MAX_CONNECTIONS 16
 
 typedef enum {

@@ -26,6 +26,8 @@ packages=(
   coturn nftables
   # benchmark: libnice's nicesrc/nicesink, the reference of tests/bench/ice-bench
   gstreamer1.0-nice
+  # test: the TURN-over-TLS test makes its server certificate
+  openssl
 )
 
 missing=()

@@ -388,6 +388,19 @@ GST_START_TEST (test_uri_valid)
   fail_unless_equals_int (u->port, 5350);
   rtc_ice_server_uri_free (u);
 
+  u = rtc_ice_server_uri_parse ("turn:u:p@localhost:3479", &error);
+  fail_unless (u != NULL);
+  fail_unless_equals_string (u->host, "localhost");
+  fail_if (u->host_is_ip);
+  check_uri_string (u, "turn:localhost:3479?transport=udp");
+  rtc_ice_server_uri_free (u);
+
+  u = rtc_ice_server_uri_parse ("stun:Stun-1.Example.ORG.:19302", &error);
+  fail_unless (u != NULL);
+  fail_unless_equals_string (u->host, "Stun-1.Example.ORG.");
+  fail_if (u->host_is_ip);
+  rtc_ice_server_uri_free (u);
+
   u = rtc_ice_server_uri_parse ("turns:u:p@turn.example.org", &error);
   fail_unless (u != NULL);
   fail_unless_equals_int (u->port, 5349);
@@ -441,6 +454,19 @@ static const gchar *bad_uris[] = {
   "turn://u:p@127.0.0.1?transport=sctp",
   "turn://u:p@127.0.0.1?transport=udp&x=y",
   "turns://u:p@127.0.0.1?transport=udp",
+  /* Host names: RFC 1123 labels only, so that nothing odd reaches the
+   * resolver. */
+  "stun://-stun.example",
+  "stun://stun-.example",
+  "stun://stun..example",
+  "stun://.example",
+  "stun://stun_1.example",
+  "stun://stun%2eexample",
+  "turn://u:p@turn.exa%6dple",
+  "stun://stun.example:3478:3478",
+  "stun://1.2.3",
+  "stun://stun.example.com@evil",
+  "turns://u:p@turn.example..",
 };
 
 GST_START_TEST (test_uri_hostile)
@@ -460,6 +486,30 @@ GST_START_TEST (test_uri_hostile)
     g_clear_error (&error);
   }
   fail_if (rtc_ice_server_uri_parse (NULL, NULL));
+
+  /* Labels of up to 63 characters, names of up to 253. */
+  {
+    gchar *label = g_strnfill (64, 'a');
+    gchar *uri = g_strdup_printf ("stun:%s.example", label);
+    RtcIceServerUri *u;
+
+    fail_if (rtc_ice_server_uri_parse (uri, &error));
+    fail_unless (strstr (error->message, "host name"), "%s", error->message);
+    g_clear_error (&error);
+    g_free (uri);
+    label[63] = '\0';
+    uri = g_strdup_printf ("stun:%s.%s.%s.%.61s", label, label, label, label);
+    fail_unless_equals_int (strlen (uri + 5), 253);
+    u = rtc_ice_server_uri_parse (uri, &error);
+    fail_unless (u != NULL, "%s", error ? error->message : "");
+    rtc_ice_server_uri_free (u);
+    g_free (uri);
+    uri = g_strdup_printf ("stun:%s.%s.%s.%.62s", label, label, label, label);
+    fail_if (rtc_ice_server_uri_parse (uri, &error));
+    g_clear_error (&error);
+    g_free (uri);
+    g_free (label);
+  }
 
   longuri = g_string_new ("turn://user:");
   while (longuri->len <= RTC_ICE_SERVER_URI_MAX_LEN)

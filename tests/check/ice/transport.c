@@ -357,8 +357,8 @@ GST_START_TEST (test_api_rejects_bad_input)
   fail_unless (
       g_error_matches (error, RTC_ICE_ERROR, RTC_ICE_ERROR_INVALID_URI));
   g_clear_error (&error);
-  fail_if (
-      rtc_ice_transport_set_stun_server (t, "stun://stun.example.com", &error));
+  fail_if (rtc_ice_transport_set_stun_server (t, "stun://-stun.example.com",
+      &error));
   fail_unless (strstr (error->message, "host name"), "%s", error->message);
   g_clear_error (&error);
   fail_if (rtc_ice_transport_add_turn_server (t, "stun://127.0.0.1", &error));
@@ -374,11 +374,8 @@ GST_START_TEST (test_api_rejects_bad_input)
       rtc_ice_transport_set_stun_server (t, "stun://127.0.0.1:3478", &error));
   fail_unless (rtc_ice_transport_add_turn_server (t,
       "turn://user:pass@127.0.0.1:3478?transport=udp", &error));
-  /* Not until it is really TLS. */
-  fail_if (rtc_ice_transport_add_turn_server (t,
-      "turns://user:pass@127.0.0.1:5349", &error));
-  fail_unless (strstr (error->message, "TLS"), "%s", error->message);
-  g_clear_error (&error);
+  fail_unless (rtc_ice_transport_add_turn_server (t,
+      "turns://user:pass@turn.example.com:5349", &error));
 
   rtc_ice_transport_close (t);
   fail_if (rtc_ice_transport_gather (t, &error));

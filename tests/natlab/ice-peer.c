@@ -428,24 +428,26 @@ on_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gchar *opt_role, *opt_stun, **opt_turn;
+static gint opt_packets = 300, opt_timeout = 20;
+
+static GOptionEntry options[]
+    = { { "role", 0, 0, G_OPTION_ARG_STRING, &opt_role,
+            "ICE role: controlling or controlled", "ROLE" },
+        { "stun", 0, 0, G_OPTION_ARG_STRING, &opt_stun,
+            "STUN server, stun://IP:PORT", "URI" },
+        { "turn", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_turn,
+            "TURN server, turn://USER:PASS@IP:PORT?transport=udp (repeatable)",
+            "URI" },
+        { "packets", 0, 0, G_OPTION_ARG_INT, &opt_packets,
+            "Packets to send and to receive (1-65535, default 300)", "N" },
+        { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout,
+            "Give up after this many seconds (default 20)", "S" },
+        { NULL } };
+
 int
 main (int argc, char **argv)
 {
-  gchar *role = NULL, *stun = NULL, **turn = NULL;
-  gint packets = 300, timeout = 20;
-  GOptionEntry entries[] = { { "role", 0, 0, G_OPTION_ARG_STRING, &role,
-                                 "ICE role: controlling or controlled",
-                                 "ROLE" },
-    { "stun", 0, 0, G_OPTION_ARG_STRING, &stun, "STUN server, stun://IP:PORT",
-        "URI" },
-    { "turn", 0, 0, G_OPTION_ARG_STRING_ARRAY, &turn,
-        "TURN server, turn://USER:PASS@IP:PORT?transport=udp (repeatable)",
-        "URI" },
-    { "packets", 0, 0, G_OPTION_ARG_INT, &packets,
-        "Packets to send and to receive (1-65535, default 300)", "N" },
-    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
-        "Give up after this many seconds (default 20)", "S" },
-    { NULL } };
   GOptionContext *ctx;
   GError *error = NULL;
   IcePeer *self;
@@ -455,28 +457,37 @@ main (int argc, char **argv)
   guint i;
 
   ctx = g_option_context_new ("- one ICE agent of the NAT lab's matrix");
-  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_main_entries (ctx, options, NULL);
   ok = g_option_context_parse (ctx, &argc, &argv, &error);
   g_option_context_free (ctx);
-  if (!ok || !role
-      || (strcmp (role, "controlling") != 0 && strcmp (role, "controlled") != 0)
-      || packets < 1 || packets > 65535 || timeout < 1) {
-    g_printerr ("ice-peer: %s\n",
-        error ? error->message
-              : "--role controlling|controlled is required; --packets 1-65535, "
-                "--timeout >= 1");
+  if (ok
+      && (!opt_role
+          || (strcmp (opt_role, "controlling") != 0
+              && strcmp (opt_role, "controlled") != 0)))
+    g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "--role controlling or --role controlled is required");
+  else if (ok && (opt_packets < 1 || opt_packets > 65535))
+    g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "--packets must be 1 to 65535");
+  else if (ok && opt_timeout < 1)
+    g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "--timeout must be at least 1");
+  if (error) {
+    g_printerr ("ice-peer: %s\n", error->message);
     g_clear_error (&error);
     return 2;
   }
-  controlling = strcmp (role, "controlling") == 0;
+  controlling = strcmp (opt_role, "controlling") == 0;
   /* stdout carries the signalling: debug messages (libnice's, with
    * G_MESSAGES_DEBUG) go to stderr. */
+#if GLIB_CHECK_VERSION(2, 68, 0)
   g_log_writer_default_set_use_stderr (TRUE);
+#endif
   gst_init (NULL, NULL);
 
   self = g_object_new (ICE_TYPE_PEER, NULL);
   self->loop = g_main_loop_new (NULL, FALSE);
-  self->packets = (guint)packets;
+  self->packets = (guint)opt_packets;
   self->seen = g_malloc0 (self->packets);
   self->local_ssrc = controlling ? CONTROLLING_SSRC : CONTROLLED_SSRC;
   self->remote_ssrc = controlling ? CONTROLLED_SSRC : CONTROLLING_SSRC;
@@ -485,10 +496,11 @@ main (int argc, char **argv)
    * behind these NATs could never be reached anyway. */
   self->transport = g_object_new (RTC_TYPE_ICE_TRANSPORT, "controlling",
       controlling, "ice-tcp", FALSE, NULL);
-  ok = !stun
-      || rtc_ice_transport_set_stun_server (self->transport, stun, &error);
-  for (i = 0; ok && turn && turn[i]; i++)
-    ok = rtc_ice_transport_add_turn_server (self->transport, turn[i], &error);
+  ok = !opt_stun
+      || rtc_ice_transport_set_stun_server (self->transport, opt_stun, &error);
+  for (i = 0; ok && opt_turn && opt_turn[i]; i++)
+    ok = rtc_ice_transport_add_turn_server (self->transport, opt_turn[i],
+        &error);
   if (!ok) {
     g_printerr ("ice-peer: %s\n", error->message);
     g_clear_error (&error);
@@ -517,7 +529,7 @@ main (int argc, char **argv)
   g_io_channel_set_flags (in, G_IO_FLAG_NONBLOCK, NULL);
   self->stdin_source = g_io_add_watch (in, G_IO_IN | G_IO_HUP | G_IO_ERR,
       on_stdin, self);
-  self->timeout_source = g_timeout_add_seconds ((guint)timeout, on_timeout,
+  self->timeout_source = g_timeout_add_seconds ((guint)opt_timeout, on_timeout,
       self);
 
   self->gather_started = g_get_monotonic_time ();
@@ -532,14 +544,16 @@ main (int argc, char **argv)
   g_clear_handle_id (&self->send_source, g_source_remove);
   g_clear_handle_id (&self->stdin_source, g_source_remove);
   g_clear_handle_id (&self->timeout_source, g_source_remove);
-  rtc_ice_transport_close (self->transport);
+  /* Disconnected first: closing notifies the state, and nothing is left
+   * to run the idle that would queue. */
   g_signal_handlers_disconnect_by_data (self->transport, self);
+  rtc_ice_transport_close (self->transport);
   g_object_unref (self->transport);
   g_io_channel_unref (in);
   g_main_loop_unref (self->loop);
   g_object_unref (self);
-  g_free (role);
-  g_free (stun);
-  g_strfreev (turn);
+  g_free (opt_role);
+  g_free (opt_stun);
+  g_strfreev (opt_turn);
   return ok ? 0 : 1;
 }

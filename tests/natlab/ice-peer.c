@@ -15,6 +15,9 @@
  *   pwd PWD
  *   candidate candidate:...   one local candidate, trickled as found
  *   end-of-candidates         gathering is over
+ *   sent                      every packet sent once
+ *   nack A-B C ...            these of the peer's packets did not come:
+ *                             send them again
  *   done                      every packet sent, and every one of the
  *                             peer's received intact
  *
@@ -23,7 +26,8 @@
  *
  *   # connected MS            first connected state, MS after gathering began
  *   # selected LTYPE LADDR:LPORT RTYPE RADDR:RPORT
- *   # packets sent=N received=N invalid=N
+ *   # packets sent=N resent=N received=N duplicates=N invalid=N
+ *   # missing A-B C ...       packets never received, if any
  *   # result ok | # result fail REASON
  *
  * Each packet's size and content follow from its sequence number and the
@@ -43,6 +47,9 @@
 /* Between a small audio and a full video packet. */
 #define MIN_PACKET_LEN 160
 #define MAX_PACKET_LEN 1200
+#define SEND_INTERVAL_MS 2
+/* How long after the peer's `sent` its missing packets are asked again. */
+#define NACK_INTERVAL_MS 250
 #define CONTROLLING_SSRC 0x1ce0c0a1u
 #define CONTROLLED_SSRC 0x1ce0c0b2u
 
@@ -61,15 +68,16 @@ struct _IcePeer {
   /* Main thread only. */
   gchar *remote_ufrag, *remote_pwd;
   gboolean connected;
-  guint sent;
-  guint send_source, stdin_source, timeout_source;
-  gboolean done_said, remote_done;
+  guint sent, resent;
+  GQueue resend; /* sequence numbers the peer asked again, as pointers */
+  guint send_source, stdin_source, timeout_source, nack_source;
+  gboolean sent_said, done_said, remote_sent, remote_done;
   gboolean finished, ok;
 
   /* Written on the ICE thread (receive callback), read on the main one. */
   GMutex lock;
   guint8 *seen; /* one flag per sequence number */
-  guint received, invalid;
+  guint received, duplicates, invalid;
 };
 
 G_DEFINE_TYPE (IcePeer, ice_peer, G_TYPE_OBJECT);
@@ -88,6 +96,7 @@ ice_peer_finalize (GObject *object)
   g_free (self->remote_ufrag);
   g_free (self->remote_pwd);
   g_free (self->seen);
+  g_queue_clear (&self->resend);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (ice_peer_parent_class)->finalize (object);
 }
@@ -176,7 +185,8 @@ progress_idle (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* ICE thread. A duplicate counts as invalid: nothing here resends. */
+/* ICE thread. Duplicates are counted apart: a packet asked again may
+ * have been late rather than lost. */
 static void
 on_packet (gpointer owner, const guint8 *data, gsize len)
 {
@@ -185,11 +195,13 @@ on_packet (gpointer owner, const guint8 *data, gsize len)
   gboolean all;
 
   g_mutex_lock (&self->lock);
-  if (seq >= 0 && !self->seen[seq]) {
+  if (seq < 0) {
+    self->invalid++;
+  } else if (self->seen[seq]) {
+    self->duplicates++;
+  } else {
     self->seen[seq] = 1;
     self->received++;
-  } else {
-    self->invalid++;
   }
   all = self->received == self->packets;
   g_mutex_unlock (&self->lock);
@@ -217,10 +229,36 @@ report_pair (IcePeer *self)
   rtc_ice_candidate_free (remote);
 }
 
+/* The sequence numbers not received yet, as ranges after @prefix; %NULL
+ * when none is missing. */
+static gchar *
+format_missing (IcePeer *self, const gchar *prefix)
+{
+  GString *s = g_string_new (prefix);
+  guint seq, first;
+  gboolean any = FALSE;
+
+  g_mutex_lock (&self->lock);
+  for (seq = 0; seq < self->packets; seq++) {
+    if (self->seen[seq])
+      continue;
+    for (first = seq; seq + 1 < self->packets && !self->seen[seq + 1]; seq++)
+      ;
+    if (first == seq)
+      g_string_append_printf (s, " %u", seq);
+    else
+      g_string_append_printf (s, " %u-%u", first, seq);
+    any = TRUE;
+  }
+  g_mutex_unlock (&self->lock);
+  return g_string_free (s, !any);
+}
+
 static void
 finish (IcePeer *self, gboolean ok, const gchar *reason)
 {
-  guint received, invalid;
+  guint received, duplicates, invalid;
+  gchar *missing;
 
   if (self->finished)
     return;
@@ -228,11 +266,18 @@ finish (IcePeer *self, gboolean ok, const gchar *reason)
   self->ok = ok;
   g_mutex_lock (&self->lock);
   received = self->received;
+  duplicates = self->duplicates;
   invalid = self->invalid;
   g_mutex_unlock (&self->lock);
   report_pair (self);
-  say ("# packets sent=%u received=%u invalid=%u", self->sent, received,
-      invalid);
+  say ("# packets sent=%u resent=%u received=%u duplicates=%u invalid=%u",
+      self->sent, self->resent, received, duplicates, invalid);
+  /* Where in the run packets were lost says why: before the path was up,
+   * or under load. */
+  missing = format_missing (self, "# missing");
+  if (missing)
+    say ("%s", missing);
+  g_free (missing);
   if (ok)
     say ("# result ok");
   else
@@ -253,8 +298,7 @@ check_progress (IcePeer *self)
   received = self->received;
   invalid = self->invalid;
   g_mutex_unlock (&self->lock);
-  if (!self->done_said && self->sent == self->packets
-      && received == self->packets) {
+  if (!self->done_said && self->sent_said && received == self->packets) {
     self->done_said = TRUE;
     say ("done");
   }
@@ -264,27 +308,88 @@ check_progress (IcePeer *self)
 
 /* ---- sending ---- */
 
-/* Two packets a millisecond at most; a packet the transport cannot send
- * yet (no pair selected on this side) is tried again on the next tick. */
+/* One packet every SEND_INTERVAL_MS at most, a video call's rate: in bursts,
+ * a receiver (or coturn) kept off the CPU for a few tens of milliseconds on
+ * a busy machine overflows its socket buffer. First every packet once, then
+ * those the peer asks again. A packet the transport cannot send yet (no
+ * pair selected on this side) is tried again on the next tick. */
 static gboolean
 send_tick (gpointer data)
 {
   IcePeer *self = data;
   guint8 buf[MAX_PACKET_LEN];
-  guint n;
+  gboolean resend = self->sent == self->packets;
+  guint seq;
+  gsize len;
 
-  for (n = 0; n < 2 && self->sent < self->packets; n++) {
-    gsize len = make_packet (buf, self->local_ssrc, self->sent);
-
-    if (!rtc_ice_transport_send (self->transport, buf, len))
-      break;
-    self->sent++;
+  if (resend && g_queue_is_empty (&self->resend)) {
+    self->send_source = 0;
+    return G_SOURCE_REMOVE;
   }
-  if (self->sent < self->packets)
-    return G_SOURCE_CONTINUE;
-  self->send_source = 0;
-  check_progress (self);
-  return G_SOURCE_REMOVE;
+  seq = resend ? GPOINTER_TO_UINT (g_queue_peek_head (&self->resend))
+               : self->sent;
+  len = make_packet (buf, self->local_ssrc, seq);
+  if (rtc_ice_transport_send (self->transport, buf, len)) {
+    if (resend) {
+      g_queue_pop_head (&self->resend);
+      self->resent++;
+    } else if (++self->sent == self->packets) {
+      self->sent_said = TRUE;
+      say ("sent");
+      check_progress (self);
+    }
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_sending (IcePeer *self)
+{
+  if (!self->send_source && self->connected)
+    self->send_source = g_timeout_add (SEND_INTERVAL_MS, send_tick, self);
+}
+
+/* Once the peer has sent everything, asks again for what did not come,
+ * over the signalling channel, as RTP's NACK would over RTCP: a packet lost
+ * on a busy machine says nothing about the NATs, a packet never delivered
+ * does. */
+static gboolean
+nack_tick (gpointer data)
+{
+  IcePeer *self = data;
+  gchar *nack = format_missing (self, "nack");
+
+  if (!nack) {
+    self->nack_source = 0;
+    return G_SOURCE_REMOVE;
+  }
+  say ("%s", nack);
+  g_free (nack);
+  return G_SOURCE_CONTINUE;
+}
+
+/* `nack A-B C ...`: queues those packets to be sent again. */
+static gboolean
+handle_nack (IcePeer *self, const gchar *ranges)
+{
+  gchar **items = g_strsplit (ranges, " ", -1);
+  gboolean ok = TRUE;
+  guint i;
+
+  for (i = 0; ok && items[i]; i++) {
+    guint64 first, last;
+    gchar *end;
+
+    first = last = g_ascii_strtoull (items[i], &end, 10);
+    if (*end == '-')
+      last = g_ascii_strtoull (end + 1, &end, 10);
+    ok = end != items[i] && *end == '\0' && first <= last && last < self->sent;
+    for (; ok && first <= last; first++)
+      g_queue_push_tail (&self->resend, GUINT_TO_POINTER ((guint)first));
+  }
+  g_strfreev (items);
+  start_sending (self);
+  return ok;
 }
 
 /* ---- transport signals ---- */
@@ -303,7 +408,7 @@ state_idle (gpointer data)
     self->connected = TRUE;
     say ("# connected %" G_GINT64_FORMAT,
         (g_get_monotonic_time () - self->gather_started) / 1000);
-    self->send_source = g_timeout_add (1, send_tick, self);
+    start_sending (self);
   } else if (state == RTC_ICE_TRANSPORT_STATE_FAILED) {
     finish (self, FALSE, "ICE failed");
   }
@@ -364,6 +469,12 @@ handle_line (IcePeer *self, const gchar *line)
         &error);
   } else if (strcmp (line, "end-of-candidates") == 0) {
     rtc_ice_transport_end_of_remote_candidates (self->transport);
+  } else if (strcmp (line, "sent") == 0 && !self->remote_sent) {
+    self->remote_sent = TRUE;
+    self->nack_source = g_timeout_add (NACK_INTERVAL_MS, nack_tick, self);
+  } else if (g_str_has_prefix (line, "nack ")) {
+    if (!handle_nack (self, line + 5))
+      finish (self, FALSE, "bad nack line from the peer");
   } else if (strcmp (line, "done") == 0) {
     self->remote_done = TRUE;
     check_progress (self);
@@ -542,6 +653,7 @@ main (int argc, char **argv)
   ok = self->ok;
 
   g_clear_handle_id (&self->send_source, g_source_remove);
+  g_clear_handle_id (&self->nack_source, g_source_remove);
   g_clear_handle_id (&self->stdin_source, g_source_remove);
   g_clear_handle_id (&self->timeout_source, g_source_remove);
   /* Disconnected first: closing notifies the state, and nothing is left

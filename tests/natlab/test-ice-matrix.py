@@ -96,7 +96,7 @@ class Peer:
         self.candidates = []  # (protocol, address, port, type)
         self.connected_ms = None
         self.selected = None  # (ltype, laddr, rtype, raddr)
-        self.packets = ""
+        self.resent = 0
         self.result = "no result"
         self.rc = None
         self.stderr = ""
@@ -113,7 +113,8 @@ class Peer:
             f = line.split()
             self.selected = (f[2], f[3], f[4], f[5])
         elif line.startswith("# packets "):
-            self.packets = line[len("# packets "):]
+            m = re.search(r"resent=(\d+)", line)
+            self.resent = int(m[1]) if m else 0
         elif line.startswith("# result "):
             self.result = line[len("# result "):]
 
@@ -258,6 +259,8 @@ def main():
         lab_secs = time.monotonic() - began
         rc = asyncio.run(run_matrix(args, info))
         print(f"lab up in {lab_secs:.1f} s, matrix and lab {time.monotonic() - began:.1f} s")
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+        print(f"FAIL: {e}")
     finally:
         down = subprocess.run([LAB, "down"], timeout=30)
         left = [ns for ns in subprocess.run(["ip", "netns", "list"], capture_output=True,
@@ -282,8 +285,8 @@ async def run_matrix(args, info):
 
     failures = 0
     print(f"{'NAT-A':5} {'NAT-B':5} {'TURN':4} {'A: local>remote':16} "
-          f"{'B: local>remote':16} {'relay':5} {'expect':6} {'connect':>8} {'run':>5}  "
-          "verdict")
+          f"{'B: local>remote':16} {'relay':5} {'expect':6} {'connect':>8} {'resent':>6} "
+          f"{'run':>5}  verdict")
     for (a, b, use_turn), (peers, elapsed) in zip(pairs, results):
         problems = check_pair(info, peers, use_turn)
         used = all(p.selected for p in peers) and any(
@@ -293,7 +296,8 @@ async def run_matrix(args, info):
         want = expectation((host_type(a), host_type(b)), use_turn)
         print(f"{host_type(a):5} {host_type(b):5} {'yes' if use_turn else 'no':4} "
               f"{pair_kind(peers[0].selected):16} {pair_kind(peers[1].selected):16} "
-              f"{'yes' if used else 'no':5} {want:6} {connect:>8} {elapsed:4.1f}s  "
+              f"{'yes' if used else 'no':5} {want:6} {connect:>8} "
+              f"{sum(p.resent for p in peers):6} {elapsed:4.1f}s  "
               f"{'ok' if not problems else 'FAIL'}")
         if problems:
             failures += 1

@@ -594,6 +594,8 @@ main (int argc, char **argv)
 #if GLIB_CHECK_VERSION(2, 68, 0)
   g_log_writer_default_set_use_stderr (TRUE);
 #endif
+  /* No plugin is used: no registry to load, scan or write. */
+  g_setenv ("GST_REGISTRY_DISABLE", "yes", FALSE);
   gst_init (NULL, NULL);
 
   self = g_object_new (ICE_TYPE_PEER, NULL);

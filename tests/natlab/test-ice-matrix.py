@@ -77,6 +77,20 @@ def expectation(types, turn):
     return "either" if kind in EITHER else "direct"
 
 
+INTERRUPTS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+# Peers running now; on a signal they are killed and no pair starts after.
+RUNNING = set()
+INTERRUPTED = False
+
+
+def interrupt_matrix():
+    global INTERRUPTED
+    INTERRUPTED = True
+    print("FAIL: interrupted", flush=True)
+    for proc in RUNNING:
+        if proc.returncode is None:
+            proc.kill()
+
 CANDIDATE_RE = re.compile(
     r"^candidate:\S+ \d+ (\S+) \d+ (\S+) (\d+) typ (\S+)")
 
@@ -147,6 +161,10 @@ async def run_pair(args, info, a, b, use_turn, locks):
     async with locks[a], locks[b]:
         start = time.monotonic()
         procs = []
+        if INTERRUPTED:
+            for p in peers:
+                p.result = "not run: interrupted"
+            return peers, 0.0
         for p in peers:
             cmd = [LAB, "exec", p.host, *args.wrapper, args.peer, "--role", p.role,
                    "--stun", f"stun://{pub}:{info['NATLAB_TURN_PORT']}",
@@ -155,6 +173,7 @@ async def run_pair(args, info, a, b, use_turn, locks):
             procs.append(await asyncio.create_subprocess_exec(
                 *cmd, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE))
+            RUNNING.add(procs[-1])
         tasks = [
             forward(procs[0].stdout, procs[1], peers[0]),
             forward(procs[1].stdout, procs[0], peers[1]),
@@ -162,17 +181,20 @@ async def run_pair(args, info, a, b, use_turn, locks):
         tasks += [p.stderr.read() for p in procs]
         tasks += [p.wait() for p in procs]
         try:
-            res = await asyncio.wait_for(asyncio.gather(*tasks),
-                                         args.peer_timeout + 10)
+            async with asyncio.timeout(args.peer_timeout + 10):
+                res = await asyncio.gather(*tasks)
             for i, p in enumerate(peers):
                 p.stderr = res[2 + i].decode(errors="replace")
                 p.rc = res[4 + i]
-        except asyncio.TimeoutError:
+        except TimeoutError:
+            for p in peers:
+                p.result = f"fail: still running after {args.peer_timeout + 10} s"
+        finally:
             for pr in procs:
                 if pr.returncode is None:
                     pr.kill()
-            for p in peers:
-                p.result = p.result if p.rc == 0 else "fail: driver timeout"
+                    await pr.wait()
+            RUNNING.difference_update(procs)
         elapsed = time.monotonic() - start
     if args.log_dir:
         for p in peers:
@@ -195,6 +217,8 @@ def check_pair(info, peers, use_turn):
     """Problems of one pair, as strings."""
     problems = []
     coturn = info["NATLAB_PUBLIC_IP"]
+    if any(p.rc is None and p.result.startswith("not run") for p in peers):
+        return [peers[0].result]
     for p in peers:
         public = info[f"NATLAB_{p.host.upper()}_PUBLIC_IP"]
         if p.rc != 0 or p.result != "ok":
@@ -246,9 +270,14 @@ def main():
         return 1
 
     os.environ["NATLAB_PREFIX"] = f"nlm{os.getpid()}"
-    # SIGTERM (meson's timeout) unwinds through the finally below.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    signal.signal(signal.SIGHUP, lambda *_: sys.exit(1))
+    # SIGTERM (meson's timeout) unwinds through the finally below; while the
+    # matrix runs, it ends the running pairs instead (interrupt_matrix).
+    def interrupted(signum, frame):
+        print(f"FAIL: interrupted by signal {signum}", flush=True)
+        sys.exit(1)
+
+    for sig in INTERRUPTS:
+        signal.signal(sig, interrupted)
     began = time.monotonic()
     rc = 1
     try:
@@ -274,6 +303,9 @@ def main():
 
 
 async def run_matrix(args, info):
+    loop = asyncio.get_running_loop()
+    for sig in INTERRUPTS:
+        loop.add_signal_handler(sig, interrupt_matrix)
     locks = {h: asyncio.Lock() for h in HOSTS}
     only = {frozenset(o.split("-", 1)) for o in args.only}
     pairs = [(a, b, t) for a, b, t in PAIRS

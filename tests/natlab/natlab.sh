@@ -8,7 +8,8 @@
 #   natlab.sh down
 #
 # TYPE is full (full cone), addr (address-restricted cone), port (port-restricted cone)
-# or sym (symmetric). Default NATs: full=full addr=addr port=port sym=sym.
+# or sym (symmetric). Default NATs: full=full addr=addr port=port sym=sym. Names are
+# free, so full1=full full2=full puts two hosts behind independent NATs of one type.
 # Every command works on the lab named by NATLAB_PREFIX (letters, digits, _); `up`
 # picks one when it is unset and prints it first. Lab files (coturn config, log, pid)
 # live in NATLAB_DIR, by default ${TMPDIR:-/tmp}/natlab-$NATLAB_PREFIX.
@@ -35,7 +36,7 @@ readonly TURN_TLS_PORT=5349
 die() { echo "natlab: $*" >&2; exit 1; }
 
 usage() {
-	sed -n '2,11s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,12s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 

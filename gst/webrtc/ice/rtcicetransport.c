@@ -1510,11 +1510,13 @@ rtc_ice_transport_get_stats (RtcIceTransport *self)
  * the whole API; failures are logged, as a signal cannot return a
  * GError. */
 static gboolean
-report (RtcIceTransport *self, gboolean ok, GError *error)
+report (RtcIceTransport *self, gboolean ok, GError **error)
 {
+  /* By reference: the error is set by the call in the same argument list,
+   * whose evaluation order C leaves open. */
   if (!ok) {
-    GST_WARNING_OBJECT (self, "%s", error->message);
-    g_error_free (error);
+    GST_WARNING_OBJECT (self, "%s", (*error)->message);
+    g_clear_error (error);
   }
   return ok;
 }
@@ -1524,7 +1526,7 @@ action_gather (RtcIceTransport *self)
 {
   GError *error = NULL;
 
-  return report (self, rtc_ice_transport_gather (self, &error), error);
+  return report (self, rtc_ice_transport_gather (self, &error), &error);
 }
 
 static gboolean
@@ -1535,7 +1537,7 @@ action_set_remote_credentials (RtcIceTransport *self, const gchar *ufrag,
 
   return report (self,
       rtc_ice_transport_set_remote_credentials (self, ufrag, pwd, &error),
-      error);
+      &error);
 }
 
 static gboolean
@@ -1544,7 +1546,7 @@ action_add_remote_candidate (RtcIceTransport *self, const gchar *candidate)
   GError *error = NULL;
 
   return report (self,
-      rtc_ice_transport_add_remote_candidate (self, candidate, &error), error);
+      rtc_ice_transport_add_remote_candidate (self, candidate, &error), &error);
 }
 
 static gboolean
@@ -1552,7 +1554,7 @@ action_restart (RtcIceTransport *self)
 {
   GError *error = NULL;
 
-  return report (self, rtc_ice_transport_restart (self, &error), error);
+  return report (self, rtc_ice_transport_restart (self, &error), &error);
 }
 
 static gboolean
@@ -1561,7 +1563,7 @@ action_add_turn_server (RtcIceTransport *self, const gchar *uri)
   GError *error = NULL;
 
   return report (self, rtc_ice_transport_add_turn_server (self, uri, &error),
-      error);
+      &error);
 }
 
 /* ---- GObject ---- */

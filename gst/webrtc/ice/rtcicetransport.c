@@ -364,7 +364,8 @@ candidate_to_nice (const RtcIceCandidate *c, guint stream_id)
  * browser's ICE agent reports it. `disconnected` is a silence of a peer
  * that was sending (see SILENCE_US), `failed` libnice's consent expiry or
  * failed checks. During a restart the old pair keeps carrying data: libnice
- * reports the component gathering then connecting, still `connected` here.
+ * reports the component gathering then connecting, still `connected` here
+ * (`checking` if the restart follows a failure or a silence).
  * Called with the lock held. */
 static RtcIceTransportState
 compute_state_locked (RtcIceTransport *self)
@@ -374,6 +375,7 @@ compute_state_locked (RtcIceTransport *self)
     case NICE_COMPONENT_STATE_CONNECTING:
       if (!self->restarting || !self->selected_local)
         return self->nice_state == NICE_COMPONENT_STATE_CONNECTING
+                || self->was_connected
             ? RTC_ICE_TRANSPORT_STATE_CHECKING
             : RTC_ICE_TRANSPORT_STATE_NEW;
       /* fall through */
@@ -815,8 +817,12 @@ restart (RtcIceTransport *self, const gchar *ufrag, const gchar *pwd)
   GSList *cands, *l;
   gboolean complete;
 
+  /* A restart after a failure or a silence has no working pair to keep:
+   * it is `checking` again. */
   g_mutex_lock (&self->lock);
-  self->restarting = self->selected_local != NULL;
+  self->restarting = self->selected_local != NULL
+      && (self->state == RTC_ICE_TRANSPORT_STATE_CONNECTED
+          || self->state == RTC_ICE_TRANSPORT_STATE_COMPLETED);
   complete = self->gathering_state == RTC_ICE_GATHERING_STATE_COMPLETE;
   g_mutex_unlock (&self->lock);
   GST_INFO_OBJECT (self, "ICE restart");

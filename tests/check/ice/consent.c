@@ -135,6 +135,12 @@ unsilence (void)
   nft ("delete table inet rtcdrop\n");
 }
 
+static void
+uncount_answers (void)
+{
+  nft ("delete table inet rtccount\n");
+}
+
 typedef struct {
   GMutex lock;
   gint64 at[RTC_ICE_TRANSPORT_STATE_CLOSED + 1];
@@ -208,6 +214,25 @@ flow_steady (IcePeer *p)
   return ice_flow_received (f) >= 1500 / PACKET_INTERVAL_MS;
 }
 
+static guint64
+stat_u64 (IcePeer *p, const gchar *name)
+{
+  GstStructure *s = rtc_ice_transport_get_stats (p->t);
+  guint64 v = 0;
+
+  fail_unless (gst_structure_get_uint64 (s, name, &v));
+  gst_structure_free (s);
+  return v;
+}
+
+static gboolean
+received_one_more (IcePeer *p)
+{
+  guint64 *before = g_object_get_data (G_OBJECT (p->t), "received-before");
+
+  return stat_u64 (p, "packets-received") > *before;
+}
+
 static void
 connect_udp (IcePeer *a, IcePeer *b)
 {
@@ -225,7 +250,7 @@ connect_udp (IcePeer *a, IcePeer *b)
 
 /* A peer that stops answering: `disconnected` after the silence bound,
  * then `failed` when libnice's consent expires, and nothing can be sent
- * any more. */
+ * any more until a restart. */
 GST_START_TEST (test_peer_gone_disconnected_then_failed)
 {
   IcePeer a, b;
@@ -233,6 +258,7 @@ GST_START_TEST (test_peer_gone_disconnected_then_failed)
   StateLog log;
   gint64 t0, disc_ms, fail_ms;
   guint8 buf[32] = { 0x80 };
+  guint64 received;
 
   connect_udp (&a, &b);
   state_log_init (&log, &a);
@@ -263,17 +289,31 @@ GST_START_TEST (test_peer_gone_disconnected_then_failed)
   fail_unless (fail_ms <= (gint64)RTC_TEST_MS (CONSENT_EXPIRY_MS + 500),
       "%" G_GINT64_FORMAT, fail_ms);
   /* connected (or completed) -> disconnected -> failed, nothing else. */
+  g_mutex_lock (&log.lock);
   fail_unless_equals_int (log.seq->len, 2);
+  g_mutex_unlock (&log.lock);
   fail_unless_equals_int (g_array_index (log.seq, gint, 0),
       RTC_ICE_TRANSPORT_STATE_DISCONNECTED);
   fail_unless_equals_int (g_array_index (log.seq, gint, 1),
       RTC_ICE_TRANSPORT_STATE_FAILED);
   /* Consent lost: sending stops (RFC 7675 5.1). */
   fail_if (rtc_ice_transport_send (a.t, buf, sizeof (buf)));
-
   ice_flow_stop (&to_a);
   ice_flow_finish (&to_a);
+
+  /* The peer is reachable again: an ICE restart is the way out of
+   * `failed`, through `checking`. */
   unsilence ();
+  received = stat_u64 (&b, "packets-received");
+  g_object_set_data (G_OBJECT (b.t), "received-before", &received);
+  ice_restart (&a, &b);
+  fail_unless (ice_wait (&a, ice_is_connected, 5000), "A: %d", ice_state (&a));
+  fail_unless (ice_wait (&b, ice_is_connected, 5000), "B: %d", ice_state (&b));
+  fail_unless_equals_int (g_array_index (log.seq, gint, 2),
+      RTC_ICE_TRANSPORT_STATE_CHECKING);
+  fail_unless (rtc_ice_transport_send (a.t, buf, sizeof (buf)));
+  fail_unless (ice_wait (&b, received_one_more, 2000));
+  fail_unless_equals_int (stat_u64 (&b, "packets-received"), received + 1);
   state_log_clear (&log, &a);
   ice_peer_clear (&a);
   ice_peer_clear (&b);
@@ -332,6 +372,7 @@ GST_START_TEST (test_peer_back_in_time)
 
   ice_flow_stop (&to_a);
   ice_flow_finish (&to_a);
+  uncount_answers ();
   state_log_clear (&log, &a);
   ice_peer_clear (&a);
   ice_peer_clear (&b);

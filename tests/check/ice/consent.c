@@ -187,6 +187,18 @@ state_log_at (StateLog *log, RtcIceTransportState s)
   return at;
 }
 
+static RtcIceTransportState
+state_log_nth (StateLog *log, guint n)
+{
+  RtcIceTransportState s;
+
+  g_mutex_lock (&log->lock);
+  fail_unless (n < log->seq->len);
+  s = g_array_index (log->seq, RtcIceTransportState, n);
+  g_mutex_unlock (&log->lock);
+  return s;
+}
+
 static gboolean
 is_disconnected (IcePeer *p)
 {
@@ -292,9 +304,9 @@ GST_START_TEST (test_peer_gone_disconnected_then_failed)
   g_mutex_lock (&log.lock);
   fail_unless_equals_int (log.seq->len, 2);
   g_mutex_unlock (&log.lock);
-  fail_unless_equals_int (g_array_index (log.seq, gint, 0),
+  fail_unless_equals_int (state_log_nth (&log, 0),
       RTC_ICE_TRANSPORT_STATE_DISCONNECTED);
-  fail_unless_equals_int (g_array_index (log.seq, gint, 1),
+  fail_unless_equals_int (state_log_nth (&log, 1),
       RTC_ICE_TRANSPORT_STATE_FAILED);
   /* Consent lost: sending stops (RFC 7675 5.1). */
   fail_if (rtc_ice_transport_send (a.t, buf, sizeof (buf)));
@@ -309,7 +321,7 @@ GST_START_TEST (test_peer_gone_disconnected_then_failed)
   ice_restart (&a, &b);
   fail_unless (ice_wait (&a, ice_is_connected, 5000), "A: %d", ice_state (&a));
   fail_unless (ice_wait (&b, ice_is_connected, 5000), "B: %d", ice_state (&b));
-  fail_unless_equals_int (g_array_index (log.seq, gint, 2),
+  fail_unless_equals_int (state_log_nth (&log, 2),
       RTC_ICE_TRANSPORT_STATE_CHECKING);
   fail_unless (rtc_ice_transport_send (a.t, buf, sizeof (buf)));
   fail_unless (ice_wait (&b, received_one_more, 2000));
@@ -367,8 +379,7 @@ GST_START_TEST (test_peer_back_in_time)
   g_usleep (RTC_TEST_MS (CONSENT_EXPIRY_MS - 3000) * 1000);
   fail_unless (ice_is_connected (&a), "state %d", ice_state (&a));
   fail_if (state_log_at (&log, RTC_ICE_TRANSPORT_STATE_FAILED));
-  fail_unless (
-      g_array_index (log.seq, gint, 0) == RTC_ICE_TRANSPORT_STATE_DISCONNECTED);
+  fail_unless (state_log_nth (&log, 0) == RTC_ICE_TRANSPORT_STATE_DISCONNECTED);
 
   ice_flow_stop (&to_a);
   ice_flow_finish (&to_a);

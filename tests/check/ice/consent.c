@@ -289,9 +289,9 @@ GST_START_TEST (test_peer_gone_disconnected_then_failed)
   printf ("peer gone: disconnected after %" G_GINT64_FORMAT
           " ms, failed after %" G_GINT64_FORMAT " ms\n",
       disc_ms, fail_ms);
-  /* Not before the silence bound (less the last packets in flight). */
-  fail_unless (disc_ms >= SILENCE_MS - PACKET_INTERVAL_MS, "%" G_GINT64_FORMAT,
-      disc_ms);
+  /* Not much before the silence bound: the last packets may have been
+   * handled a little before the rules went in (tens of ms under valgrind). */
+  fail_unless (disc_ms >= SILENCE_MS - 250, "%" G_GINT64_FORMAT, disc_ms);
   fail_unless (disc_ms <= (gint64)RTC_TEST_MS (SILENCE_MS + 2 * TICK_MS + 200),
       "%" G_GINT64_FORMAT, disc_ms);
   /* The last consent answer came at most one check interval (6 s) before

@@ -145,6 +145,29 @@ rtc_ice_is_valid_host (const gchar *host, gboolean *is_ip)
 }
 
 /**
+ * rtc_ice_is_mdns_name:
+ * @name: a host name
+ *
+ * Accepts the names browsers use to hide host candidate addresses
+ * (RFC 6762, draft-ietf-mmusic-mdns-ice-candidates): one or more labels of
+ * 1 to 63 letters, digits and hyphens (no leading or trailing hyphen)
+ * followed by `.local`, at most 253 characters, no trailing dot.
+ *
+ * Returns: %TRUE if @name is such a name
+ */
+gboolean
+rtc_ice_is_mdns_name (const gchar *name)
+{
+  gsize len = strlen (name);
+
+  if (len <= strlen (".local") || len > 253
+      || g_ascii_strcasecmp (name + len - strlen (".local"), ".local") != 0)
+    return FALSE;
+  /* is_hostname() checks the labels; a trailing dot is excluded above. */
+  return is_hostname (name);
+}
+
+/**
  * rtc_ice_check_credentials:
  * @ufrag: an ICE username fragment
  * @pwd: an ICE password
@@ -285,10 +308,14 @@ rtc_ice_candidate_parse (const gchar *line, GError **error)
   if (!parse_uint (f[3], 10, G_MAXINT32, &v) || v == 0)
     return fail (error, "priority \"%s\" is not 1 to 2^31-1", f[3]);
   c->priority = (guint32)v;
-  if (!rtc_ice_is_valid_host (f[4], &c->address_is_ip))
+  /* Of host names, only mDNS ones: browsers use them to hide host
+   * addresses, and they are resolved on the local link only, never
+   * through DNS at the peer's choice. */
+  if (!rtc_ice_is_valid_host (f[4], &c->address_is_ip)
+      || (!c->address_is_ip && !rtc_ice_is_mdns_name (f[4])))
     return fail (error,
-        "connection address \"%s\" is not an IP address or "
-        "host name",
+        "connection address \"%s\" is neither an IP address nor an mDNS "
+        "name (<label>.local)",
         f[4]);
   c->address = g_strdup (f[4]);
   if (!parse_port (f[5], &c->port))

@@ -56,9 +56,10 @@ typedef enum {
  * @component: component id, 1 to 256
  * @protocol: UDP or TCP
  * @priority: 1 to 2^31 - 1
- * @address: an IPv4 or IPv6 literal, or a host name (such as an mDNS
- *   `.local` name) when @address_is_ip is %FALSE
- * @address_is_ip: whether @address is an IP literal
+ * @address: an IPv4 or IPv6 literal, or an mDNS `.local` name when
+ *   @address_is_ip is %FALSE
+ * @address_is_ip: whether @address is an IP literal; %FALSE marks an mDNS
+ *   name that must be resolved before the candidate can be used
  * @port: 0 to 65535; 0 only for TCP active candidates
  * @type: host, srflx, prflx or relay
  * @related_address: (nullable): `raddr`
@@ -97,6 +98,7 @@ void rtc_ice_candidate_free (RtcIceCandidate *cand);
 const gchar *rtc_ice_candidate_type_to_string (RtcIceCandidateType type);
 
 gboolean rtc_ice_is_valid_host (const gchar *host, gboolean *is_ip);
+gboolean rtc_ice_is_mdns_name (const gchar *name);
 gboolean rtc_ice_check_credentials (const gchar *ufrag, const gchar *pwd,
     GError **error);
 

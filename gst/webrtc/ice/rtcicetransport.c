@@ -20,6 +20,8 @@
  * allocations) and freed on the ICE thread.
  */
 #include "rtcicetransport.h"
+#include "rtcicemdns.h"
+#include "rtciceturntls.h"
 #include "rtciceuri.h"
 
 #include <nice/agent.h>
@@ -85,6 +87,7 @@ struct _RtcIceTransport {
   gchar **local_addresses;
   RtcIceServerUri *stun;
   GPtrArray *turn; /* RtcIceServerUri */
+  gchar *tls_ca_file;
   RtcIceTransportPolicy policy;
   gboolean gather_requested;
   /* State, readable from any thread. */
@@ -107,6 +110,9 @@ struct _RtcIceTransport {
   gboolean silent;
   gchar *mid;
   guint mline_index;
+  guint64 mdns_unresolved;
+  /* Cancelled on close: pending mDNS lookups of remote candidates. */
+  GCancellable *mdns_cancel;
 
   /* ICE thread only. */
   NiceComponentState nice_state;
@@ -118,7 +124,32 @@ struct _RtcIceTransport {
   GSList *pending_remote; /* NiceCandidate, until credentials and gathering */
   guint relay_candidates;
   gint64 last_inbound, flow_since;
+
+  /* 1 while counted in checking_transports (atomic: dispose may race the
+   * ICE thread). */
+  gint pacing_counted;
+  guint mdns_pending;
+  GPtrArray *servers; /* ServerState: STUN and TURN being set up */
+  guint resolving; /* host names still being resolved */
+  GPtrArray *tls_bridges; /* RtcIceTurnTls, shared with the close tasks */
 };
+
+/* A configured server on its way to libnice (ICE thread only). */
+typedef struct {
+  const RtcIceServerUri *uri; /* owned by the transport's configuration */
+  GInetAddress *address; /* once resolved */
+  RtcIceTurnTls *bridge; /* turns: only; owned by tls_bridges */
+  gboolean reported; /* its candidate error was emitted */
+} ServerState;
+
+static void
+server_state_free (gpointer data)
+{
+  ServerState *st = data;
+
+  g_clear_object (&st->address);
+  g_free (st);
+}
 
 G_DEFINE_TYPE_WITH_CODE (RtcIceTransport, rtc_ice_transport, G_TYPE_OBJECT,
     GST_DEBUG_CATEGORY_INIT (rtc_ice_transport_debug, "rtcicetransport", 0,
@@ -140,6 +171,7 @@ enum {
   PROP_LOCAL_PWD,
   PROP_MID,
   PROP_MLINE_INDEX,
+  PROP_TLS_CA_FILE,
   N_PROPS
 };
 
@@ -561,31 +593,61 @@ stop_liveness (NiceAgent *agent)
 
 /* ---- agent callbacks (ICE thread) ---- */
 
+/* W3C error code for an unreachable or failing STUN/TURN server. */
+#define SERVER_ERROR_CODE 701
+
+/* Emits on-ice-candidate-error for @st, once. */
+static void report_server_error (RtcIceTransport *self, ServerState *st,
+    const gchar *format, ...) G_GNUC_PRINTF (3, 4);
+
+static void
+report_server_error (RtcIceTransport *self, ServerState *st,
+    const gchar *format, ...)
+{
+  va_list args;
+  gchar *url, *text;
+
+  if (st->reported || is_closed (self))
+    return;
+  st->reported = TRUE;
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  url = rtc_ice_server_uri_to_string (st->uri);
+  GST_WARNING_OBJECT (self, "%s: %s", url, text);
+  g_signal_emit (self, signals[SIGNAL_ON_ICE_CANDIDATE_ERROR], 0, url,
+      SERVER_ERROR_CODE, text);
+  g_free (url);
+  g_free (text);
+}
+
 /* libnice does not say why an allocation failed, nor which server a relay
  * candidate came from (nice_candidate_relay_address() crashes on the copies
- * that signals carry): when gathering ends without any relay candidate,
- * each TURN server is reported with the W3C code for an unreachable or
- * failing server. A failure of one server among several that work goes
- * unreported. self->turn is fixed once gathering has started. */
-#define TURN_ERROR_CODE 701
-
+ * that signals carry). What is known is reported when gathering ends: a
+ * TURN-over-TLS server whose connection failed, with the reason; then, if
+ * there is no relay candidate at all, every TURN server not reported yet.
+ * A plain TURN server failing among several that work goes unreported. */
 static void
 report_turn_errors (RtcIceTransport *self)
 {
   guint i;
 
+  for (i = 0; self->servers && i < self->servers->len; i++) {
+    ServerState *st = g_ptr_array_index (self->servers, i);
+
+    if (st->bridge && rtc_ice_turn_tls_get_error (st->bridge))
+      report_server_error (self, st, "TURN over TLS failed: %s",
+          rtc_ice_turn_tls_get_error (st->bridge));
+  }
   if (self->relay_candidates > 0)
     return;
-  for (i = 0; i < self->turn->len; i++) {
-    gchar *url;
+  for (i = 0; self->servers && i < self->servers->len; i++) {
+    ServerState *st = g_ptr_array_index (self->servers, i);
 
-    url = rtc_ice_server_uri_to_string (g_ptr_array_index (self->turn, i));
-    GST_WARNING_OBJECT (self, "no relay candidate from %s", url);
-    g_signal_emit (self, signals[SIGNAL_ON_ICE_CANDIDATE_ERROR], 0, url,
-        TURN_ERROR_CODE,
-        "TURN server gave no relay candidate: unreachable, or the "
-        "allocation was refused (check the credentials)");
-    g_free (url);
+    if (st->uri->is_turn && st->address)
+      report_server_error (self, st,
+          "TURN server gave no relay candidate: unreachable, or the "
+          "allocation was refused (check the credentials)");
   }
 }
 
@@ -722,6 +784,56 @@ on_recv (NiceAgent *agent, guint stream_id, guint component_id, guint len,
   g_object_unref (self);
 }
 
+/* ---- check pacing ---- */
+
+/* RFC 8445 14.2: whatever Ta each agent uses, all the agents of one
+ * implementation together must not start STUN transactions more often than
+ * once every 5 ms. libnice paces each agent alone (one transaction per Ta
+ * tick, Ta 20 ms by default) and fixes Ta when its check timer starts, so
+ * each transport takes 5 ms times the number of transports of the process
+ * gathering or checking when it starts: alone it connects in a few 5 ms
+ * ticks instead of 20 ms ones, and many at once share the 5 ms budget.
+ * A transport leaves the count once its checks have concluded (consent and
+ * keepalives are paced by their own timers, seconds apart) or when it is
+ * freed. */
+#define PACING_MS 5
+
+static gint checking_transports;
+
+static void
+pacing_leave (RtcIceTransport *self)
+{
+  if (g_atomic_int_compare_and_exchange (&self->pacing_counted, 1, 0))
+    g_atomic_int_add (&checking_transports, -1);
+}
+
+static void
+pacing_enter (RtcIceTransport *self)
+{
+  gint n = g_atomic_int_add (&checking_transports, 1) + 1;
+
+  g_atomic_int_set (&self->pacing_counted, 1);
+  g_object_set (self->agent, "stun-pacing-timer", (guint)(PACING_MS * n), NULL);
+  GST_DEBUG_OBJECT (self, "Ta %u ms (%d transports checking)", PACING_MS * n,
+      n);
+}
+
+static void
+on_pacing_state (NiceAgent *agent, guint stream_id, guint component_id,
+    NiceComponentState state, gpointer link)
+{
+  RtcIceTransport *self;
+
+  /* CONNECTED still checks the other pairs; READY or FAILED is done. */
+  if (state != NICE_COMPONENT_STATE_READY
+      && state != NICE_COMPONENT_STATE_FAILED)
+    return;
+  if ((self = g_weak_ref_get (link))) {
+    pacing_leave (self);
+    g_object_unref (self);
+  }
+}
+
 /* ---- operations (ICE thread) ---- */
 
 static void
@@ -743,28 +855,25 @@ flush_pending_remote (RtcIceTransport *self)
         g_slist_length (list));
     g_slist_free_full (list, (GDestroyNotify)nice_candidate_free);
   }
-  if (self->remote_end_of_candidates && !self->remote_end_applied) {
+  /* Not while `.local` candidates are being resolved: checks would
+   * conclude without them. */
+  if (self->remote_end_of_candidates && !self->remote_end_applied
+      && self->mdns_pending == 0) {
     self->remote_end_applied = TRUE;
     nice_agent_peer_candidate_gathering_done (self->agent, self->stream_id);
   }
 }
 
+/* Hands the servers, resolved, to libnice and gathers. */
 static void
-apply_config_and_gather (RtcIceTransport *self)
+start_gathering (RtcIceTransport *self)
 {
-  gchar **addresses, *stun_host = NULL;
-  guint stun_port = 0;
-  GPtrArray *turn;
+  gchar **addresses, *ca_file;
   guint i;
 
-  /* The configuration is frozen once gathering is requested. */
   g_mutex_lock (&self->lock);
   addresses = g_strdupv (self->local_addresses);
-  if (self->stun) {
-    stun_host = g_strdup (self->stun->host);
-    stun_port = self->stun->port;
-  }
-  turn = g_ptr_array_ref (self->turn);
+  ca_file = g_strdup (self->tls_ca_file);
   g_mutex_unlock (&self->lock);
 
   /* An explicit list turns libnice's own interface discovery off. */
@@ -775,34 +884,183 @@ apply_config_and_gather (RtcIceTransport *self)
     nice_address_set_from_string (&addr, addresses[i]);
     nice_agent_add_local_address (self->agent, &addr);
   }
-  if (stun_host)
-    g_object_set (self->agent, "stun-server", stun_host, "stun-server-port",
-        stun_port, NULL);
-  for (i = 0; i < turn->len; i++) {
-    RtcIceServerUri *u = g_ptr_array_index (turn, i);
-    /* turns: was refused by rtc_ice_transport_add_turn_server(). */
-    NiceRelayType type = u->protocol == RTC_ICE_PROTOCOL_TCP
-        ? NICE_RELAY_TYPE_TURN_TCP
-        : NICE_RELAY_TYPE_TURN_UDP;
+  for (i = 0; i < self->servers->len; i++) {
+    ServerState *st = g_ptr_array_index (self->servers, i);
+    const RtcIceServerUri *u = st->uri;
+    gchar *ip, *host;
+    guint port = u->port;
+    GError *error = NULL;
 
-    nice_agent_set_relay_info (self->agent, self->stream_id, COMPONENT_ID,
-        u->host, u->port, u->username, u->password, type);
+    if (!st->address)
+      continue; /* not resolved: reported */
+    ip = g_inet_address_to_string (st->address);
+    if (!u->is_turn) {
+      g_object_set (self->agent, "stun-server", ip, "stun-server-port", port,
+          NULL);
+    } else if (u->tls) {
+      GSocketAddress *sa = g_inet_socket_address_new (st->address, port);
+
+      st->bridge = rtc_ice_turn_tls_new (ice_context (),
+          G_INET_SOCKET_ADDRESS (sa), u->host, ca_file, &error);
+      g_object_unref (sa);
+      if (st->bridge) {
+        g_ptr_array_add (self->tls_bridges, st->bridge);
+        host = rtc_ice_turn_tls_get_address (st->bridge);
+        nice_agent_set_relay_info (self->agent, self->stream_id, COMPONENT_ID,
+            host, rtc_ice_turn_tls_get_port (st->bridge), u->username,
+            u->password, NICE_RELAY_TYPE_TURN_TCP);
+        g_free (host);
+      } else {
+        report_server_error (self, st, "TURN over TLS failed: %s",
+            error->message);
+        g_error_free (error);
+      }
+    } else {
+      nice_agent_set_relay_info (self->agent, self->stream_id, COMPONENT_ID, ip,
+          port, u->username, u->password,
+          u->protocol == RTC_ICE_PROTOCOL_TCP ? NICE_RELAY_TYPE_TURN_TCP
+                                              : NICE_RELAY_TYPE_TURN_UDP);
+    }
+    g_free (ip);
   }
 
   self->gather_started = TRUE;
-  set_gathering_state (self, RTC_ICE_GATHERING_STATE_GATHERING);
+  pacing_enter (self);
   if (!nice_agent_gather_candidates (self->agent, self->stream_id)) {
     GST_WARNING_OBJECT (self, "gathering failed: no usable local address");
+    pacing_leave (self);
     report_turn_errors (self);
     g_signal_emit (self, signals[SIGNAL_ON_END_OF_CANDIDATES], 0);
     set_gathering_state (self, RTC_ICE_GATHERING_STATE_COMPLETE);
   }
   start_liveness (self);
   flush_pending_remote (self);
-
   g_strfreev (addresses);
-  g_free (stun_host);
-  g_ptr_array_unref (turn);
+  g_free (ca_file);
+}
+
+/* Of a name's addresses, the first of the family of the first local
+ * address if those are set (libnice only pairs a server with host
+ * candidates of its family), else the first IPv4 one (IPv4 works from
+ * behind more networks), else the first. */
+static GInetAddress *
+pick_address (RtcIceTransport *self, GList *addresses)
+{
+  GSocketFamily want = G_SOCKET_FAMILY_IPV4;
+  GList *l;
+
+  g_mutex_lock (&self->lock);
+  if (self->local_addresses) {
+    GInetAddress *a = g_inet_address_new_from_string (self->local_addresses[0]);
+
+    want = g_inet_address_get_family (a);
+    g_object_unref (a);
+  }
+  g_mutex_unlock (&self->lock);
+  for (l = addresses; l; l = l->next)
+    if (g_inet_address_get_family (l->data) == want)
+      return g_object_ref (l->data);
+  return g_object_ref (addresses->data);
+}
+
+typedef struct {
+  RtcIceTransport *self;
+  ServerState *st;
+} Resolving;
+
+static void
+on_resolved (GObject *resolver, GAsyncResult *result, gpointer data)
+{
+  Resolving *r = data;
+  RtcIceTransport *self = r->self;
+  GError *error = NULL;
+  GList *addresses;
+
+  addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (resolver), result,
+      &error);
+  if (addresses) {
+    r->st->address = pick_address (self, addresses);
+    g_resolver_free_addresses (addresses);
+    if (gst_debug_category_get_threshold (GST_CAT_DEFAULT) >= GST_LEVEL_DEBUG) {
+      gchar *ip = g_inet_address_to_string (r->st->address);
+
+      GST_DEBUG_OBJECT (self, "%s is %s", r->st->uri->host, ip);
+      g_free (ip);
+    }
+  } else {
+    report_server_error (self, r->st, "cannot resolve host name \"%s\": %s",
+        r->st->uri->host, error->message);
+    g_error_free (error);
+  }
+  if (--self->resolving == 0 && !is_closed (self))
+    start_gathering (self);
+  g_object_unref (self);
+  g_free (r);
+}
+
+/* Freezes the configuration and resolves server host names, without
+ * blocking the ICE thread; gathering starts once all are known. */
+static void
+apply_config_and_gather (RtcIceTransport *self)
+{
+  GResolver *resolver = NULL;
+  guint i;
+
+  self->servers = g_ptr_array_new_with_free_func (server_state_free);
+  g_mutex_lock (&self->lock);
+  if (self->stun) {
+    ServerState *st = g_new0 (ServerState, 1);
+
+    st->uri = self->stun;
+    g_ptr_array_add (self->servers, st);
+  }
+  for (i = 0; i < self->turn->len; i++) {
+    ServerState *st = g_new0 (ServerState, 1);
+
+    st->uri = g_ptr_array_index (self->turn, i);
+    g_ptr_array_add (self->servers, st);
+  }
+  g_mutex_unlock (&self->lock);
+
+  set_gathering_state (self, RTC_ICE_GATHERING_STATE_GATHERING);
+  for (i = 0; i < self->servers->len; i++) {
+    ServerState *st = g_ptr_array_index (self->servers, i);
+    Resolving *r;
+
+    if (st->uri->host_is_ip) {
+      st->address = g_inet_address_new_from_string (st->uri->host);
+      continue;
+    }
+    if (!resolver)
+      resolver = g_resolver_get_default ();
+    r = g_new0 (Resolving, 1);
+    r->self = g_object_ref (self);
+    r->st = st;
+    self->resolving++;
+    /* Completes on this (the ICE) thread's default context. */
+    g_resolver_lookup_by_name_async (resolver, st->uri->host, NULL, on_resolved,
+        r);
+  }
+  g_clear_object (&resolver);
+  if (self->resolving == 0)
+    start_gathering (self);
+}
+
+/* What a closing agent still needs: TLS bridges carry the refreshes that
+ * release TURN-over-TLS allocations, so they go when the close is over. */
+typedef struct {
+  guint stream_id;
+  GPtrArray *tls_bridges;
+} Closing;
+
+static Closing *
+closing_new (guint stream_id, GPtrArray *tls_bridges)
+{
+  Closing *c = g_new0 (Closing, 1);
+
+  c->stream_id = stream_id;
+  c->tls_bridges = g_ptr_array_ref (tls_bridges);
+  return c;
 }
 
 /* nice_agent_restart_stream() (libnice 0.1.21) gives new local
@@ -826,6 +1084,9 @@ restart (RtcIceTransport *self, const gchar *ufrag, const gchar *pwd)
   complete = self->gathering_state == RTC_ICE_GATHERING_STATE_COMPLETE;
   g_mutex_unlock (&self->lock);
   GST_INFO_OBJECT (self, "ICE restart");
+  /* Checks run again: back in the pacing count until they conclude. */
+  if (!g_atomic_int_get (&self->pacing_counted))
+    pacing_enter (self);
   nice_agent_restart_stream (self->agent, self->stream_id);
   nice_agent_set_local_credentials (self->agent, self->stream_id, ufrag, pwd);
   /* The peer's new credentials and candidates are needed again. */
@@ -851,9 +1112,14 @@ restart (RtcIceTransport *self, const gchar *ufrag, const gchar *pwd)
 }
 
 static void
-on_agent_closed (GObject *agent, GAsyncResult *result, gpointer stream_id)
+on_agent_closed (GObject *agent, GAsyncResult *result, gpointer data)
 {
-  nice_agent_remove_stream (NICE_AGENT (agent), GPOINTER_TO_UINT (stream_id));
+  Closing *c = data;
+
+  if (c->stream_id)
+    nice_agent_remove_stream (NICE_AGENT (agent), c->stream_id);
+  g_ptr_array_unref (c->tls_bridges);
+  g_free (c);
 }
 
 static gboolean
@@ -894,10 +1160,121 @@ run_op (gpointer data)
        * keepalives and consent replies so that the peer sees us gone. */
       stop_liveness (self->agent);
       nice_agent_close_async (self->agent, on_agent_closed,
-          GUINT_TO_POINTER (self->stream_id));
+          closing_new (self->stream_id, self->tls_bridges));
       break;
   }
   return G_SOURCE_REMOVE;
+}
+
+/* ---- mDNS remote candidates (ICE thread) ---- */
+
+/* One for all transports, so that a name signalled to several of them is
+ * queried once. Created and used on the ICE thread only. */
+static RtcIceMdnsResolver *
+mdns_resolver (void)
+{
+  static RtcIceMdnsResolver *resolver;
+
+  if (!resolver)
+    resolver = rtc_ice_mdns_resolver_new ();
+  return resolver;
+}
+
+typedef struct {
+  /* Weak: a lookup does not keep a dropped transport alive. */
+  GWeakRef self;
+  RtcIceCandidate *cand;
+  GCancellable *cancellable;
+} MdnsLookup;
+
+static void
+mdns_lookup_free (MdnsLookup *l)
+{
+  g_weak_ref_clear (&l->self);
+  rtc_ice_candidate_free (l->cand);
+  g_object_unref (l->cancellable);
+  g_free (l);
+}
+
+static void
+mdns_lookup_done (GObject *resolver, GAsyncResult *result, gpointer data)
+{
+  MdnsLookup *l = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GInetAddress) addr
+      = rtc_ice_mdns_resolver_lookup_finish (RTC_ICE_MDNS_RESOLVER (resolver),
+          result, &error);
+  RtcIceTransport *self = g_weak_ref_get (&l->self);
+
+  if (!self) {
+    mdns_lookup_free (l);
+    return;
+  }
+  self->mdns_pending--;
+  if (addr && !is_closed (self)) {
+    gchar *ip = g_inet_address_to_string (addr);
+    Op *op = op_new (OP_CANDIDATE);
+
+    GST_DEBUG_OBJECT (self, "remote candidate %s resolved to %s",
+        l->cand->address, ip);
+    g_free (l->cand->address);
+    l->cand->address = ip;
+    l->cand->address_is_ip = TRUE;
+    op->cand = candidate_to_nice (l->cand, self->stream_id);
+    invoke (self, op);
+  } else if (!addr
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    GST_DEBUG_OBJECT (self, "dropping remote candidate %s: %s",
+        l->cand->address, error->message);
+    g_mutex_lock (&self->lock);
+    self->mdns_unresolved++;
+    g_mutex_unlock (&self->lock);
+  }
+  /* End-of-candidates may have waited for this lookup. */
+  if (!is_closed (self))
+    flush_pending_remote (self);
+  g_object_unref (self);
+  mdns_lookup_free (l);
+}
+
+static gboolean
+mdns_lookup_start (gpointer data)
+{
+  MdnsLookup *l = data;
+  RtcIceTransport *self = g_weak_ref_get (&l->self);
+
+  if (!self || is_closed (self)) {
+    g_clear_object (&self);
+    mdns_lookup_free (l);
+    return G_SOURCE_REMOVE;
+  }
+  if (self->mdns_pending >= RTC_ICE_MDNS_MAX_PENDING) {
+    GST_DEBUG_OBJECT (self, "dropping remote candidate %s: too many lookups",
+        l->cand->address);
+    g_mutex_lock (&self->lock);
+    self->mdns_unresolved++;
+    g_mutex_unlock (&self->lock);
+    g_object_unref (self);
+    mdns_lookup_free (l);
+    return G_SOURCE_REMOVE;
+  }
+  self->mdns_pending++;
+  rtc_ice_mdns_resolver_lookup_async (mdns_resolver (), l->cand->address,
+      l->cancellable, mdns_lookup_done, l);
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Other candidates are added meanwhile: none waits for a lookup. */
+static void
+resolve_remote_candidate (RtcIceTransport *self, RtcIceCandidate *c)
+{
+  MdnsLookup *l = g_new0 (MdnsLookup, 1);
+
+  g_weak_ref_init (&l->self, self);
+  l->cand = c;
+  l->cancellable = g_object_ref (self->mdns_cancel);
+  g_main_context_invoke (ice_context (), mdns_lookup_start, l);
 }
 
 /* ---- public API ---- */
@@ -941,26 +1318,19 @@ parse_server (const gchar *uri, gboolean want_turn, GError **error)
         want_turn ? "turn: or turns:" : "stun:");
     return NULL;
   }
-  /* libnice takes server addresses, not names. */
-  if (!u->host_is_ip) {
-    g_set_error (error, RTC_ICE_ERROR, RTC_ICE_ERROR_INVALID_URI,
-        "Invalid STUN/TURN server URI: \"%s\" is a host name; an IP address "
-        "is needed",
-        u->host);
-    return NULL;
-  }
   return g_steal_pointer (&u);
 }
 
 /**
  * rtc_ice_transport_set_stun_server:
  * @self: a transport
- * @uri: (nullable): `stun://host:port` or `stun:host:port`, host an IP
- *   address; %NULL for none
+ * @uri: (nullable): `stun://host:port` or `stun:host:port`; %NULL for none
  * @error: return location for a #GError
  *
  * Sets the STUN server that server-reflexive candidates are gathered from.
- * Must be called before rtc_ice_transport_gather().
+ * Must be called before rtc_ice_transport_gather(). A host name is
+ * resolved when gathering starts; one that cannot be is reported by
+ * #RtcIceTransport::on-ice-candidate-error.
  *
  * Returns: %TRUE on success
  */
@@ -988,15 +1358,17 @@ rtc_ice_transport_set_stun_server (RtcIceTransport *self, const gchar *uri,
 /**
  * rtc_ice_transport_add_turn_server:
  * @self: a transport
-  * @uri: `turn://user:pass@host:port?transport=udp|tcp`, host an IP
- *   address (`turns:` is refused for now)
+ * @uri: `turn://user:pass@host:port?transport=udp|tcp` or
+ *   `turns://user:pass@host:port`
  * @error: return location for a #GError
  *
  * Adds a TURN server that relay candidates are allocated on, with long-term
-  * credentials. Several may be added. Must be called before
- * rtc_ice_transport_gather(). A server that gives no relay candidate is
- * reported by #RtcIceTransport::on-ice-candidate-error when gathering
- * ends.
+ * credentials. Several may be added. Must be called before
+ * rtc_ice_transport_gather(). Host names are resolved when gathering
+ * starts. `turns:` is TLS over TCP: the server's certificate must be
+ * trusted by the system or by #RtcIceTransport:tls-ca-file and name the
+ * URI's host. A server that cannot be resolved or gives no relay candidate
+ * is reported by #RtcIceTransport::on-ice-candidate-error.
  *
  * Returns: %TRUE on success
  */
@@ -1010,15 +1382,6 @@ rtc_ice_transport_add_turn_server (RtcIceTransport *self, const gchar *uri,
   g_return_val_if_fail (RTC_IS_ICE_TRANSPORT (self), FALSE);
   if (!(u = parse_server (uri, TRUE, error)))
     return FALSE;
-  /* libnice's TURN-over-TLS in RFC 5245 mode is plain TCP sent to the TLS
-   * port: refused rather than silently failing (or, worse, sending the
-   * credentials' digest unencrypted). */
-  if (u->tls) {
-    g_set_error (error, RTC_ICE_ERROR, RTC_ICE_ERROR_INVALID_URI,
-        "turns: (TURN over TLS) is not supported yet");
-    rtc_ice_server_uri_free (u);
-    return FALSE;
-  }
   g_mutex_lock (&self->lock);
   ok = check_not_started (self, "TURN servers", error);
   if (ok)
@@ -1262,8 +1625,11 @@ rtc_ice_transport_set_remote_credentials (RtcIceTransport *self,
  * Adds a remote candidate, at any time: before the remote credentials or
  * before gathering, it is queued until both are there. A malformed line, or
  * one for another component than 1 (WebRTC multiplexes RTCP), is an error.
- * Candidates whose address is a host name (mDNS `.local`) are not resolved
- * yet: they are dropped with a debug message.
+ * A candidate whose address is an mDNS `.local` name is resolved on the
+ * local link first (end-of-candidates waits for it, other candidates do
+ * not); if no answer comes within a few seconds, or too many lookups are
+ * pending already, it is dropped and counted in the `mdns-unresolved`
+ * statistic.
  *
  * Returns: %TRUE if the candidate was accepted
  */
@@ -1285,8 +1651,8 @@ rtc_ice_transport_add_remote_candidate (RtcIceTransport *self,
     return FALSE;
   }
   if (!c->address_is_ip) {
-    GST_DEBUG_OBJECT (self, "dropping candidate with unresolved address %s",
-        c->address);
+    GST_DEBUG_OBJECT (self, "resolving remote candidate %s", c->address);
+    resolve_remote_candidate (self, g_steal_pointer (&c));
     return TRUE;
   }
   op = op_new (OP_CANDIDATE);
@@ -1333,6 +1699,7 @@ rtc_ice_transport_close (RtcIceTransport *self)
   if (!changed)
     return;
   GST_INFO_OBJECT (self, "closed");
+  g_cancellable_cancel (self->mdns_cancel);
   invoke (self, op_new (OP_CLOSE));
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
 }
@@ -1473,8 +1840,9 @@ rtc_ice_transport_set_receiver (RtcIceTransport *self, RtcIcePacketFunc func,
  *
  * Returns: (transfer full): a `application/x-rtc-ice-transport-stats`
  *   structure with packets-sent, bytes-sent, packets-received,
- *   bytes-received and send-dropped (#guint64), restarts (#guint), state
- *   (#RtcIceTransportState) and, once a pair is selected,
+ *   bytes-received, send-dropped and mdns-unresolved (remote `.local`
+ *   candidates dropped for want of an answer) (#guint64), restarts
+ *   (#guint), state (#RtcIceTransportState) and, once a pair is selected,
  *   selected-local-candidate and selected-remote-candidate (`candidate:`
  *   lines), local-candidate-type and remote-candidate-type (`host`,
  *   `srflx`, `prflx`, `relay`)
@@ -1493,6 +1861,8 @@ rtc_ice_transport_get_stats (RtcIceTransport *self)
       self->bytes_received, "send-dropped", G_TYPE_UINT64, self->send_dropped,
       "restarts", G_TYPE_UINT, self->restarts, "state",
       RTC_TYPE_ICE_TRANSPORT_STATE, self->state, NULL);
+  gst_structure_set (s, "mdns-unresolved", G_TYPE_UINT64, self->mdns_unresolved,
+      NULL);
   if (self->selected_local) {
     gchar *local = rtc_ice_candidate_to_string (self->selected_local);
     gchar *remote = rtc_ice_candidate_to_string (self->selected_remote);
@@ -1588,6 +1958,9 @@ rtc_ice_transport_init (RtcIceTransport *self)
   self->turn = g_ptr_array_new_with_free_func (
       (GDestroyNotify)rtc_ice_server_uri_free);
   self->nice_state = NICE_COMPONENT_STATE_DISCONNECTED;
+  self->mdns_cancel = g_cancellable_new ();
+  self->tls_bridges = g_ptr_array_new_with_free_func (
+      (GDestroyNotify)rtc_ice_turn_tls_free);
 
   /* Trickle: no failure before the peer's end-of-candidates. Regular
    * nomination, as browsers do (RFC 8445 dropped aggressive nomination).
@@ -1612,19 +1985,29 @@ rtc_ice_transport_init (RtcIceTransport *self)
       G_CALLBACK (on_component_state), self->link);
   g_signal_connect (self->agent, "new-selected-pair-full",
       G_CALLBACK (on_selected_pair), self->link);
+  g_signal_connect (self->agent, "component-state-changed",
+      G_CALLBACK (on_pacing_state), self->link);
   nice_agent_attach_recv (self->agent, self->stream_id, COMPONENT_ID,
       ice_context (), on_recv, self->link);
 }
 
+typedef struct {
+  NiceAgent *agent;
+  GPtrArray *tls_bridges;
+} Release;
+
 static gboolean
 release_agent (gpointer data)
 {
-  NiceAgent *agent = data;
+  Release *r = data;
 
-  stop_liveness (agent);
+  stop_liveness (r->agent);
   /* The close task holds the agent until TURN allocations are released. */
-  nice_agent_close_async (agent, NULL, NULL);
-  g_object_unref (agent);
+  nice_agent_close_async (r->agent, on_agent_closed,
+      closing_new (0, r->tls_bridges));
+  g_object_unref (r->agent);
+  g_ptr_array_unref (r->tls_bridges);
+  g_free (r);
   return G_SOURCE_REMOVE;
 }
 
@@ -1633,11 +2016,16 @@ rtc_ice_transport_dispose (GObject *object)
 {
   RtcIceTransport *self = RTC_ICE_TRANSPORT (object);
 
+  pacing_leave (self);
+  g_cancellable_cancel (self->mdns_cancel);
   if (self->agent) {
+    Release *r = g_new0 (Release, 1);
+
     nice_agent_attach_recv (self->agent, self->stream_id, COMPONENT_ID, NULL,
         NULL, NULL);
-    g_main_context_invoke (ice_context (), release_agent,
-        g_steal_pointer (&self->agent));
+    r->agent = g_steal_pointer (&self->agent);
+    r->tls_bridges = g_steal_pointer (&self->tls_bridges);
+    g_main_context_invoke (ice_context (), release_agent, r);
   }
   rtc_ice_transport_set_receiver (self, NULL, NULL);
   G_OBJECT_CLASS (rtc_ice_transport_parent_class)->dispose (object);
@@ -1651,6 +2039,8 @@ rtc_ice_transport_finalize (GObject *object)
   g_strfreev (self->local_addresses);
   rtc_ice_server_uri_free (self->stun);
   g_ptr_array_unref (self->turn);
+  g_free (self->tls_ca_file);
+  g_clear_pointer (&self->servers, g_ptr_array_unref);
   rtc_ice_candidate_free (self->selected_local);
   rtc_ice_candidate_free (self->selected_remote);
   g_slist_free_full (self->pending_remote, (GDestroyNotify)nice_candidate_free);
@@ -1659,6 +2049,7 @@ rtc_ice_transport_finalize (GObject *object)
   g_free (self->remote_ufrag);
   g_free (self->remote_pwd);
   g_free (self->mid);
+  g_object_unref (self->mdns_cancel);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (rtc_ice_transport_parent_class)->finalize (object);
 }
@@ -1718,6 +2109,14 @@ rtc_ice_transport_set_property (GObject *object, guint prop_id,
       self->mline_index = g_value_get_uint (value);
       g_mutex_unlock (&self->lock);
       break;
+    case PROP_TLS_CA_FILE:
+      g_mutex_lock (&self->lock);
+      if (check_not_started (self, "The TLS trust anchors", &error)) {
+        g_free (self->tls_ca_file);
+        self->tls_ca_file = g_value_dup_string (value);
+      }
+      g_mutex_unlock (&self->lock);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1767,6 +2166,11 @@ rtc_ice_transport_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_LOCAL_ADDRESSES:
       g_mutex_lock (&self->lock);
       g_value_set_boxed (value, self->local_addresses);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_TLS_CA_FILE:
+      g_mutex_lock (&self->lock);
+      g_value_set_string (value, self->tls_ca_file);
       g_mutex_unlock (&self->lock);
       break;
     case PROP_SELECTED_LOCAL:
@@ -1833,9 +2237,8 @@ rtc_ice_transport_class_init (RtcIceTransportClass *klass)
       "Gather and use TCP candidates (RFC 6544) beside UDP ones", TRUE,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   props[PROP_STUN_SERVER] = g_param_spec_string ("stun-server", "STUN server",
-      "STUN server URI stun://host:port (host an IP address), before "
-      "gathering",
-      NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+      "STUN server URI stun://host:port, before gathering", NULL,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   props[PROP_LOCAL_ADDRESSES] = g_param_spec_boxed ("local-addresses",
       "Local addresses",
       "IP addresses to gather host candidates on (default: all interfaces), "
@@ -1865,6 +2268,16 @@ rtc_ice_transport_class_init (RtcIceTransportClass *klass)
       "Index of the m-line the transport belongs to: the sdpMLineIndex to "
       "signal with its candidates",
       0, G_MAXUINT, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /**
+   * RtcIceTransport:tls-ca-file:
+   *
+   * A PEM file of certificates trusted, besides the system's, as anchors
+   * for the certificates of `turns:` servers: for private TURN
+   * deployments. Set before gathering.
+   */
+  props[PROP_TLS_CA_FILE] = g_param_spec_string ("tls-ca-file", "TLS CA file",
+      "PEM file of extra trust anchors for turns: servers, before gathering",
+      NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (gobject_class, N_PROPS, props);
 
   /**
@@ -1897,7 +2310,8 @@ rtc_ice_transport_class_init (RtcIceTransportClass *klass)
    * RtcIceTransport::on-ice-candidate-error:
    * @self: the transport
    * @url: the server, as `turn:host:port?transport=…` (no credentials)
-   * @error_code: 701 (W3C: server unreachable or failing)
+   * @error_code: 701 (W3C: server unreachable or failing, or its host
+   *   name not resolved)
    * @error_text: what went wrong
    *
    * A STUN or TURN server failed to give a candidate, as the W3C

@@ -181,6 +181,89 @@ GST_START_TEST (test_candidate_hostile)
 
 GST_END_TEST;
 
+/* Browsers' mDNS host names are accepted and marked for resolution; no
+ * other host name is (the peer must not pick what we look up in DNS), and
+ * malformed `.local` names are refused with an error naming the field. */
+GST_START_TEST (test_candidate_mdns)
+{
+  const gchar *valid[] = {
+    "1f4712db-ea17-4bcf-a596-105139dfd8bf.local",
+    "ABC-def.LOCAL",
+    "a.local",
+    "host-1.sub.local",
+    "9.local",
+    /* One label of 63 characters. */
+    "012345678901234567890123456789012345678901234567890123456789012.local",
+  };
+  const gchar *invalid[] = {
+    "host.example.com",
+    "localhost",
+    "local",
+    ".local",
+    "a..local",
+    "-a.local",
+    "a-.local",
+    "a_b.local",
+    "a b.local",
+    "a.local.",
+    "a.local.evil",
+    "a.locals",
+    "a.localx.com",
+    "a%2e.local",
+    "a\\.b.local",
+    "*.local",
+    "a.local:5000",
+    "[a.local]",
+    /* A label of 64 characters. */
+    "0123456789012345678901234567890123456789012345678901234567890123.local",
+  };
+  GString *longname = g_string_new (NULL);
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (valid); i++) {
+    gchar *line = g_strdup_printf ("candidate:1 1 udp 2122260223 %s 54400 "
+                                   "typ host generation 0",
+        valid[i]);
+    RtcIceCandidate *c = parse_ok (line);
+
+    fail_if (c->address_is_ip, "%s", valid[i]);
+    fail_unless_equals_string (c->address, valid[i]);
+    fail_unless (rtc_ice_is_mdns_name (valid[i]));
+    check_round_trip (c);
+    rtc_ice_candidate_free (c);
+    g_free (line);
+  }
+  for (i = 0; i < G_N_ELEMENTS (invalid); i++) {
+    gchar *line = g_strdup_printf ("candidate:1 1 udp 2122260223 %s 54400 "
+                                   "typ host",
+        invalid[i]);
+    GError *error = NULL;
+
+    fail_if (rtc_ice_is_mdns_name (invalid[i]), "%s", invalid[i]);
+    fail_if (rtc_ice_candidate_parse (line, &error), "accepted %s", line);
+    fail_unless (g_error_matches (error, RTC_ICE_ERROR,
+                     RTC_ICE_ERROR_INVALID_CANDIDATE),
+        "%s", line);
+    fail_unless (strstr (error->message, "connection address")
+            || strstr (error->message, "field"),
+        "%s", error->message);
+    g_error_free (error);
+    g_free (line);
+  }
+
+  /* 253 characters is the longest name; 254 is refused. */
+  while (longname->len < 253 - strlen (".local"))
+    g_string_append (longname, longname->len % 60 == 59 ? "." : "a");
+  g_string_append (longname, ".local");
+  fail_unless_equals_int (longname->len, 253);
+  fail_unless (rtc_ice_is_mdns_name (longname->str));
+  g_string_prepend (longname, "b");
+  fail_if (rtc_ice_is_mdns_name (longname->str));
+  g_string_free (longname, TRUE);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_candidate_overlong)
 {
   GString *s = g_string_new ("candidate:1 1 UDP 1 127.0.0.1 5 typ host");
@@ -305,6 +388,19 @@ GST_START_TEST (test_uri_valid)
   fail_unless_equals_int (u->port, 5350);
   rtc_ice_server_uri_free (u);
 
+  u = rtc_ice_server_uri_parse ("turn:u:p@localhost:3479", &error);
+  fail_unless (u != NULL);
+  fail_unless_equals_string (u->host, "localhost");
+  fail_if (u->host_is_ip);
+  check_uri_string (u, "turn:localhost:3479?transport=udp");
+  rtc_ice_server_uri_free (u);
+
+  u = rtc_ice_server_uri_parse ("stun:Stun-1.Example.ORG.:19302", &error);
+  fail_unless (u != NULL);
+  fail_unless_equals_string (u->host, "Stun-1.Example.ORG.");
+  fail_if (u->host_is_ip);
+  rtc_ice_server_uri_free (u);
+
   u = rtc_ice_server_uri_parse ("turns:u:p@turn.example.org", &error);
   fail_unless (u != NULL);
   fail_unless_equals_int (u->port, 5349);
@@ -358,6 +454,19 @@ static const gchar *bad_uris[] = {
   "turn://u:p@127.0.0.1?transport=sctp",
   "turn://u:p@127.0.0.1?transport=udp&x=y",
   "turns://u:p@127.0.0.1?transport=udp",
+  /* Host names: RFC 1123 labels only, so that nothing odd reaches the
+   * resolver. */
+  "stun://-stun.example",
+  "stun://stun-.example",
+  "stun://stun..example",
+  "stun://.example",
+  "stun://stun_1.example",
+  "stun://stun%2eexample",
+  "turn://u:p@turn.exa%6dple",
+  "stun://stun.example:3478:3478",
+  "stun://1.2.3",
+  "stun://stun.example.com@evil",
+  "turns://u:p@turn.example..",
 };
 
 GST_START_TEST (test_uri_hostile)
@@ -377,6 +486,30 @@ GST_START_TEST (test_uri_hostile)
     g_clear_error (&error);
   }
   fail_if (rtc_ice_server_uri_parse (NULL, NULL));
+
+  /* Labels of up to 63 characters, names of up to 253. */
+  {
+    gchar *label = g_strnfill (64, 'a');
+    gchar *uri = g_strdup_printf ("stun:%s.example", label);
+    RtcIceServerUri *u;
+
+    fail_if (rtc_ice_server_uri_parse (uri, &error));
+    fail_unless (strstr (error->message, "host name"), "%s", error->message);
+    g_clear_error (&error);
+    g_free (uri);
+    label[63] = '\0';
+    uri = g_strdup_printf ("stun:%s.%s.%s.%.61s", label, label, label, label);
+    fail_unless_equals_int (strlen (uri + 5), 253);
+    u = rtc_ice_server_uri_parse (uri, &error);
+    fail_unless (u != NULL, "%s", error ? error->message : "");
+    rtc_ice_server_uri_free (u);
+    g_free (uri);
+    uri = g_strdup_printf ("stun:%s.%s.%s.%.62s", label, label, label, label);
+    fail_if (rtc_ice_server_uri_parse (uri, &error));
+    g_clear_error (&error);
+    g_free (uri);
+    g_free (label);
+  }
 
   longuri = g_string_new ("turn://user:");
   while (longuri->len <= RTC_ICE_SERVER_URI_MAX_LEN)
@@ -423,6 +556,7 @@ ice_parse_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_candidate_valid);
   tcase_add_test (tc, test_candidate_hostile);
+  tcase_add_test (tc, test_candidate_mdns);
   tcase_add_test (tc, test_candidate_overlong);
   tcase_add_test (tc, test_candidate_fuzz);
   tcase_add_test (tc, test_uri_valid);

@@ -27,12 +27,29 @@
 #include <nice/agent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 GST_DEBUG_CATEGORY_STATIC (rtc_ice_transport_debug);
 #define GST_CAT_DEFAULT rtc_ice_transport_debug
 
 /* The only component: RTP and RTCP share it. */
 #define COMPONENT_ID 1
+
+/* Liveness (see compute_state_locked()). libnice 0.1.21 sends an RFC 7675
+ * consent check on the selected pair every 4 to 6 s and fails the component
+ * when no answer came for 10 s (a hard-coded bound, within RFC 7675's 30 s
+ * ceiling); it neither retransmits nor reports late answers. Inbound
+ * packets, media and STUN alike, are watched on the component's UDP
+ * sockets. While the peer has been sending steadily (gaps under
+ * FLOW_GAP_US for at least FLOW_MIN_US), SILENCE_US without any inbound
+ * packet means `disconnected`; any packet brings `connected` back. Consent
+ * traffic alone comes every few seconds and never counts as a steady flow,
+ * so an idle transport does not flap: its only loss signal is libnice's
+ * consent expiry, straight to `failed`. */
+#define FLOW_GAP_US (500 * G_TIME_SPAN_MILLISECOND)
+#define FLOW_MIN_US (1 * G_TIME_SPAN_SECOND)
+#define SILENCE_US (2 * G_TIME_SPAN_SECOND)
+#define LIVENESS_TICK_MS 100
 
 G_DEFINE_ENUM_TYPE (RtcIceTransportState, rtc_ice_transport_state,
     G_DEFINE_ENUM_VALUE (RTC_ICE_TRANSPORT_STATE_NEW, "new"),
@@ -80,6 +97,19 @@ struct _RtcIceTransport {
   PacketSink receiver;
   guint64 packets_sent, bytes_sent, packets_received, bytes_received;
   guint64 send_dropped;
+  guint restarts;
+  /* Local credentials, changed by restarts; the agent gets them on the ICE
+   * thread. The last remote credentials, to tell a peer's restart. */
+  gchar *local_ufrag, *local_pwd;
+  gchar *remote_ufrag, *remote_pwd;
+  /* A local restart waits for the peer's new credentials. */
+  gboolean awaiting_remote_restart;
+  /* Checks of a restart are running while the old pair carries data. */
+  gboolean restarting;
+  /* Steady inbound traffic stopped (see SILENCE_US). */
+  gboolean silent;
+  gchar *mid;
+  guint mline_index;
   guint64 mdns_unresolved;
   /* Cancelled on close: pending mDNS lookups of remote candidates. */
   GCancellable *mdns_cancel;
@@ -93,6 +123,7 @@ struct _RtcIceTransport {
   gboolean remote_end_applied;
   GSList *pending_remote; /* NiceCandidate, until credentials and gathering */
   guint relay_candidates;
+  gint64 last_inbound, flow_since;
 
   /* 1 while counted in checking_transports (atomic: dispose may race the
    * ICE thread). */
@@ -138,6 +169,8 @@ enum {
   PROP_STATS,
   PROP_LOCAL_UFRAG,
   PROP_LOCAL_PWD,
+  PROP_MID,
+  PROP_MLINE_INDEX,
   PROP_TLS_CA_FILE,
   N_PROPS
 };
@@ -154,6 +187,7 @@ enum {
   SIGNAL_END_OF_REMOTE_CANDIDATES,
   SIGNAL_ADD_TURN_SERVER,
   SIGNAL_CLOSE,
+  SIGNAL_RESTART,
   N_SIGNALS
 };
 
@@ -225,6 +259,7 @@ typedef enum {
   OP_CANDIDATE,
   OP_END_OF_CANDIDATES,
   OP_CLOSE,
+  OP_RESTART,
 } OpKind;
 
 typedef struct {
@@ -358,16 +393,30 @@ candidate_to_nice (const RtcIceCandidate *c, guint stream_id)
 
 /* The W3C state from libnice's component state. `completed` needs the
  * checks concluded (READY) and both sides' end of candidates, as a
- * browser's ICE agent reports it. Called with the lock held. */
+ * browser's ICE agent reports it. `disconnected` is a silence of a peer
+ * that was sending (see SILENCE_US), `failed` libnice's consent expiry or
+ * failed checks. During a restart the old pair keeps carrying data: libnice
+ * reports the component gathering then connecting, still `connected` here
+ * (`checking` if the restart follows a failure or a silence).
+ * Called with the lock held. */
 static RtcIceTransportState
 compute_state_locked (RtcIceTransport *self)
 {
   switch (self->nice_state) {
+    case NICE_COMPONENT_STATE_GATHERING:
     case NICE_COMPONENT_STATE_CONNECTING:
-      return RTC_ICE_TRANSPORT_STATE_CHECKING;
+      if (!self->restarting || !self->selected_local)
+        return self->nice_state == NICE_COMPONENT_STATE_CONNECTING
+                || self->was_connected
+            ? RTC_ICE_TRANSPORT_STATE_CHECKING
+            : RTC_ICE_TRANSPORT_STATE_NEW;
+      /* fall through */
     case NICE_COMPONENT_STATE_CONNECTED:
-      return RTC_ICE_TRANSPORT_STATE_CONNECTED;
+      return self->silent ? RTC_ICE_TRANSPORT_STATE_DISCONNECTED
+                          : RTC_ICE_TRANSPORT_STATE_CONNECTED;
     case NICE_COMPONENT_STATE_READY:
+      if (self->silent)
+        return RTC_ICE_TRANSPORT_STATE_DISCONNECTED;
       return self->remote_end_of_candidates
               && self->gathering_state == RTC_ICE_GATHERING_STATE_COMPLETE
           ? RTC_ICE_TRANSPORT_STATE_COMPLETED
@@ -425,6 +474,121 @@ is_closed (RtcIceTransport *self)
   closed = self->state == RTC_ICE_TRANSPORT_STATE_CLOSED;
   g_mutex_unlock (&self->lock);
   return closed;
+}
+
+/* ---- liveness (ICE thread) ---- */
+
+static void
+destroy_source (gpointer source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static void
+note_inbound (RtcIceTransport *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (now - self->last_inbound > FLOW_GAP_US)
+    self->flow_since = now;
+  self->last_inbound = now;
+  /* Only this thread writes it: reading it unlocked is safe. */
+  if (self->silent) {
+    g_mutex_lock (&self->lock);
+    self->silent = FALSE;
+    g_mutex_unlock (&self->lock);
+    GST_INFO_OBJECT (self, "peer heard again");
+    update_state (self);
+  }
+}
+
+static gboolean
+on_socket_activity (GSocket *socket, GIOCondition cond, gpointer link)
+{
+  RtcIceTransport *self;
+
+  if (cond & (G_IO_HUP | G_IO_NVAL))
+    return G_SOURCE_REMOVE;
+  if ((cond & G_IO_IN) && (self = g_weak_ref_get (link))) {
+    note_inbound (self);
+    g_object_unref (self);
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Watches the component's UDP sockets for inbound packets: libnice
+ * consumes STUN (consent checks and their answers) and passes data only,
+ * yet both show that the peer is there. Reads nothing: libnice's own
+ * source on the same descriptor does. TCP sockets come and go with their
+ * connections and are left out; their data is seen by on_recv(). The
+ * sources live as long as the agent's data does. */
+static void
+watch_sockets (RtcIceTransport *self)
+{
+  GPtrArray *sockets, *sources;
+  guint i;
+
+  sockets = nice_agent_get_sockets (self->agent, self->stream_id, COMPONENT_ID);
+  sources = g_ptr_array_new_with_free_func (destroy_source);
+  for (i = 0; sockets && i < sockets->len; i++) {
+    GSocket *sock = g_ptr_array_index (sockets, i);
+    GSource *src;
+
+    if (g_socket_get_socket_type (sock) != G_SOCKET_TYPE_DATAGRAM)
+      continue;
+    src = g_socket_create_source (sock, G_IO_IN, NULL);
+    g_source_set_callback (src, G_SOURCE_FUNC (on_socket_activity), self->link,
+        NULL);
+    g_source_attach (src, ice_context ());
+    g_ptr_array_add (sources, src);
+  }
+  if (sockets)
+    g_ptr_array_unref (sockets);
+  g_object_set_data_full (G_OBJECT (self->agent), "rtc-ice-watch", sources,
+      (GDestroyNotify)g_ptr_array_unref);
+}
+
+static gboolean
+liveness_tick (gpointer link)
+{
+  RtcIceTransport *self = g_weak_ref_get (link);
+  gint64 now = g_get_monotonic_time ();
+
+  if (!self)
+    return G_SOURCE_CONTINUE;
+  if (!self->silent && self->last_inbound - self->flow_since >= FLOW_MIN_US
+      && now - self->last_inbound > SILENCE_US) {
+    g_mutex_lock (&self->lock);
+    self->silent = TRUE;
+    g_mutex_unlock (&self->lock);
+    GST_INFO_OBJECT (self, "nothing received for %" G_GINT64_FORMAT " ms",
+        (now - self->last_inbound) / G_TIME_SPAN_MILLISECOND);
+    update_state (self);
+  }
+  g_object_unref (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_liveness (RtcIceTransport *self)
+{
+  GSource *tick = g_timeout_source_new (LIVENESS_TICK_MS);
+
+  g_source_set_callback (tick, liveness_tick, self->link, NULL);
+  g_source_attach (tick, ice_context ());
+  g_object_set_data_full (G_OBJECT (self->agent), "rtc-ice-liveness", tick,
+      destroy_source);
+  watch_sockets (self);
+}
+
+/* Before the agent is closed: the sources call back with the link, which
+ * goes with the agent. */
+static void
+stop_liveness (NiceAgent *agent)
+{
+  g_object_set_data (G_OBJECT (agent), "rtc-ice-liveness", NULL);
+  g_object_set_data (G_OBJECT (agent), "rtc-ice-watch", NULL);
 }
 
 /* ---- agent callbacks (ICE thread) ---- */
@@ -488,17 +652,12 @@ report_turn_errors (RtcIceTransport *self)
 }
 
 static void
-on_new_candidate (NiceAgent *agent, NiceCandidate *nc, gpointer link)
+signal_local_candidate (RtcIceTransport *self, NiceCandidate *nc)
 {
-  RtcIceTransport *self = g_weak_ref_get (link);
   RtcIceCandidate *c;
   gboolean relay_only;
   gchar *line;
 
-  if (!self)
-    return;
-  if (nc->type == NICE_CANDIDATE_TYPE_RELAYED)
-    self->relay_candidates++;
   g_mutex_lock (&self->lock);
   relay_only = self->policy == RTC_ICE_TRANSPORT_POLICY_RELAY;
   g_mutex_unlock (&self->lock);
@@ -507,16 +666,26 @@ on_new_candidate (NiceAgent *agent, NiceCandidate *nc, gpointer link)
    * host's addresses never reach the peer. */
   if (nc->type == NICE_CANDIDATE_TYPE_PEER_REFLEXIVE
       || (relay_only && nc->type != NICE_CANDIDATE_TYPE_RELAYED)
-      || is_closed (self)) {
-    g_object_unref (self);
+      || is_closed (self))
     return;
-  }
   c = candidate_from_nice (nc);
   line = rtc_ice_candidate_to_string (c);
   GST_DEBUG_OBJECT (self, "local %s", line);
   g_signal_emit (self, signals[SIGNAL_ON_ICE_CANDIDATE], 0, c->component, line);
   g_free (line);
   rtc_ice_candidate_free (c);
+}
+
+static void
+on_new_candidate (NiceAgent *agent, NiceCandidate *nc, gpointer link)
+{
+  RtcIceTransport *self = g_weak_ref_get (link);
+
+  if (!self)
+    return;
+  if (nc->type == NICE_CANDIDATE_TYPE_RELAYED)
+    self->relay_candidates++;
+  signal_local_candidate (self, nc);
   g_object_unref (self);
 }
 
@@ -552,6 +721,10 @@ on_component_state (NiceAgent *agent, guint stream_id, guint component_id,
   if (state == NICE_COMPONENT_STATE_CONNECTED
       || state == NICE_COMPONENT_STATE_READY)
     self->was_connected = TRUE;
+  /* A restart ends when its checks conclude, either way. */
+  if (state == NICE_COMPONENT_STATE_READY
+      || state == NICE_COMPONENT_STATE_FAILED)
+    self->restarting = FALSE;
   g_mutex_unlock (&self->lock);
   update_state (self);
   g_object_unref (self);
@@ -580,6 +753,8 @@ on_selected_pair (NiceAgent *agent, guint stream_id, guint component_id,
   g_mutex_unlock (&self->lock);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SELECTED_LOCAL]);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SELECTED_REMOTE]);
+  /* The pair's socket may be new (peer-reflexive, relayed). */
+  watch_sockets (self);
   g_object_unref (self);
 }
 
@@ -592,6 +767,7 @@ on_recv (NiceAgent *agent, guint stream_id, guint component_id, guint len,
 
   if (!self)
     return;
+  note_inbound (self);
   g_mutex_lock (&self->lock);
   self->packets_received++;
   self->bytes_received += len;
@@ -757,6 +933,7 @@ start_gathering (RtcIceTransport *self)
     g_signal_emit (self, signals[SIGNAL_ON_END_OF_CANDIDATES], 0);
     set_gathering_state (self, RTC_ICE_GATHERING_STATE_COMPLETE);
   }
+  start_liveness (self);
   flush_pending_remote (self);
   g_strfreev (addresses);
   g_free (ca_file);
@@ -886,6 +1063,54 @@ closing_new (guint stream_id, GPtrArray *tls_bridges)
   return c;
 }
 
+/* nice_agent_restart_stream() (libnice 0.1.21) gives new local
+ * credentials, forgets the remote candidates and checks, and keeps the
+ * selected pair, its consent and the validated remote addresses: data keeps
+ * flowing until the new checks select a pair. It does not gather again (a
+ * stream gathers once), so the candidates it has are signalled again for
+ * the new credentials, then end-of-candidates. */
+static void
+restart (RtcIceTransport *self, const gchar *ufrag, const gchar *pwd)
+{
+  GSList *cands, *l;
+  gboolean complete;
+
+  /* A restart after a failure or a silence has no working pair to keep:
+   * it is `checking` again. */
+  g_mutex_lock (&self->lock);
+  self->restarting = self->selected_local != NULL
+      && (self->state == RTC_ICE_TRANSPORT_STATE_CONNECTED
+          || self->state == RTC_ICE_TRANSPORT_STATE_COMPLETED);
+  complete = self->gathering_state == RTC_ICE_GATHERING_STATE_COMPLETE;
+  g_mutex_unlock (&self->lock);
+  GST_INFO_OBJECT (self, "ICE restart");
+  /* Checks run again: back in the pacing count until they conclude. */
+  if (!g_atomic_int_get (&self->pacing_counted))
+    pacing_enter (self);
+  nice_agent_restart_stream (self->agent, self->stream_id);
+  nice_agent_set_local_credentials (self->agent, self->stream_id, ufrag, pwd);
+  /* The peer's new credentials and candidates are needed again. */
+  self->have_remote_credentials = FALSE;
+  self->remote_end_of_candidates = FALSE;
+  self->remote_end_applied = FALSE;
+  g_slist_free_full (self->pending_remote, (GDestroyNotify)nice_candidate_free);
+  self->pending_remote = NULL;
+
+  /* Gathering still running signals the rest itself when it ends. */
+  if (complete)
+    set_gathering_state (self, RTC_ICE_GATHERING_STATE_GATHERING);
+  cands = nice_agent_get_local_candidates (self->agent, self->stream_id,
+      COMPONENT_ID);
+  for (l = cands; l; l = l->next)
+    signal_local_candidate (self, l->data);
+  g_slist_free_full (cands, (GDestroyNotify)nice_candidate_free);
+  if (complete) {
+    g_signal_emit (self, signals[SIGNAL_ON_END_OF_CANDIDATES], 0);
+    set_gathering_state (self, RTC_ICE_GATHERING_STATE_COMPLETE);
+  }
+  update_state (self);
+}
+
 static void
 on_agent_closed (GObject *agent, GAsyncResult *result, gpointer data)
 {
@@ -926,10 +1151,14 @@ run_op (gpointer data)
       flush_pending_remote (self);
       update_state (self);
       break;
+    case OP_RESTART:
+      restart (self, op->ufrag, op->pwd);
+      break;
     case OP_CLOSE:
       /* Releases TURN allocations (a refresh with lifetime 0) rather than
        * leaving them on the server until they time out, then stops checks,
        * keepalives and consent replies so that the peer sees us gone. */
+      stop_liveness (self->agent);
       nice_agent_close_async (self->agent, on_agent_closed,
           closing_new (self->stream_id, self->tls_bridges));
       break;
@@ -1248,7 +1477,93 @@ rtc_ice_transport_get_local_credentials (RtcIceTransport *self, gchar **ufrag,
     gchar **pwd)
 {
   g_return_if_fail (RTC_IS_ICE_TRANSPORT (self));
-  nice_agent_get_local_credentials (self->agent, self->stream_id, ufrag, pwd);
+  g_mutex_lock (&self->lock);
+  *ufrag = g_strdup (self->local_ufrag);
+  *pwd = g_strdup (self->local_pwd);
+  g_mutex_unlock (&self->lock);
+}
+
+/* RFC 8445 5.3: at least 24 random bits of ufrag and 128 of password, in
+ * ice-chars; 48 and 144 here. */
+static gchar *
+random_ice_string (guint len)
+{
+  static const gchar ice_chars[]
+      = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  guint8 bytes[32];
+  gchar *s = g_malloc (len + 1);
+  guint i;
+
+  g_assert (len <= sizeof (bytes));
+  if (getrandom (bytes, len, 0) != (gssize)len)
+    g_error ("no random bytes for ICE credentials");
+  for (i = 0; i < len; i++)
+    s[i] = ice_chars[bytes[i] & 63];
+  s[len] = '\0';
+  return s;
+}
+
+/* New local credentials for a restart, visible to the caller at once; the
+ * agent gets them on the ICE thread. Called with the lock held. */
+static Op *
+new_restart_locked (RtcIceTransport *self)
+{
+  Op *op = op_new (OP_RESTART);
+
+  op->ufrag = random_ice_string (8);
+  op->pwd = random_ice_string (24);
+  g_free (self->local_ufrag);
+  g_free (self->local_pwd);
+  self->local_ufrag = g_strdup (op->ufrag);
+  self->local_pwd = g_strdup (op->pwd);
+  self->restarts++;
+  return op;
+}
+
+static void
+notify_local_credentials (RtcIceTransport *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LOCAL_UFRAG]);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LOCAL_PWD]);
+}
+
+/**
+ * rtc_ice_transport_restart:
+ * @self: a transport
+ * @error: return location for a #GError
+ *
+ * Starts an ICE restart (RFC 8445 9): new local credentials, readable as
+ * soon as this returns, to signal to the peer; the local candidates are
+ * signalled again with #RtcIceTransport::on-ice-candidate, then
+ * #RtcIceTransport::on-end-of-candidates. The peer's new credentials
+ * (rtc_ice_transport_set_remote_credentials()) must come before its new
+ * candidates. The selected pair keeps carrying packets, and the state stays
+ * `connected`, until the new checks select a pair. A peer's restart is
+ * noticed by itself: new remote credentials restart this side too.
+ *
+ * Returns: %TRUE if the restart was started; %FALSE before gathering or
+ *   once closed
+ */
+gboolean
+rtc_ice_transport_restart (RtcIceTransport *self, GError **error)
+{
+  Op *op = NULL;
+
+  g_return_val_if_fail (RTC_IS_ICE_TRANSPORT (self), FALSE);
+  g_mutex_lock (&self->lock);
+  if (!self->gather_requested || self->state == RTC_ICE_TRANSPORT_STATE_CLOSED)
+    g_set_error (error, RTC_ICE_ERROR, RTC_ICE_ERROR_STATE,
+        "An ICE restart needs gathering started and the transport open");
+  else {
+    op = new_restart_locked (self);
+    self->awaiting_remote_restart = TRUE;
+  }
+  g_mutex_unlock (&self->lock);
+  if (!op)
+    return FALSE;
+  invoke (self, op);
+  notify_local_credentials (self);
+  return TRUE;
 }
 
 /**
@@ -1259,7 +1574,10 @@ rtc_ice_transport_get_local_credentials (RtcIceTransport *self, gchar **ufrag,
  * @error: return location for a #GError
  *
  * Sets the peer's credentials. Remote candidates added before are kept
- * and used from then on.
+ * and used from then on. Credentials that differ from the previous ones,
+ * once gathering started, are the peer's ICE restart: unless this side
+ * started the restart (rtc_ice_transport_restart()), it restarts too, and
+ * its new local credentials are readable when this returns.
  *
  * Returns: %TRUE if the credentials are valid
  */
@@ -1267,11 +1585,30 @@ gboolean
 rtc_ice_transport_set_remote_credentials (RtcIceTransport *self,
     const gchar *ufrag, const gchar *pwd, GError **error)
 {
-  Op *op;
+  Op *op, *restart_op = NULL;
 
   g_return_val_if_fail (RTC_IS_ICE_TRANSPORT (self), FALSE);
   if (!rtc_ice_check_credentials (ufrag, pwd, error))
     return FALSE;
+  g_mutex_lock (&self->lock);
+  if (self->remote_ufrag && self->gather_requested
+      && self->state != RTC_ICE_TRANSPORT_STATE_CLOSED
+      && !self->awaiting_remote_restart
+      && (strcmp (ufrag, self->remote_ufrag)
+          || strcmp (pwd, self->remote_pwd))) {
+    GST_INFO_OBJECT (self, "the peer restarts ICE");
+    restart_op = new_restart_locked (self);
+  }
+  self->awaiting_remote_restart = FALSE;
+  g_free (self->remote_ufrag);
+  g_free (self->remote_pwd);
+  self->remote_ufrag = g_strdup (ufrag);
+  self->remote_pwd = g_strdup (pwd);
+  g_mutex_unlock (&self->lock);
+  if (restart_op) {
+    invoke (self, restart_op);
+    notify_local_credentials (self);
+  }
   op = op_new (OP_CREDENTIALS);
   op->ufrag = g_strdup (ufrag);
   op->pwd = g_strdup (pwd);
@@ -1496,10 +1833,19 @@ rtc_ice_transport_set_receiver (RtcIceTransport *self, RtcIcePacketFunc func,
  * rtc_ice_transport_get_stats:
  * @self: a transport
  *
+ * The counters are of the transport's data packets (STUN excluded).
+ * libnice 0.1.21 does not tell the round-trip time nor how many checks
+ * and consent requests or responses were sent or received: the structure
+ * has none of them rather than made-up values.
+ *
  * Returns: (transfer full): a `application/x-rtc-ice-transport-stats`
  *   structure with packets-sent, bytes-sent, packets-received,
  *   bytes-received, send-dropped and mdns-unresolved (remote `.local`
- *   candidates dropped for want of an answer) (#guint64)
+ *   candidates dropped for want of an answer) (#guint64), restarts
+ *   (#guint), state (#RtcIceTransportState) and, once a pair is selected,
+ *   selected-local-candidate and selected-remote-candidate (`candidate:`
+ *   lines), local-candidate-type and remote-candidate-type (`host`,
+ *   `srflx`, `prflx`, `relay`)
  */
 GstStructure *
 rtc_ice_transport_get_stats (RtcIceTransport *self)
@@ -1513,9 +1859,23 @@ rtc_ice_transport_get_stats (RtcIceTransport *self)
       G_TYPE_UINT64, self->bytes_sent, "packets-received", G_TYPE_UINT64,
       self->packets_received, "bytes-received", G_TYPE_UINT64,
       self->bytes_received, "send-dropped", G_TYPE_UINT64, self->send_dropped,
-      NULL);
+      "restarts", G_TYPE_UINT, self->restarts, "state",
+      RTC_TYPE_ICE_TRANSPORT_STATE, self->state, NULL);
   gst_structure_set (s, "mdns-unresolved", G_TYPE_UINT64, self->mdns_unresolved,
       NULL);
+  if (self->selected_local) {
+    gchar *local = rtc_ice_candidate_to_string (self->selected_local);
+    gchar *remote = rtc_ice_candidate_to_string (self->selected_remote);
+
+    gst_structure_set (s, "selected-local-candidate", G_TYPE_STRING, local,
+        "selected-remote-candidate", G_TYPE_STRING, remote,
+        "local-candidate-type", G_TYPE_STRING,
+        rtc_ice_candidate_type_to_string (self->selected_local->type),
+        "remote-candidate-type", G_TYPE_STRING,
+        rtc_ice_candidate_type_to_string (self->selected_remote->type), NULL);
+    g_free (local);
+    g_free (remote);
+  }
   g_mutex_unlock (&self->lock);
   return s;
 }
@@ -1526,11 +1886,13 @@ rtc_ice_transport_get_stats (RtcIceTransport *self)
  * the whole API; failures are logged, as a signal cannot return a
  * GError. */
 static gboolean
-report (RtcIceTransport *self, gboolean ok, GError *error)
+report (RtcIceTransport *self, gboolean ok, GError **error)
 {
+  /* By reference: the error is set by the call in the same argument list,
+   * whose evaluation order C leaves open. */
   if (!ok) {
-    GST_WARNING_OBJECT (self, "%s", error->message);
-    g_error_free (error);
+    GST_WARNING_OBJECT (self, "%s", (*error)->message);
+    g_clear_error (error);
   }
   return ok;
 }
@@ -1540,7 +1902,7 @@ action_gather (RtcIceTransport *self)
 {
   GError *error = NULL;
 
-  return report (self, rtc_ice_transport_gather (self, &error), error);
+  return report (self, rtc_ice_transport_gather (self, &error), &error);
 }
 
 static gboolean
@@ -1551,7 +1913,7 @@ action_set_remote_credentials (RtcIceTransport *self, const gchar *ufrag,
 
   return report (self,
       rtc_ice_transport_set_remote_credentials (self, ufrag, pwd, &error),
-      error);
+      &error);
 }
 
 static gboolean
@@ -1560,7 +1922,15 @@ action_add_remote_candidate (RtcIceTransport *self, const gchar *candidate)
   GError *error = NULL;
 
   return report (self,
-      rtc_ice_transport_add_remote_candidate (self, candidate, &error), error);
+      rtc_ice_transport_add_remote_candidate (self, candidate, &error), &error);
+}
+
+static gboolean
+action_restart (RtcIceTransport *self)
+{
+  GError *error = NULL;
+
+  return report (self, rtc_ice_transport_restart (self, &error), &error);
 }
 
 static gboolean
@@ -1569,7 +1939,7 @@ action_add_turn_server (RtcIceTransport *self, const gchar *uri)
   GError *error = NULL;
 
   return report (self, rtc_ice_transport_add_turn_server (self, uri, &error),
-      error);
+      &error);
 }
 
 /* ---- GObject ---- */
@@ -1601,6 +1971,8 @@ rtc_ice_transport_init (RtcIceTransport *self)
   /* UPnP would multicast SSDP discovery on every interface. */
   g_object_set (self->agent, "upnp", FALSE, "controlling-mode", TRUE, NULL);
   self->stream_id = nice_agent_add_stream (self->agent, 1);
+  nice_agent_get_local_credentials (self->agent, self->stream_id,
+      &self->local_ufrag, &self->local_pwd);
 
   self->link = g_new0 (GWeakRef, 1);
   g_weak_ref_init (self->link, self);
@@ -1629,6 +2001,7 @@ release_agent (gpointer data)
 {
   Release *r = data;
 
+  stop_liveness (r->agent);
   /* The close task holds the agent until TURN allocations are released. */
   nice_agent_close_async (r->agent, on_agent_closed,
       closing_new (0, r->tls_bridges));
@@ -1671,6 +2044,11 @@ rtc_ice_transport_finalize (GObject *object)
   rtc_ice_candidate_free (self->selected_local);
   rtc_ice_candidate_free (self->selected_remote);
   g_slist_free_full (self->pending_remote, (GDestroyNotify)nice_candidate_free);
+  g_free (self->local_ufrag);
+  g_free (self->local_pwd);
+  g_free (self->remote_ufrag);
+  g_free (self->remote_pwd);
+  g_free (self->mid);
   g_object_unref (self->mdns_cancel);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (rtc_ice_transport_parent_class)->finalize (object);
@@ -1719,6 +2097,17 @@ rtc_ice_transport_set_property (GObject *object, guint prop_id,
     case PROP_LOCAL_ADDRESSES:
       rtc_ice_transport_set_local_addresses (self, g_value_get_boxed (value),
           &error);
+      break;
+    case PROP_MID:
+      g_mutex_lock (&self->lock);
+      g_free (self->mid);
+      self->mid = g_value_dup_string (value);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_MLINE_INDEX:
+      g_mutex_lock (&self->lock);
+      self->mline_index = g_value_get_uint (value);
+      g_mutex_unlock (&self->lock);
       break;
     case PROP_TLS_CA_FILE:
       g_mutex_lock (&self->lock);
@@ -1802,6 +2191,16 @@ rtc_ice_transport_get_property (GObject *object, guint prop_id, GValue *value,
       g_free (prop_id == PROP_LOCAL_UFRAG ? pwd : ufrag);
       break;
     }
+    case PROP_MID:
+      g_mutex_lock (&self->lock);
+      g_value_set_string (value, self->mid);
+      g_mutex_unlock (&self->lock);
+      break;
+    case PROP_MLINE_INDEX:
+      g_mutex_lock (&self->lock);
+      g_value_set_uint (value, self->mline_index);
+      g_mutex_unlock (&self->lock);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1861,6 +2260,14 @@ rtc_ice_transport_class_init (RtcIceTransportClass *klass)
   props[PROP_LOCAL_PWD] = g_param_spec_string ("local-pwd", "Local password",
       "Local ICE password, to signal to the peer", NULL,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  props[PROP_MID] = g_param_spec_string ("mid", "MID",
+      "Media ID (a=mid) of the m-line the transport belongs to: the sdpMid "
+      "to signal with its candidates",
+      NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  props[PROP_MLINE_INDEX] = g_param_spec_uint ("mline-index", "m-line index",
+      "Index of the m-line the transport belongs to: the sdpMLineIndex to "
+      "signal with its candidates",
+      0, G_MAXUINT, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   /**
    * RtcIceTransport:tls-ca-file:
    *
@@ -1879,7 +2286,10 @@ rtc_ice_transport_class_init (RtcIceTransportClass *klass)
    * @component: the component id (1)
    * @candidate: a `candidate:…` line to signal to the peer
    *
-   * A local candidate was found. Emitted on the ICE thread.
+   * A local candidate was found (or, after a restart, is signalled again
+   * for the new credentials). Emitted on the ICE thread. Trickle needs
+   * the candidate's m-line: the transport's #RtcIceTransport:mid and
+   * #RtcIceTransport:mline-index, readable from the handler.
    */
   signals[SIGNAL_ON_ICE_CANDIDATE] = g_signal_new ("on-ice-candidate",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -1986,4 +2396,15 @@ rtc_ice_transport_class_init (RtcIceTransportClass *klass)
   signals[SIGNAL_CLOSE] = g_signal_new_class_handler ("close",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
       G_CALLBACK (rtc_ice_transport_close), NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * RtcIceTransport::restart:
+   * @self: the transport
+   *
+   * Action signal for rtc_ice_transport_restart().
+   *
+   * Returns: %TRUE if the restart was started
+   */
+  signals[SIGNAL_RESTART] = g_signal_new_class_handler ("restart",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (action_restart), NULL, NULL, NULL, G_TYPE_BOOLEAN, 0);
 }

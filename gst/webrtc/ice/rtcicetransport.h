@@ -89,6 +89,7 @@ gboolean rtc_ice_transport_set_remote_credentials (RtcIceTransport *self,
 gboolean rtc_ice_transport_add_remote_candidate (RtcIceTransport *self,
     const gchar *candidate, GError **error);
 void rtc_ice_transport_end_of_remote_candidates (RtcIceTransport *self);
+gboolean rtc_ice_transport_restart (RtcIceTransport *self, GError **error);
 void rtc_ice_transport_close (RtcIceTransport *self);
 
 gboolean rtc_ice_transport_get_selected_pair (RtcIceTransport *self,

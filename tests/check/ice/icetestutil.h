@@ -32,6 +32,10 @@ struct _IcePeer {
   GPtrArray *held;
   /* Packets received, as GBytes. */
   GPtrArray *received;
+  /* The transport's mid and mline-index as the last candidate handler
+   * read them. */
+  gchar *candidate_mid;
+  guint candidate_mline;
 };
 
 static inline void
@@ -40,7 +44,14 @@ ice_peer_on_candidate (RtcIceTransport *t, guint component, const gchar *line,
 {
   gboolean hold, ok = FALSE;
 
+  gchar *mid = NULL;
+  guint mline = 0;
+
+  g_object_get (t, "mid", &mid, "mline-index", &mline, NULL);
   g_mutex_lock (&p->lock);
+  g_free (p->candidate_mid);
+  p->candidate_mid = mid;
+  p->candidate_mline = mline;
   g_ptr_array_add (p->signalled, g_strdup (line));
   hold = p->hold;
   if (hold)
@@ -104,6 +115,7 @@ ice_peer_clear (IcePeer *p)
   g_ptr_array_unref (p->signalled);
   g_ptr_array_unref (p->held);
   g_ptr_array_unref (p->received);
+  g_free (p->candidate_mid);
   g_mutex_clear (&p->lock);
 }
 
@@ -222,6 +234,194 @@ ice_connect (IcePeer *a, IcePeer *b)
   fail_unless (ice_wait (b, ice_is_connected, 5000), "B not connected");
   fail_unless_equals_int (a->add_errors, 0);
   fail_unless_equals_int (b->add_errors, 0);
+}
+
+static inline gboolean
+ice_end_of_candidates (IcePeer *p)
+{
+  gboolean eoc;
+
+  g_mutex_lock (&p->lock);
+  eoc = p->end_of_candidates;
+  g_mutex_unlock (&p->lock);
+  return eoc;
+}
+
+/* An ICE restart started by @a while candidates are held, so that each
+ * side's new credentials reach the other before its new candidates, as
+ * an offer carrying them precedes trickle. @b notices the new credentials
+ * and restarts too. */
+static inline void
+ice_restart (IcePeer *a, IcePeer *b)
+{
+  gchar *ufrag_a = NULL, *ufrag_b = NULL, *ufrag = NULL;
+  gboolean ok = FALSE;
+
+  g_object_get (a->t, "local-ufrag", &ufrag_a, NULL);
+  g_object_get (b->t, "local-ufrag", &ufrag_b, NULL);
+  g_mutex_lock (&a->lock);
+  a->hold = TRUE;
+  a->end_of_candidates = FALSE;
+  g_mutex_unlock (&a->lock);
+  g_mutex_lock (&b->lock);
+  b->hold = TRUE;
+  b->end_of_candidates = FALSE;
+  g_mutex_unlock (&b->lock);
+
+  g_signal_emit_by_name (a->t, "restart", &ok);
+  fail_unless (ok);
+  g_object_get (a->t, "local-ufrag", &ufrag, NULL);
+  fail_if (g_strcmp0 (ufrag, ufrag_a) == 0, "ufrag unchanged");
+  g_free (ufrag);
+  fail_unless (ice_wait (a, ice_end_of_candidates, 5000));
+  ice_peer_give_credentials (a, b);
+  /* The peer restarted on seeing new credentials. */
+  g_object_get (b->t, "local-ufrag", &ufrag, NULL);
+  fail_if (g_strcmp0 (ufrag, ufrag_b) == 0, "peer ufrag unchanged");
+  g_free (ufrag);
+  fail_unless (ice_wait (b, ice_end_of_candidates, 5000));
+  ice_peer_give_credentials (b, a);
+  ice_peer_release (a);
+  ice_peer_release (b);
+  g_free (ufrag_a);
+  g_free (ufrag_b);
+}
+
+/* Packets of one direction at a steady rate, from a thread: each carries
+ * its sequence number, so that every one is accounted for; arrival gaps
+ * are measured. */
+#define ICE_FLOW_MAX 4096
+#define ICE_FLOW_SIZE 200
+
+typedef struct {
+  IcePeer *from, *to;
+  guint interval_ms;
+  GThread *thread;
+  gint stop;
+  /* Sender thread only, read after join. */
+  guint sent, send_failed;
+  guint8 sent_ok[ICE_FLOW_MAX];
+  /* ICE thread, under lock. */
+  GMutex lock;
+  guint received, duplicates, corrupt;
+  guint8 seen[ICE_FLOW_MAX];
+  gint64 last_arrival, max_gap;
+} IceFlow;
+
+static inline void
+ice_flow_on_packet (gpointer owner, const guint8 *data, gsize len)
+{
+  IceFlow *f = g_object_get_data (owner, "ice-flow");
+  gint64 now = g_get_monotonic_time ();
+  guint seq;
+
+  g_mutex_lock (&f->lock);
+  seq = len == ICE_FLOW_SIZE && data[0] == 0x80
+      ? ((guint)data[2] << 8 | data[3])
+      : G_MAXUINT;
+  if (seq >= ICE_FLOW_MAX || data[len - 1] != (guint8)seq)
+    f->corrupt++;
+  else if (f->seen[seq])
+    f->duplicates++;
+  else {
+    f->seen[seq] = 1;
+    f->received++;
+    if (f->last_arrival && now - f->last_arrival > f->max_gap)
+      f->max_gap = now - f->last_arrival;
+    f->last_arrival = now;
+  }
+  g_mutex_unlock (&f->lock);
+}
+
+static inline gpointer
+ice_flow_thread (gpointer data)
+{
+  IceFlow *f = data;
+  guint8 buf[ICE_FLOW_SIZE] = { 0x80, 96 };
+
+  while (!g_atomic_int_get (&f->stop) && f->sent < ICE_FLOW_MAX) {
+    guint seq = f->sent++;
+
+    buf[2] = seq >> 8;
+    buf[3] = seq & 0xff;
+    buf[ICE_FLOW_SIZE - 1] = (guint8)seq;
+    if (rtc_ice_transport_send (f->from->t, buf, sizeof (buf)))
+      f->sent_ok[seq] = 1;
+    else
+      f->send_failed++;
+    g_usleep (f->interval_ms * 1000);
+  }
+  return NULL;
+}
+
+static inline void
+ice_flow_start (IceFlow *f, IcePeer *from, IcePeer *to, guint interval_ms)
+{
+  memset (f, 0, sizeof (*f));
+  g_mutex_init (&f->lock);
+  f->from = from;
+  f->to = to;
+  f->interval_ms = interval_ms;
+  g_object_set_data (G_OBJECT (to->t), "ice-flow", f);
+  rtc_ice_transport_set_receiver (to->t, ice_flow_on_packet, G_OBJECT (to->t));
+  f->thread = g_thread_new ("ice-flow", ice_flow_thread, f);
+}
+
+static inline guint
+ice_flow_received (IceFlow *f)
+{
+  guint n;
+
+  g_mutex_lock (&f->lock);
+  n = f->received;
+  g_mutex_unlock (&f->lock);
+  return n;
+}
+
+static inline void
+ice_flow_stop (IceFlow *f)
+{
+  g_atomic_int_set (&f->stop, 1);
+  g_thread_join (f->thread);
+}
+
+static inline guint
+ice_flow_sent_ok (IceFlow *f)
+{
+  guint ok = 0, i;
+
+  for (i = 0; i < f->sent; i++)
+    ok += f->sent_ok[i];
+  return ok;
+}
+
+/* After ice_flow_stop(): waits for the packets in flight, then stops
+ * delivery. */
+static inline void
+ice_flow_finish (IceFlow *f)
+{
+  gint64 deadline = g_get_monotonic_time () + RTC_TEST_MS (2000) * 1000;
+  guint ok = ice_flow_sent_ok (f);
+
+  while (ice_flow_received (f) < ok && g_get_monotonic_time () < deadline)
+    g_usleep (10000);
+  /* A delivery already started may still be finishing: the lock is not
+   * cleared (a futex-based GMutex holds nothing). */
+  rtc_ice_transport_set_receiver (f->to->t, NULL, NULL);
+}
+
+/* Every packet sent was received once, intact. */
+static inline void
+ice_flow_check_all_received (IceFlow *f, const gchar *name)
+{
+  guint i;
+
+  g_mutex_lock (&f->lock);
+  for (i = 0; i < f->sent; i++)
+    fail_unless (!f->sent_ok[i] || f->seen[i], "%s: packet %u lost", name, i);
+  fail_unless_equals_int (f->duplicates, 0);
+  fail_unless_equals_int (f->corrupt, 0);
+  g_mutex_unlock (&f->lock);
 }
 
 /* main() of a test that links the ICE core itself and creates no element:

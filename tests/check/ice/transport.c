@@ -62,6 +62,12 @@ received_all (IcePeer *p)
   return ice_peer_received (p) >= N_PACKETS;
 }
 
+static gboolean
+received_more (IcePeer *p)
+{
+  return ice_peer_received (p) > N_PACKETS;
+}
+
 static void
 check_received (IcePeer *p, guint8 sender)
 {
@@ -386,6 +392,119 @@ GST_START_TEST (test_api_rejects_bad_input)
 
 GST_END_TEST;
 
+static const gchar *
+stat_string (IcePeer *p, const gchar *name)
+{
+  GstStructure *s = rtc_ice_transport_get_stats (p->t);
+  static gchar value[256];
+
+  fail_unless (gst_structure_has_field_typed (s, name, G_TYPE_STRING), "%s",
+      name);
+  g_strlcpy (value, gst_structure_get_string (s, name), sizeof (value));
+  gst_structure_free (s);
+  return value;
+}
+
+/* Stats: the selected pair as signalled lines with types, the counters
+ * growing with traffic; no round-trip time nor check counts, which libnice
+ * does not give. */
+GST_START_TEST (test_stats)
+{
+  IcePeer a, b;
+  GstStructure *s;
+  gchar *selected = NULL;
+  guint restarts = 1;
+  RtcIceTransportState st;
+  guint8 buf[100] = { 0x80 };
+
+  ice_peer_init (&a, &b, TRUE, RTC_TYPE_ICE_TRANSPORT);
+  ice_peer_init (&b, &a, FALSE, RTC_TYPE_ICE_TRANSPORT);
+  s = rtc_ice_transport_get_stats (a.t);
+  fail_if (gst_structure_has_field (s, "selected-local-candidate"));
+  gst_structure_free (s);
+
+  ice_connect (&a, &b);
+  exchange_packets (&a, &b);
+  g_object_get (a.t, "selected-local-candidate", &selected, NULL);
+  fail_unless_equals_string (stat_string (&a, "selected-local-candidate"),
+      selected);
+  g_free (selected);
+  fail_unless (g_str_has_prefix (stat_string (&a, "selected-remote-candidate"),
+      "candidate:"));
+  fail_unless_equals_string (stat_string (&a, "local-candidate-type"), "host");
+  s = rtc_ice_transport_get_stats (a.t);
+  fail_unless (gst_structure_get_uint (s, "restarts", &restarts));
+  fail_unless_equals_int (restarts, 0);
+  fail_unless (gst_structure_get_enum (s, "state", RTC_TYPE_ICE_TRANSPORT_STATE,
+      (gint *)&st));
+  fail_unless (st == RTC_ICE_TRANSPORT_STATE_CONNECTED
+      || st == RTC_ICE_TRANSPORT_STATE_COMPLETED);
+  fail_if (gst_structure_has_field (s, "current-round-trip-time"));
+  gst_structure_free (s);
+
+  fail_unless (rtc_ice_transport_send (a.t, buf, sizeof (buf)));
+  fail_unless_equals_int (stat (&a, "packets-sent"), N_PACKETS + 1);
+  fail_unless_equals_int (stat (&a, "bytes-sent"),
+      N_PACKETS * PACKET_SIZE + sizeof (buf));
+  fail_unless (ice_wait (&b, received_more, 5000));
+  fail_unless_equals_int (stat (&b, "packets-received"), N_PACKETS + 1);
+  ice_peer_clear (&a);
+  ice_peer_clear (&b);
+}
+
+GST_END_TEST;
+
+/* The m-line a transport belongs to is readable from the candidate
+ * handler, for trickle's sdpMid and sdpMLineIndex. */
+GST_START_TEST (test_mid_and_mline_index)
+{
+  IcePeer a, b;
+  gchar *mid = NULL;
+  guint index = 0;
+
+  ice_peer_init (&a, &b, TRUE, RTC_TYPE_ICE_TRANSPORT);
+  ice_peer_init (&b, &a, FALSE, RTC_TYPE_ICE_TRANSPORT);
+  g_object_get (a.t, "mid", &mid, "mline-index", &index, NULL);
+  fail_unless (mid == NULL && index == 0);
+  g_object_set (a.t, "mid", "video1", "mline-index", 2, NULL);
+  ice_connect (&a, &b);
+  fail_unless (ice_wait (&a, ice_gathering_complete, 5000));
+  g_mutex_lock (&a.lock);
+  fail_unless_equals_string (a.candidate_mid, "video1");
+  fail_unless_equals_int (a.candidate_mline, 2);
+  g_mutex_unlock (&a.lock);
+  g_mutex_lock (&b.lock);
+  fail_unless (b.candidate_mid == NULL);
+  g_mutex_unlock (&b.lock);
+  ice_peer_clear (&a);
+  ice_peer_clear (&b);
+}
+
+GST_END_TEST;
+
+/* A failing action signal returns FALSE (and logs), as the call would. */
+GST_START_TEST (test_action_signal_failures)
+{
+  RtcIceTransport *t = rtc_ice_transport_new ();
+  gboolean ok = TRUE;
+
+  g_signal_emit_by_name (t, "add-remote-candidate", "garbage", &ok);
+  fail_if (ok);
+  ok = TRUE;
+  g_signal_emit_by_name (t, "set-remote-credentials", "a", "b", &ok);
+  fail_if (ok);
+  ok = TRUE;
+  g_signal_emit_by_name (t, "add-turn-server", "stun:127.0.0.1", &ok);
+  fail_if (ok);
+  g_signal_emit_by_name (t, "close");
+  ok = TRUE;
+  g_signal_emit_by_name (t, "gather", &ok);
+  fail_if (ok);
+  g_object_unref (t);
+}
+
+GST_END_TEST;
+
 static Suite *
 ice_transport_suite (void)
 {
@@ -399,6 +518,9 @@ ice_transport_suite (void)
   tcase_add_test (tc, test_send_before_connected);
   tcase_add_test (tc, test_relay_policy_without_turn);
   tcase_add_test (tc, test_api_rejects_bad_input);
+  tcase_add_test (tc, test_stats);
+  tcase_add_test (tc, test_mid_and_mline_index);
+  tcase_add_test (tc, test_action_signal_failures);
   return s;
 }
 

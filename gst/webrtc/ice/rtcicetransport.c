@@ -2021,8 +2021,11 @@ rtc_ice_transport_dispose (GObject *object)
   if (self->agent) {
     Release *r = g_new0 (Release, 1);
 
-    nice_agent_attach_recv (self->agent, self->stream_id, COMPONENT_ID, NULL,
-        NULL, NULL);
+    /* After close() the stream is, or is about to be, removed; on_recv()
+     * ignores packets for a gone transport anyway. */
+    if (!is_closed (self))
+      nice_agent_attach_recv (self->agent, self->stream_id, COMPONENT_ID, NULL,
+          NULL, NULL);
     r->agent = g_steal_pointer (&self->agent);
     r->tls_bridges = g_steal_pointer (&self->tls_bridges);
     g_main_context_invoke (ice_context (), release_agent, r);

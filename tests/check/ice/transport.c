@@ -152,9 +152,19 @@ on_state_notify (GObject *t, GParamSpec *pspec, GPtrArray *states)
   g_ptr_array_add (states, GINT_TO_POINTER (s));
 }
 
+static void
+count_warning (const gchar *domain, GLogLevelFlags level, const gchar *message,
+    gpointer count)
+{
+  GST_ERROR ("%s: %s", domain, message);
+  g_atomic_int_inc ((gint *)count);
+}
+
 GST_START_TEST (test_connect_and_exchange)
 {
   IcePeer a, b;
+  gint libnice_warnings = 0;
+  guint handler;
   GPtrArray *states = g_ptr_array_new ();
   RtcIceGatheringState gs;
   guint i;
@@ -201,7 +211,16 @@ GST_START_TEST (test_connect_and_exchange)
       RTC_ICE_TRANSPORT_STATE_CLOSED);
   g_ptr_array_unref (states);
 
+  /* The last reference goes after the close has finished (the agent's
+   * stream removed): disposing must not touch the removed stream, which
+   * libnice would warn about. */
+  g_usleep (RTC_TEST_MS (300) * 1000);
+  handler = g_log_set_handler ("libnice", G_LOG_LEVEL_WARNING, count_warning,
+      &libnice_warnings);
   ice_peer_clear (&a);
+  g_usleep (RTC_TEST_MS (100) * 1000);
+  g_log_remove_handler ("libnice", handler);
+  fail_unless_equals_int (g_atomic_int_get (&libnice_warnings), 0);
   ice_peer_clear (&b);
 }
 

@@ -1159,6 +1159,10 @@ run_op (gpointer data)
        * leaving them on the server until they time out, then stops checks,
        * keepalives and consent replies so that the peer sees us gone. */
       stop_liveness (self->agent);
+      /* Before closing: libnice frees TURN sockets while closing, and an
+       * attached receive callback still watches them. */
+      nice_agent_attach_recv (self->agent, self->stream_id, COMPONENT_ID, NULL,
+          NULL, NULL);
       nice_agent_close_async (self->agent, on_agent_closed,
           closing_new (self->stream_id, self->tls_bridges));
       break;
@@ -2021,8 +2025,8 @@ rtc_ice_transport_dispose (GObject *object)
   if (self->agent) {
     Release *r = g_new0 (Release, 1);
 
-    /* After close() the stream is, or is about to be, removed; on_recv()
-     * ignores packets for a gone transport anyway. */
+    /* After close() the closing has detached it, or is about to, and the
+     * stream is removed once closed. */
     if (!is_closed (self))
       nice_agent_attach_recv (self->agent, self->stream_id, COMPONENT_ID, NULL,
           NULL, NULL);

@@ -320,7 +320,8 @@ answer_media (RtcJsepSession *session, const GstSDPMessage *offer, guint idx,
     g_ptr_array_unref (codecs);
     return FALSE;
   }
-  dir = answer_direction (t->direction, rtc_jsep_media_get_direction (m));
+  dir = answer_direction (t->direction,
+      rtc_jsep_media_get_direction (offer, m));
   rtc_jsep_transceiver_ensure_ssrc (t);
   exts = answer_extmaps (m);
   gst_sdp_media_set_media (media, gst_sdp_media_get_media (m));

@@ -211,12 +211,45 @@ negotiated_codecs (const GstSDPMedia *answer, const GstSDPMedia *remote)
   return caps;
 }
 
+/* The remote m-line holding the ICE attributes of the transport at
+ * @idx. An offerer may leave them out of bundle-only m-lines (RFC 8843
+ * 7.2); when the answerer rejected the offerer's tag and picked such an
+ * m-line, the offerer's transport is described in another member of the
+ * offered group. */
+static const GstSDPMedia *
+transport_media (const GstSDPMessage *remote, guint idx)
+{
+  const GstSDPMedia *m = gst_sdp_message_get_media (remote, idx);
+  GPtrArray *groups;
+  gint g;
+  guint i;
+
+  if (rtc_jsep_media_get_attr (remote, m, "ice-ufrag"))
+    return m;
+  groups = rtc_jsep_get_bundle_groups (remote);
+  g = rtc_jsep_bundle_group_of (groups,
+      gst_sdp_media_get_attribute_val (m, "mid"));
+  if (g >= 0) {
+    gchar **mids = g_ptr_array_index (groups, g);
+    for (i = 0; mids[i]; i++) {
+      gint j = rtc_jsep_find_mid (remote, mids[i]);
+      const GstSDPMedia *other = j >= 0 ? gst_sdp_message_get_media (remote, j)
+                                        : NULL;
+      if (other && gst_sdp_media_get_attribute_val (other, "ice-ufrag")) {
+        m = other;
+        break;
+      }
+    }
+  }
+  g_ptr_array_unref (groups);
+  return m;
+}
+
 static void
 read_transport (RtcJsepMedia *out, const GstSDPMessage *remote,
     const GstSDPMessage *answer, gboolean local_is_offerer)
 {
-  const GstSDPMedia *rm = gst_sdp_message_get_media (remote,
-      out->transport_mline);
+  const GstSDPMedia *rm = transport_media (remote, out->transport_mline);
   const GstSDPMedia *am = gst_sdp_message_get_media (answer,
       out->transport_mline);
   const gchar *setup = rtc_jsep_media_get_attr (answer, am, "setup");
@@ -323,7 +356,7 @@ rtc_jsep_negotiate (const GstSDPMessage *offer, const GstSDPMessage *answer,
           = size && rtc_jsep_parse_uint (size, G_MAXUINT64, &v) ? v : 65536;
       continue;
     }
-    ad = rtc_jsep_media_get_direction (am);
+    ad = rtc_jsep_media_get_direction (answer, am);
     out->direction = local_is_offerer ? reverse (ad) : ad;
     out->codecs = negotiated_codecs (am, rm);
     read_remote_streams (out, rm);

@@ -94,15 +94,35 @@ rtc_jsep_media_has_attr (const GstSDPMedia *media, const gchar *key)
 static const gchar *const direction_names[] = { NULL, "inactive", "sendonly",
   "recvonly", "sendrecv" };
 
-/* RFC 3264 6.1: sendrecv when no direction attribute is present. */
+static gboolean
+session_has_attr (const GstSDPMessage *msg, const gchar *key)
+{
+  guint i;
+
+  for (i = 0; i < gst_sdp_message_attributes_len (msg); i++) {
+    const GstSDPAttribute *a = gst_sdp_message_get_attribute (msg, i);
+    if (a->key && g_str_equal (a->key, key))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* RFC 3264 5.1 / 6.1: the media-level direction, else the session-level
+ * one, else sendrecv. */
 GstRtcRtpTransceiverDirection
-rtc_jsep_media_get_direction (const GstSDPMedia *media)
+rtc_jsep_media_get_direction (const GstSDPMessage *msg,
+    const GstSDPMedia *media)
 {
   guint d;
 
   for (d = GST_RTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE;
        d <= GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV; d++) {
     if (rtc_jsep_media_has_attr (media, direction_names[d]))
+      return d;
+  }
+  for (d = GST_RTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE;
+       d <= GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV; d++) {
+    if (msg && session_has_attr (msg, direction_names[d]))
       return d;
   }
   return GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV;

@@ -20,7 +20,8 @@ gboolean rtc_jsep_parse_uint (const gchar *str, guint64 max, guint64 *out);
 const gchar *rtc_jsep_media_get_attr (const GstSDPMessage *msg,
     const GstSDPMedia *media, const gchar *key);
 gboolean rtc_jsep_media_has_attr (const GstSDPMedia *media, const gchar *key);
-GstRtcRtpTransceiverDirection rtc_jsep_media_get_direction (
+GstRtcRtpTransceiverDirection
+rtc_jsep_media_get_direction (const GstSDPMessage *msg,
     const GstSDPMedia *media);
 const gchar *rtc_jsep_direction_to_string (
     GstRtcRtpTransceiverDirection direction);

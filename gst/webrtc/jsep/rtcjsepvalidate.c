@@ -536,8 +536,8 @@ check_answer_fits (const GstSDPMessage *answer, const GstSDPMessage *offer,
           i, amid ? amid : "(none)", omid ? omid : "(none)");
     if (rtc_jsep_kind_from_media (a) == GST_RTC_KIND_UNKNOWN)
       continue;
-    ad = rtc_jsep_media_get_direction (a);
-    od = rtc_jsep_media_get_direction (o);
+    ad = rtc_jsep_media_get_direction (answer, a);
+    od = rtc_jsep_media_get_direction (offer, o);
     if ((sends (ad) && !receives (od)) || (receives (ad) && !sends (od)))
       return modification (error,
           "Answer direction %s on m-line %u does not "

@@ -784,6 +784,35 @@ GST_START_TEST (test_direction_matrix)
 
 GST_END_TEST;
 
+static gchar *replace_all (const gchar *text, const gchar *from,
+    const gchar *to);
+
+/* A direction given only at session level applies to every m-line. */
+GST_START_TEST (test_session_level_direction)
+{
+  RtcJsepSession *s = test_session ();
+  gchar *t1 = replace_all (chrome_offer, "a=sendrecv\r\n", "");
+  gchar *t2 = test_replace (t1, "t=0 0\r\n", "t=0 0\r\na=sendonly\r\n");
+  GstSDPMessage *offer = test_parse (t2), *answer;
+  RtcJsepNegotiation *neg;
+
+  add_trans (s, AUDIO, SENDRECV, NULL);
+  answer = answer_ok (s, offer);
+  HAS (answer, 0, "recvonly", "");
+  fail_unless (test_media_attr (answer, 0, "ssrc", 0) == NULL);
+  neg = negotiate_ok (offer, answer, FALSE);
+  fail_unless_equals_int (neg_media (neg, 0)->direction, RECVONLY);
+  fail_unless_equals_int (neg_media (neg, 1)->direction, RECVONLY);
+  rtc_jsep_negotiation_free (neg);
+  gst_sdp_message_free (answer);
+  gst_sdp_message_free (offer);
+  rtc_jsep_session_free (s);
+  g_free (t1);
+  g_free (t2);
+}
+
+GST_END_TEST;
+
 static gchar *
 replace_all (const gchar *text, const gchar *from, const gchar *to)
 {
@@ -852,6 +881,34 @@ GST_START_TEST (test_answer_rejections)
   gst_sdp_message_free (offer);
   rtc_jsep_session_free (s);
   g_free (text);
+
+  /* The new tag's m-line was bundle-only without ICE attributes: the
+   * offerer's transport is still found in its group. */
+  text = test_replace (chrome_offer,
+      "a=ice-ufrag:Xk3p\r\n"
+      "a=ice-pwd:Q9sFv2kLm8NpR4tYw6zB1cD7\r\na=ice-options:trickle\r\n"
+      "a=fingerprint:" TEST_FP_REMOTE "\r\na=setup:actpass\r\na=mid:1\r\n",
+      "a=bundle-only\r\na=mid:1\r\n");
+  text2 = test_replace (text, "m=video 9", "m=video 0");
+  s = test_session ();
+  offer = test_parse (text2);
+  gst_sdp_message_free (answer_ok (s, offer));
+  rtc_jsep_session_find_mid (s, "0")->stopped = TRUE;
+  answer = answer_ok (s, offer);
+  check_rejected (answer, 0);
+  neg = negotiate_ok (offer, answer, FALSE);
+  fail_unless_equals_int (neg_media (neg, 1)->transport_mline, 1);
+  fail_unless_equals_string (neg_media (neg, 1)->remote_ufrag, "Xk3p");
+  fail_unless_equals_string (neg_media (neg, 1)->remote_fingerprint,
+      TEST_FP_REMOTE);
+  fail_unless_equals_int (neg_media (neg, 1)->remote_candidates->len, 2);
+  fail_unless_equals_int (neg_media (neg, 2)->transport_mline, 1);
+  rtc_jsep_negotiation_free (neg);
+  gst_sdp_message_free (answer);
+  gst_sdp_message_free (offer);
+  rtc_jsep_session_free (s);
+  g_free (text);
+  g_free (text2);
 
   /* No codec in common. */
   s = test_session ();
@@ -1023,6 +1080,7 @@ jsep_offeranswer_suite (void)
   tcase_add_test (tc, test_answer_chrome);
   tcase_add_test (tc, test_answer_firefox);
   tcase_add_test (tc, test_direction_matrix);
+  tcase_add_test (tc, test_session_level_direction);
   tcase_add_test (tc, test_answer_rejections);
   tcase_add_test (tc, test_offer_answer_roundtrip);
   tcase_add_test (tc, test_remote_offer_modifications);

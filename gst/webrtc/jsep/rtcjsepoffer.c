@@ -330,7 +330,7 @@ kind_name (GstRtcKind kind)
 }
 
 /* A rejected or stopped m-line: port 0, the previous payload types (an
- * m= line needs one), the mid, nothing else (JSEP 5.2.2). */
+ * m= line needs one), the mid and `inactive`; no transport (JSEP 5.2.2). */
 static void
 write_dead_media (GstSDPMedia *media, const Slot *slot)
 {

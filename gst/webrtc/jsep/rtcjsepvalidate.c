@@ -492,6 +492,8 @@ receives (GstRtcRtpTransceiverDirection d)
       || d == GST_RTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY;
 }
 
+#define type_error(error, ...) \
+  (rtc_jsep_error (error, GST_RTC_ERROR_TYPE_ERROR, __VA_ARGS__), FALSE)
 #define modification(error, ...) \
   (rtc_jsep_error (error, GST_RTC_ERROR_INVALID_MODIFICATION, __VA_ARGS__), \
       FALSE)
@@ -604,12 +606,10 @@ rtc_jsep_validate (const GstSDPMessage *sdp, GstRtcSDPType type,
 
   rtc_jsep_debug_init ();
   if (!sdp)
-    return rtc_jsep_error (error, GST_RTC_ERROR_TYPE_ERROR, "No SDP") != NULL;
+    return type_error (error, "No SDP");
   if (type != GST_RTC_SDP_TYPE_OFFER && type != GST_RTC_SDP_TYPE_ANSWER
       && type != GST_RTC_SDP_TYPE_PRANSWER)
-    return rtc_jsep_error (error, GST_RTC_ERROR_TYPE_ERROR,
-               "Cannot validate an SDP of type %d", type)
-        != NULL;
+    return type_error (error, "Cannot validate an SDP of type %d", type);
   n = gst_sdp_message_medias_len (sdp);
   if (n > RTC_JSEP_MAX_MEDIA)
     return syntax (error, "Too many m-lines (%u, at most %u)", n,

@@ -59,8 +59,10 @@ unassociated (RtcJsepSession *session, GstRtcKind kind)
  * Validates @offer and associates its m-lines with transceivers: by mid
  * for those already negotiated, else the first free transceiver of the
  * same kind, else a new receive-only one with the built-in codecs. The
- * data section takes the offer's mid. A known mid that changed kind or
- * moved to another m-line is refused.
+ * data section takes the offer's mid. A rejected m-line stops its
+ * transceiver; the m-line of a stopped transceiver may come back with a
+ * new mid (recycled). A known mid that changed kind or moved to another
+ * m-line is refused.
  *
  * Returns: %FALSE with @error if @offer is invalid or modifies what may
  * not be modified.
@@ -101,7 +103,8 @@ rtc_jsep_session_apply_remote_offer (RtcJsepSession *session,
     if (t && t->mline >= 0 && t->mline != (gint)i)
       return modification (error, "mid %s moved from m-line %d to %u", mid,
           t->mline, i);
-    if (here && here != t && here->mid && mid
+    /* Only a stopped transceiver's m-line may be recycled. */
+    if (here && here != t && here->mid && mid && !here->stopped
         && !rtc_jsep_media_is_rejected (offer, i))
       return modification (error, "m-line %u changed its mid from %s to %s", i,
           here->mid, mid);
@@ -113,8 +116,13 @@ rtc_jsep_session_apply_remote_offer (RtcJsepSession *session,
     GstRtcKind kind = rtc_jsep_kind_from_media (m);
     RtcJsepTransceiver *t;
 
-    if (rtc_jsep_media_is_rejected (offer, i))
+    if (rtc_jsep_media_is_rejected (offer, i)) {
+      /* W3C setRemoteDescription: a rejected m-line stops its
+       * transceiver, whose m-line the peer may then recycle. */
+      if (mid && (t = rtc_jsep_session_find_mid (session, mid)))
+        t->stopped = TRUE;
       continue;
+    }
     if (rtc_jsep_media_is_data (m)) {
       /* One data section: the first the offer has. */
       if (session->data_mline >= 0 && session->data_mline != (gint)i
@@ -134,8 +142,13 @@ rtc_jsep_session_apply_remote_offer (RtcJsepSession *session,
       t->mline = i;
       continue;
     }
-    if (!(t = transceiver_at (session, i))
-        && !(t = unassociated (session, kind)))
+    t = transceiver_at (session, i);
+    if (t && t->stopped) {
+      /* The peer recycles the m-line of a stopped transceiver. */
+      t->mline = -1;
+      t = NULL;
+    }
+    if (!t && !(t = unassociated (session, kind)))
       t = rtc_jsep_session_add_transceiver (session, kind,
           GST_RTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, NULL);
     g_free (t->mid);

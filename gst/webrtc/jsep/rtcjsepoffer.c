@@ -67,14 +67,45 @@ previous_media (const GstSDPMessage *prev_local,
   return NULL;
 }
 
+/* JSEP 5.2.2: an m-line rejected in the current descriptions whose
+ * transceiver is stopped (or gone) may take a new transceiver, with a
+ * new mid, instead of growing the description. */
+static gint
+recyclable_slot (GArray *slots, const GstSDPMessage *prev_local,
+    const GstSDPMessage *prev_remote)
+{
+  guint i;
+
+  for (i = 0; i < slots->len; i++) {
+    Slot *slot = &g_array_index (slots, Slot, i);
+
+    if (slot->data || (slot->trans && !slot->trans->stopped))
+      continue;
+    if (prev_local
+        && (i >= gst_sdp_message_medias_len (prev_local)
+            || !rtc_jsep_media_is_rejected (prev_local, i)))
+      continue;
+    if (prev_remote
+        && (i >= gst_sdp_message_medias_len (prev_remote)
+            || !rtc_jsep_media_is_rejected (prev_remote, i)))
+      continue;
+    if (!prev_local && !prev_remote)
+      continue;
+    return i;
+  }
+  return -1;
+}
+
 /* Places transceivers and the data section into m-line slots: those
- * already with an m-line keep it, new ones are appended (JSEP 5.2.2). */
+ * already with an m-line keep it, new ones take a recyclable slot or are
+ * appended (JSEP 5.2.2). */
 static GArray *
 assign_slots (RtcJsepSession *session, const GstSDPMessage *prev_local,
     const GstSDPMessage *prev_remote, GError **error)
 {
   GArray *slots = g_array_new (FALSE, TRUE, sizeof (Slot));
   guint n = 0, i;
+  gint recycled;
 
   g_array_set_clear_func (slots, (GDestroyNotify)slot_clear);
   if (prev_local)
@@ -128,6 +159,17 @@ assign_slots (RtcJsepSession *session, const GstSDPMessage *prev_local,
 
     if (t->mline >= 0 || t->stopped)
       continue;
+    if ((recycled = recyclable_slot (slots, prev_local, prev_remote)) >= 0) {
+      Slot *old = &g_array_index (slots, Slot, recycled);
+      /* The stopped transceiver leaves the description for good. */
+      if (old->trans)
+        old->trans->mline = -1;
+      old->trans = t;
+      t->mline = recycled;
+      if (!t->mid)
+        t->mid = new_mid (session, prev_local, prev_remote);
+      continue;
+    }
     if (slots->len >= RTC_JSEP_MAX_MEDIA) {
       g_array_unref (slots);
       return rtc_jsep_error (error, GST_RTC_ERROR_INTERNAL_FAILURE,

@@ -88,6 +88,15 @@ check_has (const GstSDPMessage *msg, guint idx, const gchar *key, gchar *value)
 #define HAS_F(msg, idx, key, ...) \
   check_has (msg, idx, key, printf_attr (__VA_ARGS__))
 
+static void
+check_rejected (const GstSDPMessage *msg, guint idx)
+{
+  const GstSDPMedia *m = gst_sdp_message_get_media (msg, idx);
+
+  fail_unless_equals_int (gst_sdp_media_get_port (m), 0);
+  fail_unless (test_media_attr (msg, idx, "ice-ufrag", 0) == NULL);
+}
+
 static GstCaps *
 caps (const gchar *str)
 {
@@ -437,6 +446,64 @@ GST_START_TEST (test_offer_renegotiation)
   gst_sdp_message_free (offer2);
   gst_sdp_message_free (offer3);
   rtc_jsep_session_free (s);
+}
+
+GST_END_TEST;
+
+/* JSEP 5.2.2: a new transceiver takes the rejected m-line of a stopped
+ * one, with a new mid, on both sides. */
+GST_START_TEST (test_mline_recycling)
+{
+  RtcJsepSession *s = test_session (), *b = test_session ();
+  RtcJsepTransceiver *a = add_trans (s, AUDIO, SENDRECV, NULL);
+  RtcJsepTransceiver *v2, *ba;
+  GstSDPMessage *offer1, *offer2, *offer3, *answer;
+  RtcJsepNegotiation *neg;
+
+  add_trans (s, VIDEO, SENDRECV, NULL);
+  offer1 = offer_ok (s, NULL, NULL);
+  answer = answer_ok (b, offer1);
+  gst_sdp_message_free (answer);
+  ba = rtc_jsep_session_find_mid (b, "0");
+
+  a->stopped = TRUE;
+  offer2 = offer_ok (s, offer1, NULL);
+  answer = answer_ok (b, offer2);
+  /* The peer's transceiver stops with the m-line. */
+  fail_unless (ba->stopped);
+  check_rejected (answer, 0);
+  gst_sdp_message_free (answer);
+
+  v2 = add_trans (s, VIDEO, SENDONLY, NULL);
+  offer3 = offer_ok (s, offer2, NULL);
+  fail_unless_equals_int (gst_sdp_message_medias_len (offer3), 2);
+  fail_unless_equals_int (v2->mline, 0);
+  fail_unless_equals_string (v2->mid, "2");
+  fail_unless_equals_int (a->mline, -1);
+  fail_unless_equals_string (gst_sdp_media_get_media (
+                                 gst_sdp_message_get_media (offer3, 0)),
+      "video");
+  HAS (offer3, 0, "mid", "2");
+  fail_unless_equals_string (gst_sdp_message_get_attribute_val (offer3,
+                                 "group"),
+      "BUNDLE 2 1");
+
+  answer = answer_ok (b, offer3);
+  fail_unless_equals_int (ba->mline, -1);
+  fail_unless_equals_int (b->transceivers->len, 3);
+  HAS (answer, 0, "mid", "2");
+  HAS (answer, 0, "recvonly", "");
+  neg = negotiate_ok (offer3, answer, TRUE);
+  fail_unless_equals_int (neg_media (neg, 0)->direction, SENDONLY);
+  fail_unless_equals_int (neg_media (neg, 0)->kind, VIDEO);
+  rtc_jsep_negotiation_free (neg);
+
+  gst_sdp_message_free (answer);
+  gst_sdp_message_free (offer1);
+  gst_sdp_message_free (offer2);
+  gst_sdp_message_free (offer3);
+  rtc_jsep_session_free (s);
+  rtc_jsep_session_free (b);
 }
 
 GST_END_TEST;
@@ -823,15 +890,6 @@ replace_all (const gchar *text, const gchar *from, const gchar *to)
   return out;
 }
 
-static void
-check_rejected (const GstSDPMessage *answer, guint idx)
-{
-  fail_unless_equals_int (gst_sdp_media_get_port (
-                              gst_sdp_message_get_media (answer, idx)),
-      0);
-  fail_unless (test_media_attr (answer, idx, "ice-ufrag", 0) == NULL);
-}
-
 GST_START_TEST (test_answer_rejections)
 {
   RtcJsepSession *s;
@@ -1076,6 +1134,7 @@ jsep_offeranswer_suite (void)
   tcase_add_test (tc, test_offer_bundle_policies);
   tcase_add_test (tc, test_offer_payload_types);
   tcase_add_test (tc, test_offer_renegotiation);
+  tcase_add_test (tc, test_mline_recycling);
   tcase_add_test (tc, test_reoffer_after_answer);
   tcase_add_test (tc, test_answer_chrome);
   tcase_add_test (tc, test_answer_firefox);

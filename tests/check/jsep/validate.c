@@ -481,18 +481,44 @@ mutate (GRand *rand, const gchar *seed)
   return text;
 }
 
+/* Every m-line we accepted keeps its place and kind in our re-offer;
+ * rejected ones may be recycled, new transceivers appended. */
+static void
+check_reoffer (const GstSDPMessage *reoffer, const GstSDPMessage *answer,
+    const GstSDPMessage *offer)
+{
+  guint i, n = gst_sdp_message_medias_len (offer);
+
+  fail_unless (gst_sdp_message_medias_len (reoffer) >= n);
+  for (i = 0; i < n; i++) {
+    const GstSDPMedia *a = gst_sdp_message_get_media (answer, i);
+    const GstSDPMedia *r = gst_sdp_message_get_media (reoffer, i);
+
+    if (gst_sdp_media_get_port (a) != 0)
+      fail_unless_equals_string (gst_sdp_media_get_media (r),
+          gst_sdp_media_get_media (a));
+  }
+}
+
 GST_START_TEST (test_fuzz)
 {
-  GRand *rand = g_rand_new_with_seed (0x6a736570);
+  /* RTC_JSEP_FUZZ_SEED and RTC_JSEP_FUZZ_ITERATIONS run a longer or
+   * different campaign on demand (the time budget then stays out). */
+  const gchar *env_seed = g_getenv ("RTC_JSEP_FUZZ_SEED");
+  const gchar *env_iter = g_getenv ("RTC_JSEP_FUZZ_ITERATIONS");
+  guint32 seed = env_seed ? strtoul (env_seed, NULL, 0) : 0x6a736570;
+  GRand *rand = g_rand_new_with_seed (seed);
   gchar *our_offer, *our_answer;
   const gchar *seeds[4];
   guint iterations = 10000 / MIN (rtc_test_timeout_scale (), 20), i;
-  gint64 budget = 20 * G_USEC_PER_SEC;
+  gint64 budget = env_iter ? G_MAXINT64 : 20 * G_USEC_PER_SEC;
   guint parsed = 0, valid = 0, answered = 0;
   gint64 start = g_get_monotonic_time ();
 
   /* The self-made seeds carry random SSRCs and ids: fix them too. */
-  g_random_set_seed (0x6a736570);
+  g_random_set_seed (seed);
+  if (env_iter)
+    iterations = strtoul (env_iter, NULL, 0);
   make_pair (&our_offer, &our_answer);
   seeds[0] = chrome_offer;
   seeds[1] = firefox_offer;
@@ -529,7 +555,7 @@ GST_START_TEST (test_fuzz)
       gst_sdp_message_free (offer);
     } else if (rtc_jsep_validate (msg, GST_RTC_SDP_TYPE_OFFER, NULL, &error)) {
       RtcJsepSession *s = test_session ();
-      GstSDPMessage *answer;
+      GstSDPMessage *answer, *reoffer;
 
       valid++;
       rtc_jsep_session_add_transceiver (s, GST_RTC_KIND_VIDEO,
@@ -543,6 +569,15 @@ GST_START_TEST (test_fuzz)
         neg = rtc_jsep_negotiate (msg, answer, FALSE, &error);
         fail_unless (neg != NULL, "%s\n%s", error ? error->message : "", text);
         rtc_jsep_negotiation_free (neg);
+        /* And so must our re-offer built on that exchange. */
+        reoffer = rtc_jsep_create_offer (s, answer, msg, &error);
+        fail_unless (reoffer != NULL, "%s\n%s", error ? error->message : "",
+            text);
+        fail_unless (rtc_jsep_validate (reoffer, GST_RTC_SDP_TYPE_OFFER, NULL,
+                         &error),
+            "%s\n%s", error ? error->message : "", text);
+        check_reoffer (reoffer, answer, msg);
+        gst_sdp_message_free (reoffer);
         gst_sdp_message_free (answer);
       } else {
         fail_unless (error != NULL && error->domain == GST_RTC_ERROR);

@@ -193,9 +193,7 @@ answer_codecs (const RtcJsepTransceiver *t, const GstSDPMedia *offered,
                             : rtc_jsep_default_codecs (t->kind);
   GPtrArray *local = rtc_jsep_codecs_from_caps (caps, t->kind, error);
   GPtrArray *remote, *answer;
-  gboolean used[128] = {
-    FALSE,
-  };
+  gboolean used[128] = { FALSE };
   guint i, j;
 
   gst_caps_unref (caps);
@@ -379,9 +377,7 @@ rtc_jsep_create_answer (RtcJsepSession *session, const GstSDPMessage *offer,
   msg = rtc_jsep_new_message (session);
   for (i = 0; i < n; i++) {
     /* init() reuses the arrays it finds, so it needs zeroed memory. */
-    GstSDPMedia media = {
-      0,
-    };
+    GstSDPMedia media = { 0 };
     gboolean failed = FALSE;
 
     gst_sdp_media_init (&media);

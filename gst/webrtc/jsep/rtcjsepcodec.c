@@ -364,9 +364,7 @@ rtc_jsep_codecs_from_media (const GstSDPMedia *media, GError **error)
       (GDestroyNotify)rtc_jsep_codec_free);
   guint i, n_attrs = gst_sdp_media_attributes_len (media);
   guint32 wildcard_fb = 0;
-  gboolean listed[128] = {
-    FALSE,
-  };
+  gboolean listed[128] = { FALSE };
 
   for (i = 0; i < gst_sdp_media_formats_len (media); i++) {
     const gchar *fmt = gst_sdp_media_get_format (media, i);

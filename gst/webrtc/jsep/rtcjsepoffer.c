@@ -153,9 +153,7 @@ assign_slots (RtcJsepSession *session, const GstSDPMessage *prev_local,
 
   for (i = 0; i < session->transceivers->len; i++) {
     RtcJsepTransceiver *t = g_ptr_array_index (session->transceivers, i);
-    Slot slot = {
-      0,
-    };
+    Slot slot = { 0 };
 
     if (t->mline >= 0 || t->stopped)
       continue;
@@ -182,9 +180,7 @@ assign_slots (RtcJsepSession *session, const GstSDPMessage *prev_local,
     g_array_append_val (slots, slot);
   }
   if (session->data_channel && session->data_mline < 0) {
-    Slot slot = {
-      0,
-    };
+    Slot slot = { 0 };
 
     session->data_mline = slots->len;
     if (!session->data_mid)
@@ -226,11 +222,7 @@ previous_pt (const Slot *slot, const RtcJsepCodec *codec, gint *rtx_pt)
 static gboolean
 allocate_pts (GArray *slots, GPtrArray *rtx_configs, GError **error)
 {
-  RtcJsepPtAllocator alloc = {
-    {
-        0,
-    },
-  };
+  RtcJsepPtAllocator alloc = { { NULL } };
   guint pass, i, j;
 
   for (pass = 0; pass < 3; pass++) {
@@ -434,13 +426,9 @@ rtc_jsep_create_offer (RtcJsepSession *session,
     GError **error)
 {
   GPtrArray *rtx_configs = NULL, *bundle;
-  const gchar *uri_of_id[15] = {
-    NULL,
-  };
+  const gchar *uri_of_id[15] = { NULL };
   gboolean first_offer = !previous_local && !previous_remote;
-  gboolean seen_kind[3] = {
-    FALSE,
-  };
+  gboolean seen_kind[3] = { FALSE };
   GstSDPMessage *msg = NULL;
   GArray *slots;
   guint i;

@@ -223,9 +223,7 @@ static gboolean
 check_extmaps (const GstSDPMedia *m, guint idx, const gchar **uri_of_id,
     GError **error)
 {
-  const gchar *local_uri[256] = {
-    NULL,
-  };
+  const gchar *local_uri[256] = { NULL };
   guint i;
 
   for (i = 0; i < gst_sdp_media_attributes_len (m); i++) {
@@ -400,15 +398,9 @@ is_webrtc_data (const GstSDPMedia *m)
 static gboolean
 check_bundle_pts (const GstSDPMessage *msg, gchar **mids, GError **error)
 {
-  const RtcJsepCodec *owner[128] = {
-    NULL,
-  };
-  const gchar *owner_mid[128] = {
-    NULL,
-  };
-  const gchar *uri_of_id[256] = {
-    NULL,
-  };
+  const RtcJsepCodec *owner[128] = { NULL };
+  const gchar *owner_mid[128] = { NULL };
+  const gchar *uri_of_id[256] = { NULL };
   GPtrArray *all = g_ptr_array_new_with_free_func (
       (GDestroyNotify)g_ptr_array_unref);
   gboolean ok = TRUE;

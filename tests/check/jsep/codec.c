@@ -412,11 +412,7 @@ GST_END_TEST;
 
 GST_START_TEST (test_pt_allocation)
 {
-  RtcJsepPtAllocator alloc = {
-    {
-        0,
-    },
-  };
+  RtcJsepPtAllocator alloc = { { NULL } };
   RtcJsepCodec *vp8, *vp8b, *pcmu, *pcma, *other;
   GPtrArray *many = g_ptr_array_new_with_free_func (
       (GDestroyNotify)rtc_jsep_codec_free);

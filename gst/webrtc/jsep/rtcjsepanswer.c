@@ -227,25 +227,33 @@ answer_codecs (const RtcJsepTransceiver *t, const GstSDPMedia *offered,
   return answer;
 }
 
-/* The offered header extensions we implement, with the offer's ids
- * (RFC 8285 6: the answer must not change them). */
+/* The offered header extensions we implement or the transceiver's codec
+ * caps ask for, with the offer's ids (RFC 8285 6: the answer must not
+ * change them). */
 static GPtrArray *
-answer_extmaps (const GstSDPMedia *offered)
+answer_extmaps (const RtcJsepTransceiver *t, const GstSDPMedia *offered)
 {
   static const gchar *const supported[] = { RTC_JSEP_EXT_MID,
     RTC_JSEP_EXT_ABS_SEND_TIME, RTC_JSEP_EXT_TWCC, RTC_JSEP_EXT_AUDIO_LEVEL,
     NULL };
   GPtrArray *exts = g_ptr_array_new_with_free_func (g_free);
-  guint i;
+  GPtrArray *wanted = rtc_jsep_caps_extmaps (t->codecs);
+  guint i, j;
 
   for (i = 0; i < gst_sdp_media_attributes_len (offered); i++) {
     const GstSDPAttribute *a = gst_sdp_media_get_attribute (offered, i);
+    gboolean accept;
     gchar **parts;
 
     if (!a->key || !g_str_equal (a->key, "extmap") || !a->value)
       continue;
     parts = g_strsplit (a->value, " ", 3);
-    if (parts[0] && parts[1] && g_strv_contains (supported, parts[1])) {
+    accept = parts[0] && parts[1] && g_strv_contains (supported, parts[1]);
+    for (j = 0; !accept && parts[0] && parts[1] && j < wanted->len; j++)
+      accept
+          = !g_strcmp0 (((RtcJsepExtmap *)g_ptr_array_index (wanted, j))->uri,
+              parts[1]);
+    if (accept) {
       /* Drop a "/direction" suffix: ours follows the m-line's. */
       gsize idlen = strcspn (parts[0], "/");
       g_ptr_array_add (exts,
@@ -253,6 +261,7 @@ answer_extmaps (const GstSDPMedia *offered)
     }
     g_strfreev (parts);
   }
+  g_ptr_array_unref (wanted);
   return exts;
 }
 
@@ -334,7 +343,7 @@ answer_media (RtcJsepSession *session, const GstSDPMessage *offer, guint idx,
   dir = answer_direction (t->direction,
       rtc_jsep_media_get_direction (offer, m));
   rtc_jsep_transceiver_ensure_ssrc (t);
-  exts = answer_extmaps (m);
+  exts = answer_extmaps (t, m);
   gst_sdp_media_set_media (media, gst_sdp_media_get_media (m));
   gst_sdp_media_set_port_info (media, 9, 0);
   gst_sdp_media_set_proto (media, gst_sdp_media_get_proto (m));

@@ -846,3 +846,71 @@ rtc_jsep_pt_allocate (RtcJsepPtAllocator *alloc, const RtcJsepCodec *codec,
   }
   return -1;
 }
+
+static void
+extmap_free (RtcJsepExtmap *ext)
+{
+  g_free (ext->uri);
+  g_free (ext);
+}
+
+/* The URI of an `extmap-N` caps field: a string, or webrtcbin's array
+ * form <direction, uri, attributes>. */
+static const gchar *
+extmap_field_uri (const GValue *value)
+{
+  if (G_VALUE_HOLDS_STRING (value))
+    return g_value_get_string (value);
+  if (GST_VALUE_HOLDS_ARRAY (value) && gst_value_array_get_size (value) >= 2) {
+    const GValue *uri = gst_value_array_get_value (value, 1);
+    if (G_VALUE_HOLDS_STRING (uri))
+      return g_value_get_string (uri);
+  }
+  return NULL;
+}
+
+static gboolean
+collect_extmap (GQuark field, const GValue *value, gpointer user_data)
+{
+  GPtrArray *exts = user_data;
+  const gchar *name = g_quark_to_string (field);
+  const gchar *uri = extmap_field_uri (value);
+  guint64 id;
+  guint i;
+
+  if (!g_str_has_prefix (name, "extmap-") || !uri || !*uri || strchr (uri, ' ')
+      || !rtc_jsep_parse_uint (name + 7, 255, &id) || id == 0 || id == 15)
+    return TRUE;
+  for (i = 0; i < exts->len; i++) {
+    RtcJsepExtmap *e = g_ptr_array_index (exts, i);
+    if (e->id == id || !g_strcmp0 (e->uri, uri))
+      return TRUE;
+  }
+  {
+    RtcJsepExtmap *ext = g_new0 (RtcJsepExtmap, 1);
+    ext->id = id;
+    ext->uri = g_strdup (uri);
+    g_ptr_array_add (exts, ext);
+  }
+  return TRUE;
+}
+
+/*
+ * rtc_jsep_caps_extmaps:
+ *
+ * Returns: (element-type RtcJsepExtmap): the header extensions the
+ * `extmap-N` fields of @caps ask for, first id per URI kept; malformed
+ * fields are ignored.
+ */
+GPtrArray *
+rtc_jsep_caps_extmaps (const GstCaps *caps)
+{
+  GPtrArray *exts = g_ptr_array_new_with_free_func (
+      (GDestroyNotify)extmap_free);
+  guint i;
+
+  for (i = 0; caps && i < gst_caps_get_size (caps); i++)
+    gst_structure_foreach (gst_caps_get_structure (caps, i), collect_extmap,
+        exts);
+  return exts;
+}

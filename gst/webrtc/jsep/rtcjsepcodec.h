@@ -48,6 +48,15 @@ void rtc_jsep_codec_add_to_media (const RtcJsepCodec *codec,
 GstStructure *rtc_jsep_codec_to_structure (const RtcJsepCodec *codec,
     const gchar *media);
 
+/* A header extension asked for in codec caps (`extmap-N` fields, as
+ * webrtcbin's codec preferences take them). */
+typedef struct {
+  guint id;
+  gchar *uri;
+} RtcJsepExtmap;
+
+GPtrArray *rtc_jsep_caps_extmaps (const GstCaps *caps);
+
 /* H.264 profiles as RFC 6184 profile-level-id identifies them. */
 typedef enum {
   RTC_JSEP_H264_CONSTRAINED_BASELINE,

@@ -288,7 +288,7 @@ static const struct {
 /* Header extension ids of the previous descriptions, so that a URI keeps
  * its id (an id that changes meaning breaks bundled demuxing). */
 static void
-collect_ext_ids (const GstSDPMessage *msg, const gchar **uri_of_id)
+collect_ext_ids (const GstSDPMessage *msg, gchar **uri_of_id)
 {
   guint i, j;
 
@@ -297,7 +297,6 @@ collect_ext_ids (const GstSDPMessage *msg, const gchar **uri_of_id)
     for (j = 0; j < gst_sdp_media_attributes_len (m); j++) {
       const GstSDPAttribute *a = gst_sdp_media_get_attribute (m, j);
       const gchar *sp;
-      guint k;
       guint64 id;
       gchar *num;
       gboolean ok;
@@ -308,52 +307,74 @@ collect_ext_ids (const GstSDPMessage *msg, const gchar **uri_of_id)
       num = g_strndup (a->value, strcspn (a->value, " /"));
       ok = rtc_jsep_parse_uint (num, 14, &id) && id > 0;
       g_free (num);
-      for (k = 0; ok && k < G_N_ELEMENTS (offered_exts); k++) {
-        if (!g_strcmp0 (sp + 1, offered_exts[k].uri) && !uri_of_id[id])
-          uri_of_id[id] = offered_exts[k].uri;
-      }
+      if (ok && !uri_of_id[id])
+        uri_of_id[id] = g_strndup (sp + 1, strcspn (sp + 1, " "));
     }
   }
 }
 
+/* The id of @uri in this offer: the one it already has, else @preferred
+ * if free, else the first free one-byte id; 0 when none is left. */
 static guint
-ext_id (const gchar **uri_of_id, const gchar *uri, guint preferred)
+ext_id (gchar **uri_of_id, const gchar *uri, guint preferred)
 {
   guint id;
 
   for (id = 1; id <= 14; id++) {
-    if (uri_of_id[id] == uri)
+    if (!g_strcmp0 (uri_of_id[id], uri))
       return id;
   }
-  if (!uri_of_id[preferred]) {
-    uri_of_id[preferred] = uri;
+  if (preferred >= 1 && preferred <= 14 && !uri_of_id[preferred]) {
+    uri_of_id[preferred] = g_strdup (uri);
     return preferred;
   }
   for (id = 1; id <= 14; id++) {
     if (!uri_of_id[id]) {
-      uri_of_id[id] = uri;
+      uri_of_id[id] = g_strdup (uri);
       return id;
     }
   }
   return 0;
 }
 
+static void
+add_extmap (GPtrArray *exts, gchar **uri_of_id, const gchar *uri,
+    guint preferred)
+{
+  guint id = ext_id (uri_of_id, uri, preferred), i;
+  gchar *value;
+
+  if (!id)
+    return;
+  value = g_strdup_printf ("%u %s", id, uri);
+  for (i = 0; i < exts->len; i++) {
+    if (!g_strcmp0 (g_ptr_array_index (exts, i), value)) {
+      g_free (value);
+      return;
+    }
+  }
+  g_ptr_array_add (exts, value);
+}
+
+/* Our header extensions for @kind, then those the transceiver's codec
+ * caps ask for. */
 static GPtrArray *
-offer_extmaps (GstRtcKind kind, const gchar **uri_of_id)
+offer_extmaps (const RtcJsepTransceiver *t, gchar **uri_of_id)
 {
   GPtrArray *exts = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *wanted = rtc_jsep_caps_extmaps (t->codecs);
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (offered_exts); i++) {
-    gboolean want = kind == GST_RTC_KIND_AUDIO ? offered_exts[i].audio
-                                               : offered_exts[i].video;
-    guint id;
-
-    if (want
-        && (id = ext_id (uri_of_id, offered_exts[i].uri, offered_exts[i].id)))
-      g_ptr_array_add (exts,
-          g_strdup_printf ("%u %s", id, offered_exts[i].uri));
+    if (t->kind == GST_RTC_KIND_AUDIO ? offered_exts[i].audio
+                                      : offered_exts[i].video)
+      add_extmap (exts, uri_of_id, offered_exts[i].uri, offered_exts[i].id);
   }
+  for (i = 0; i < wanted->len; i++) {
+    RtcJsepExtmap *e = g_ptr_array_index (wanted, i);
+    add_extmap (exts, uri_of_id, e->uri, e->id);
+  }
+  g_ptr_array_unref (wanted);
   return exts;
 }
 
@@ -426,7 +447,7 @@ rtc_jsep_create_offer (RtcJsepSession *session,
     GError **error)
 {
   GPtrArray *rtx_configs = NULL, *bundle;
-  const gchar *uri_of_id[15] = { NULL };
+  gchar *uri_of_id[15] = { NULL };
   gboolean first_offer = !previous_local && !previous_remote;
   gboolean seen_kind[3] = { FALSE };
   GstSDPMessage *msg = NULL;
@@ -483,7 +504,7 @@ rtc_jsep_create_offer (RtcJsepSession *session,
     } else if (slot->data) {
       rtc_jsep_write_data_media (media, session, "actpass");
     } else {
-      GPtrArray *exts = offer_extmaps (slot->trans->kind, uri_of_id);
+      GPtrArray *exts = offer_extmaps (slot->trans, uri_of_id);
 
       rtc_jsep_transceiver_ensure_ssrc (slot->trans);
       gst_sdp_media_set_media (media, kind_name (slot->trans->kind));
@@ -522,6 +543,8 @@ rtc_jsep_create_offer (RtcJsepSession *session,
   gst_sdp_message_add_attribute (msg, "msid-semantic", "WMS *");
 
 out:
+  for (i = 0; i < G_N_ELEMENTS (uri_of_id); i++)
+    g_free (uri_of_id[i]);
   g_array_unref (slots);
   if (rtx_configs)
     g_ptr_array_unref (rtx_configs);

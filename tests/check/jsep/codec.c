@@ -8,6 +8,15 @@
 #include "jseptestutil.h"
 #include "rtcjsepcodec.h"
 
+static GstCaps *
+caps_from (const gchar *str)
+{
+  GstCaps *caps = gst_caps_from_string (str);
+
+  fail_unless (caps != NULL, "%s", str);
+  return caps;
+}
+
 static RtcJsepCodec *
 codec_from_string (const gchar *caps_str, GstRtcKind kind)
 {
@@ -466,6 +475,37 @@ GST_START_TEST (test_pt_allocation)
 
 GST_END_TEST;
 
+GST_START_TEST (test_caps_extmaps)
+{
+  GstCaps *c = caps_from (
+      "application/x-rtp, media=video, "
+      "encoding-name=VP8, extmap-3=(string)urn:a, extmap-0=(string)urn:b, "
+      "extmap-15=(string)urn:c, extmap-x=(string)urn:d, extmap-4=(int)1, "
+      "extmap-5=(string)\"urn:e f\", extmap-300=(string)urn:g, "
+      "extmap-200=(string)urn:h, extmap-7=(string)urn:a; "
+      "application/x-rtp, media=video, encoding-name=VP9, "
+      "extmap-3=(string)urn:i, "
+      "extmap-6=<(string)sendonly, (string)urn:j, (string)\"\">");
+  GPtrArray *exts = rtc_jsep_caps_extmaps (c);
+  RtcJsepExtmap *e;
+
+  /* Only well-formed ids and URIs, one id and one URI each. */
+  fail_unless_equals_int (exts->len, 3);
+  e = g_ptr_array_index (exts, 0);
+  fail_unless_equals_int (e->id, 3);
+  fail_unless_equals_string (e->uri, "urn:a");
+  e = g_ptr_array_index (exts, 1);
+  fail_unless_equals_int (e->id, 200);
+  fail_unless_equals_string (e->uri, "urn:h");
+  e = g_ptr_array_index (exts, 2);
+  fail_unless_equals_int (e->id, 6);
+  fail_unless_equals_string (e->uri, "urn:j");
+  g_ptr_array_unref (exts);
+  gst_caps_unref (c);
+}
+
+GST_END_TEST;
+
 static Suite *
 jsep_codec_suite (void)
 {
@@ -479,6 +519,7 @@ jsep_codec_suite (void)
   tcase_add_test (tc, test_h264_match);
   tcase_add_test (tc, test_codec_match);
   tcase_add_test (tc, test_pt_allocation);
+  tcase_add_test (tc, test_caps_extmaps);
   return s;
 }
 

@@ -450,6 +450,51 @@ GST_START_TEST (test_offer_renegotiation)
 
 GST_END_TEST;
 
+#define TOFFSET "urn:ietf:params:rtp-hdrext:toffset"
+#define CSRC_LEVEL "urn:ietf:params:rtp-hdrext:csrc-audio-level"
+
+/* Header extensions asked for in codec preferences (webrtcbin's
+ * `extmap-N` caps fields) are offered and accepted, with one id per URI
+ * across the bundle. */
+GST_START_TEST (test_caps_extmaps)
+{
+  RtcJsepSession *s = test_session (), *b = test_session ();
+  GstSDPMessage *offer, *answer;
+
+  add_trans (s, VIDEO, SENDRECV,
+      "application/x-rtp, media=video, "
+      "encoding-name=VP8, clock-rate=90000, extmap-5=(string)" TOFFSET);
+  add_trans (s, AUDIO, SENDRECV,
+      "application/x-rtp, media=audio, "
+      "encoding-name=OPUS, extmap-5=<(string)recvonly, (string)" CSRC_LEVEL
+      ", (string)\"\">, extmap-9=(string)" TOFFSET);
+  offer = offer_ok (s, NULL, NULL);
+  HAS (offer, 0, "extmap", "5 " TOFFSET);
+  HAS (offer, 0, "extmap", "4 " RTC_JSEP_EXT_MID);
+  /* 5 is taken in the bundle: the next free id; toffset keeps 5. */
+  HAS (offer, 1, "extmap", "6 " CSRC_LEVEL);
+  HAS (offer, 1, "extmap", "5 " TOFFSET);
+  gst_sdp_message_free (offer);
+
+  /* Answering Chrome: toffset (id 14) accepted, video-orientation not. */
+  add_trans (b, VIDEO, SENDRECV,
+      "application/x-rtp, media=video, "
+      "encoding-name=VP8, clock-rate=90000, extmap-2=(string)" TOFFSET);
+  offer = test_parse (chrome_offer);
+  answer = answer_ok (b, offer);
+  HAS (answer, 1, "extmap", "14 " TOFFSET);
+  HAS (answer, 1, "extmap", "2 " RTC_JSEP_EXT_ABS_SEND_TIME);
+  fail_if (
+      test_media_has (answer, 1, "extmap", "13 urn:3gpp:video-orientation"));
+  fail_if (test_media_has (answer, 0, "extmap", "14 " TOFFSET));
+  gst_sdp_message_free (answer);
+  gst_sdp_message_free (offer);
+  rtc_jsep_session_free (s);
+  rtc_jsep_session_free (b);
+}
+
+GST_END_TEST;
+
 /* JSEP 5.2.2: a new transceiver takes the rejected m-line of a stopped
  * one, with a new mid, on both sides. */
 GST_START_TEST (test_mline_recycling)
@@ -1134,6 +1179,7 @@ jsep_offeranswer_suite (void)
   tcase_add_test (tc, test_offer_bundle_policies);
   tcase_add_test (tc, test_offer_payload_types);
   tcase_add_test (tc, test_offer_renegotiation);
+  tcase_add_test (tc, test_caps_extmaps);
   tcase_add_test (tc, test_mline_recycling);
   tcase_add_test (tc, test_reoffer_after_answer);
   tcase_add_test (tc, test_answer_chrome);

@@ -162,6 +162,9 @@ gboolean rtc_jsep_validate (const GstSDPMessage *sdp, GstRtcSDPType type,
  * @remote_candidates: (element-type utf8): valid `candidate:` lines
  * @remote_end_of_candidates: whether the SDP had `a=end-of-candidates`
  * @dropped_candidates: candidate lines that did not parse, dropped
+ * @remote_ice_lite: whether the peer is an ICE lite agent (RFC 8445 2.5),
+ *   which makes us the controlling one
+ * @remote_trickle: whether the peer trickles candidates (`ice-options`)
  * @remote_fingerprint: (nullable): `hash HEX`, as in the SDP
  * @dtls_client: whether we are the DTLS client on this transport
  * @sctp_port: the peer's SCTP port (data section only)
@@ -185,6 +188,8 @@ typedef struct {
   GPtrArray *remote_candidates;
   gboolean remote_end_of_candidates;
   guint dropped_candidates;
+  gboolean remote_ice_lite;
+  gboolean remote_trickle;
   gchar *remote_fingerprint;
   gboolean dtls_client;
   guint sctp_port;

@@ -253,12 +253,22 @@ read_transport (RtcJsepMedia *out, const GstSDPMessage *remote,
   const GstSDPMedia *am = gst_sdp_message_get_media (answer,
       out->transport_mline);
   const gchar *setup = rtc_jsep_media_get_attr (answer, am, "setup");
+  const gchar *options;
 
   out->remote_ufrag = g_strdup (
       rtc_jsep_media_get_attr (remote, rm, "ice-ufrag"));
   out->remote_pwd = g_strdup (rtc_jsep_media_get_attr (remote, rm, "ice-pwd"));
   out->remote_fingerprint = g_strdup (
       rtc_jsep_media_get_attr (remote, rm, "fingerprint"));
+  out->remote_ice_lite = gst_sdp_message_get_attribute_val (remote, "ice-lite")
+      != NULL;
+  options = rtc_jsep_media_get_attr (remote, rm, "ice-options");
+  if (options) {
+    gchar **tokens = g_strsplit (options, " ", 16);
+    out->remote_trickle = g_strv_contains ((const gchar *const *)tokens,
+        "trickle");
+    g_strfreev (tokens);
+  }
   /* RFC 8842 5.3: "active" in the answer makes the answerer the client. */
   out->dtls_client = local_is_offerer ? !g_strcmp0 (setup, "passive")
                                       : !g_strcmp0 (setup, "active");

@@ -703,6 +703,8 @@ GST_START_TEST (test_answer_chrome)
       "candidate:1467250027 1 udp"));
   fail_unless_equals_int (m->dropped_candidates, 1);
   fail_if (m->remote_end_of_candidates);
+  fail_unless (m->remote_trickle);
+  fail_if (m->remote_ice_lite);
 
   m = neg_media (neg, 1);
   fail_unless_equals_int (m->transport_mline, 0);
@@ -795,6 +797,8 @@ GST_START_TEST (test_answer_firefox)
   fail_unless_equals_string (m->remote_fingerprint, TEST_FP_REMOTE);
   fail_unless_equals_string (m->remote_ufrag, "5e8b2a1f");
   fail_unless (m->remote_end_of_candidates);
+  /* ice-options at session level. */
+  fail_unless (m->remote_trickle);
   fail_unless_equals_int (m->remote_candidates->len, 1);
   fail_unless_equals_int (m->dropped_candidates, 0);
   fail_unless_equals_string (m->remote_msid_track,
@@ -1119,6 +1123,30 @@ GST_START_TEST (test_offer_answer_roundtrip)
 
 GST_END_TEST;
 
+/* An ICE lite peer that does not trickle. */
+GST_START_TEST (test_remote_ice_lite)
+{
+  RtcJsepSession *s = test_session ();
+  gchar *t1 = test_replace (chrome_offer, "t=0 0\r\n",
+      "t=0 0\r\na=ice-lite\r\n");
+  gchar *t2 = test_replace (t1, "a=ice-options:trickle",
+      "a=ice-options:renomination");
+  GstSDPMessage *offer = test_parse (t2);
+  GstSDPMessage *answer = answer_ok (s, offer);
+  RtcJsepNegotiation *neg = negotiate_ok (offer, answer, FALSE);
+
+  fail_unless (neg_media (neg, 0)->remote_ice_lite);
+  fail_if (neg_media (neg, 0)->remote_trickle);
+  rtc_jsep_negotiation_free (neg);
+  gst_sdp_message_free (answer);
+  gst_sdp_message_free (offer);
+  rtc_jsep_session_free (s);
+  g_free (t1);
+  g_free (t2);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_remote_offer_modifications)
 {
   RtcJsepSession *s = test_session ();
@@ -1188,6 +1216,7 @@ jsep_offeranswer_suite (void)
   tcase_add_test (tc, test_session_level_direction);
   tcase_add_test (tc, test_answer_rejections);
   tcase_add_test (tc, test_offer_answer_roundtrip);
+  tcase_add_test (tc, test_remote_ice_lite);
   tcase_add_test (tc, test_remote_offer_modifications);
   return s;
 }

@@ -87,7 +87,8 @@ rtc_jsep_session_apply_remote_offer (RtcJsepSession *session,
     RtcJsepTransceiver *here = transceiver_at (session, i);
 
     if (rtc_jsep_media_is_data (m)) {
-      if (t || (here && !rtc_jsep_media_is_rejected (offer, i)))
+      if (t
+          || (here && !here->stopped && !rtc_jsep_media_is_rejected (offer, i)))
         return modification (error,
             "m-line %u (mid %s) is application but was %s", i, mid,
             kind_name (t ? t->kind : here->kind));
@@ -131,6 +132,9 @@ rtc_jsep_session_apply_remote_offer (RtcJsepSession *session,
               gst_sdp_message_get_media (offer, session->data_mline))
           && !rtc_jsep_media_is_rejected (offer, session->data_mline))
         continue;
+      /* Possibly recycling a stopped transceiver's m-line. */
+      if ((t = transceiver_at (session, i)))
+        t->mline = -1;
       g_free (session->data_mid);
       session->data_mid = g_strdup (mid);
       session->data_mline = i;

@@ -512,7 +512,7 @@ GST_START_TEST (test_fuzz)
   const gchar *seeds[4];
   guint iterations = 10000 / MIN (rtc_test_timeout_scale (), 20), i;
   gint64 budget = env_iter ? G_MAXINT64 : 20 * G_USEC_PER_SEC;
-  guint parsed = 0, valid = 0, answered = 0;
+  guint parsed = 0, valid = 0, answered = 0, reoffered = 0;
   gint64 start = g_get_monotonic_time ();
 
   /* The self-made seeds carry random SSRCs and ids: fix them too. */
@@ -560,6 +560,16 @@ GST_START_TEST (test_fuzz)
       valid++;
       rtc_jsep_session_add_transceiver (s, GST_RTC_KIND_VIDEO,
           GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, NULL);
+      /* Half the time the mutated offer is a re-offer after the intact
+       * one, which reaches the association and modification rules. */
+      if (g_rand_boolean (rand)) {
+        GstSDPMessage *first = test_parse (seeds[which]);
+        answer = rtc_jsep_create_answer (s, first, NULL);
+        fail_unless (answer != NULL);
+        gst_sdp_message_free (answer);
+        gst_sdp_message_free (first);
+        reoffered++;
+      }
       answer = rtc_jsep_create_answer (s, msg, &error);
       if (answer) {
         RtcJsepNegotiation *neg;
@@ -592,9 +602,9 @@ GST_START_TEST (test_fuzz)
     g_free (text);
   }
   iterations = i;
-  GST_INFO ("%u mutations: %u parsed, %u valid, %u answered in "
-            "%" G_GINT64_FORMAT " ms",
-      iterations, parsed, valid, answered,
+  GST_INFO ("%u mutations: %u parsed, %u valid (%u as re-offers), "
+            "%u answered in %" G_GINT64_FORMAT " ms",
+      iterations, parsed, valid, reoffered, answered,
       (g_get_monotonic_time () - start) / 1000);
   fail_unless (iterations >= 500, "only %u mutations in the time budget",
       iterations);

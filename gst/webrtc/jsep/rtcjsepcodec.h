@@ -69,6 +69,8 @@ typedef enum {
 
 gboolean rtc_jsep_h264_parse_profile_level_id (const gchar *str,
     RtcJsepH264Profile *profile, guint *level_idc, gboolean *level_1b);
+gboolean rtc_jsep_h264_match (const RtcJsepCodec *local,
+    const RtcJsepCodec *remote, RtcJsepCodec *answer);
 
 /* Payload type allocation over a whole description: a configuration
  * keeps one PT across m-lines (bundled m-lines may then share it, RFC

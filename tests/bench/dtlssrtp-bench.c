@@ -25,6 +25,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "benchutil.h"
+
 #include "rtcdtlscertificate.h"
 #include "rtcsrtp.h"
 
@@ -99,49 +101,10 @@ typedef struct {
   guint16 next_seq;
 } Pair;
 
-static void fail (const gchar *format, ...) G_GNUC_NORETURN
-    G_GNUC_PRINTF (1, 2);
-
-static void
-fail (const gchar *format, ...)
-{
-  va_list args;
-
-  va_start (args, format);
-  vfprintf (stderr, format, args);
-  va_end (args);
-  g_printerr ("\nBENCHMARK FAILED\n");
-  exit (1);
-}
-
-static gdouble
-cpu_seconds (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static gdouble
 wall_seconds (void)
 {
   return g_get_monotonic_time () / 1e6;
-}
-
-static int
-compare_doubles (const void *a, const void *b)
-{
-  gdouble x = *(const gdouble *)a, y = *(const gdouble *)b;
-
-  return x < y ? -1 : x > y;
-}
-
-static gdouble
-median (gdouble *values, guint n)
-{
-  qsort (values, n, sizeof (gdouble), compare_doubles);
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
 static void
@@ -231,7 +194,7 @@ make_endpoint (const gchar *factory, const gchar *connection_id)
   GstElement *element = gst_element_factory_make (factory, NULL);
 
   if (!element)
-    fail ("Could not create %s", factory);
+    bench_fail ("Could not create %s", factory);
   g_object_set (element, "connection-id", connection_id, NULL);
   return element;
 }
@@ -249,8 +212,8 @@ link_or_fail (GstElement *src, const gchar *src_pad, GstElement *sink,
     const gchar *sink_pad)
 {
   if (!gst_element_link_pads (src, src_pad, sink, sink_pad))
-    fail ("Could not link %s:%s to %s:%s", GST_ELEMENT_NAME (src), src_pad,
-        GST_ELEMENT_NAME (sink), sink_pad);
+    bench_fail ("Could not link %s:%s to %s:%s", GST_ELEMENT_NAME (src),
+        src_pad, GST_ELEMENT_NAME (sink), sink_pad);
 }
 
 /**
@@ -323,11 +286,11 @@ pair_init (Pair *pair, const Impl *impl, const Profile *srtp_profile,
    * without a name. */
   pad = gst_element_request_pad_simple (pair->enc_a, "rtp_sink_0");
   if (!pad)
-    fail ("%s has no rtp_sink_0", impl->enc_factory);
+    bench_fail ("%s has no rtp_sink_0", impl->enc_factory);
   pair->src = gst_pad_new ("bench_src", GST_PAD_SRC);
   gst_pad_set_active (pair->src, TRUE);
   if (gst_pad_link (pair->src, pad) != GST_PAD_LINK_OK)
-    fail ("Could not link to %s:rtp_sink_0", impl->enc_factory);
+    bench_fail ("Could not link to %s:rtp_sink_0", impl->enc_factory);
   gst_object_unref (pad);
 
   pair->sink = gst_pad_new ("bench_sink", GST_PAD_SINK);
@@ -337,7 +300,7 @@ pair_init (Pair *pair, const Impl *impl, const Profile *srtp_profile,
   gst_pad_set_active (pair->sink, TRUE);
   pad = gst_element_get_static_pad (pair->dec_b, "rtp_src");
   if (gst_pad_link (pad, pair->sink) != GST_PAD_LINK_OK)
-    fail ("Could not link from %s:rtp_src", impl->dec_factory);
+    bench_fail ("Could not link from %s:rtp_src", impl->dec_factory);
   gst_object_unref (pad);
 
   g_free (id_a);
@@ -375,7 +338,7 @@ pair_play (Pair *pair, const Impl *impl)
   if (gst_element_set_state (pair->pipeline, GST_STATE_PLAYING)
       == GST_STATE_CHANGE_FAILURE) {
     print_bus_errors (pair);
-    fail ("%s pair: could not start the pipeline", impl->name);
+    bench_fail ("%s pair: could not start the pipeline", impl->name);
   }
   if (!pair->enc_b)
     return;
@@ -388,7 +351,8 @@ pair_play (Pair *pair, const Impl *impl)
   g_mutex_unlock (&pair->lock);
   if (!keyed) {
     print_bus_errors (pair);
-    fail ("%s pair: DTLS handshake failed or did not complete within %d s",
+    bench_fail ("%s pair: DTLS handshake failed or did not complete "
+                "within %d s",
         impl->name, HANDSHAKE_TIMEOUT_S);
   }
 }
@@ -437,7 +401,8 @@ push_packets (Pair *pair, const Impl *impl, guint n)
         gst_buffer_new_memdup (packet_template, PACKET_SIZE));
     if (ret != GST_FLOW_OK) {
       print_bus_errors (pair);
-      fail ("%s pair: push returned %s", impl->name, gst_flow_get_name (ret));
+      bench_fail ("%s pair: push returned %s", impl->name,
+          gst_flow_get_name (ret));
     }
   }
 }
@@ -448,8 +413,8 @@ check_arrived (Pair *pair, const Impl *impl, const Profile *profile)
   if (pair->received == pair->sent && pair->malformed == 0)
     return;
   print_bus_errors (pair);
-  fail ("%s pair, %s: %u packets sent, %u arrived, %u out of order or "
-        "altered",
+  bench_fail ("%s pair, %s: %u packets sent, %u arrived, %u out of order or "
+              "altered",
       impl->name, profile->name, pair->sent, pair->received, pair->malformed);
 }
 
@@ -463,7 +428,8 @@ check_our_profile (Pair *pair, const Profile *profile)
   g_object_get (pair->enc_a, "stats", &stats, NULL);
   negotiated = stats ? gst_structure_get_string (stats, "srtp-profile") : NULL;
   if (g_strcmp0 (negotiated, profile->name) != 0)
-    fail ("ours: DTLS negotiated %s, wanted %s", negotiated, profile->name);
+    bench_fail ("ours: DTLS negotiated %s, wanted %s", negotiated,
+        profile->name);
   gst_structure_free (stats);
 }
 
@@ -495,9 +461,9 @@ measure_throughput (const Impl *impl, const Profile *profile, guint packets)
   check_arrived (&pair, impl, profile);
 
   wall = wall_seconds ();
-  cpu = cpu_seconds ();
+  cpu = bench_clock_seconds (CLOCK_PROCESS_CPUTIME_ID);
   push_packets (&pair, impl, packets);
-  cpu = cpu_seconds () - cpu;
+  cpu = bench_clock_seconds (CLOCK_PROCESS_CPUTIME_ID) - cpu;
   wall = wall_seconds () - wall;
   check_arrived (&pair, impl, profile);
   pair_clear (&pair);
@@ -543,10 +509,10 @@ measure_core_srtp (const Profile *profile, guint packets)
            key + rtc_srtp_profile_key_length (p), &error)
            : NULL;
   if (!in)
-    fail ("core SRTP %s: %s", profile->name, error->message);
+    bench_fail ("core SRTP %s: %s", profile->name, error->message);
 
   wall = wall_seconds ();
-  cpu = cpu_seconds ();
+  cpu = bench_clock_seconds (CLOCK_PROCESS_CPUTIME_ID);
   for (i = 0; i < packets; i++) {
     gsize len = PACKET_SIZE;
 
@@ -555,9 +521,10 @@ measure_core_srtp (const Profile *profile, guint packets)
     if (rtc_srtp_session_protect (out, FALSE, packet, &len) != RTC_SRTP_OK
         || rtc_srtp_session_unprotect (in, FALSE, packet, &len) != RTC_SRTP_OK
         || len != PACKET_SIZE)
-      fail ("core SRTP %s: packet %u did not round-trip", profile->name, i);
+      bench_fail ("core SRTP %s: packet %u did not round-trip", profile->name,
+          i);
   }
-  cpu = cpu_seconds () - cpu;
+  cpu = bench_clock_seconds (CLOCK_PROCESS_CPUTIME_ID) - cpu;
   wall = wall_seconds () - wall;
   rtc_srtp_session_unref (out);
   rtc_srtp_session_unref (in);
@@ -575,32 +542,12 @@ measure_certificate_ms (void)
   RtcDtlsCertificate *cert = rtc_dtls_certificate_new_ecdsa (&error);
 
   if (!cert)
-    fail ("certificate: %s", error->message);
+    bench_fail ("certificate: %s", error->message);
   rtc_dtls_certificate_unref (cert);
   return (wall_seconds () - start) * 1000.0;
 }
 
 /* ---- output ---- */
-
-static void
-print_row (const gchar *what, gdouble ours, gdouble bad, const gchar *format,
-    const gchar *note)
-{
-  gchar *o = g_strdup_printf (format, ours);
-  gchar *b = bad >= 0 ? g_strdup_printf (format, bad) : g_strdup ("-");
-  gchar *r = bad > 0 ? g_strdup_printf ("%.2f", ours / bad) : g_strdup ("-");
-
-  g_print ("%-42s %11s %11s %8s  %s\n", what, o, b, r, note ? note : "");
-  g_free (o);
-  g_free (b);
-  g_free (r);
-}
-
-static const gchar *
-met (gboolean yes)
-{
-  return yes ? "MET" : "NOT MET";
-}
 
 static gboolean
 has_factory (const gchar *name)
@@ -657,14 +604,15 @@ main (int argc, char **argv)
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_add_group (ctx, gst_init_get_option_group ());
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
-    fail ("%s", error->message);
+    bench_fail ("%s", error->message);
   g_option_context_free (ctx);
   if (packets <= 0 || rounds <= 0 || setup_iterations <= 0)
-    fail ("--packets, --rounds and --setup-iterations must be positive");
+    bench_fail ("--packets, --rounds and --setup-iterations must be positive");
 
   if (!has_factory ("rtcdtlssrtpenc"))
-    fail ("rtcdtlssrtpenc not found: set GST_PLUGIN_PATH_1_0 to the build's "
-          "gst/webrtc directory");
+    bench_fail (
+        "rtcdtlssrtpenc not found: set GST_PLUGIN_PATH_1_0 to the build's "
+        "gst/webrtc directory");
   bad_version = plugin_version ("dtlssrtpenc");
   if (!bad_version || !has_factory ("srtpenc")) {
     g_print ("SKIP: gst-plugins-bad's dtls and srtp plugins are needed as "
@@ -693,10 +641,10 @@ main (int argc, char **argv)
     for (i = 0; i <= CORE; i++) {
       for (r = 0; r < rounds; r++)
         values[r] = SAMPLE (r, p, i).packets_per_s;
-      rate[p][i] = median (values, rounds);
+      rate[p][i] = bench_median (values, rounds);
       for (r = 0; r < rounds; r++)
         values[r] = SAMPLE (r, p, i).cpu_s_per_100k;
-      cpu[p][i] = median (values, rounds);
+      cpu[p][i] = bench_median (values, rounds);
     }
   }
 
@@ -707,11 +655,11 @@ main (int argc, char **argv)
     measure_setup_ms (&impls[i]);
     for (k = 0; k < setup_iterations; k++)
       values[k] = measure_setup_ms (&impls[i]);
-    setup[i] = median (values, setup_iterations);
+    setup[i] = bench_median (values, setup_iterations);
   }
   for (k = 0; k < setup_iterations; k++)
     values[k] = measure_certificate_ms ();
-  cert_ms = median (values, setup_iterations);
+  cert_ms = bench_median (values, setup_iterations);
 
   g_print ("\nDTLS-SRTP benchmark: ours = rtcdtlssrtpenc/dec, bad = %s "
            "dtlssrtpenc/dec\n",
@@ -721,8 +669,7 @@ main (int argc, char **argv)
            "CPUs\n\n",
       PACKET_SIZE, packets, WARMUP_PACKETS, rounds, setup_iterations,
       g_get_num_processors ());
-  g_print ("%-42s %11s %11s %8s  %s\n", "measurement (median)", "ours", "bad",
-      "ours/bad", "notes");
+  bench_print_header ("bad");
   for (p = 0; p < N_PROFILES; p++) {
     gchar *what = g_strdup_printf ("%s packets/s", profiles[p].name);
     gchar *note = profiles[p].bad_has_dtls
@@ -731,15 +678,16 @@ main (int argc, char **argv)
                            "srtp-auth=%s)",
             profiles[p].cipher, profiles[p].auth);
 
-    print_row (what, rate[p][OURS], rate[p][BAD], "%.0f", note);
+    bench_print_row (what, rate[p][OURS], rate[p][BAD], "%.0f", note);
     g_free (what);
     what = g_strdup_printf ("%s CPU-s/100k pkts", profiles[p].name);
-    print_row (what, cpu[p][OURS], cpu[p][BAD], "%.3f", "lower is better");
+    bench_print_row (what, cpu[p][OURS], cpu[p][BAD], "%.3f",
+        "lower is better");
     g_free (what);
     g_free (note);
   }
-  print_row ("setup ms (certs + handshake to keyed)", setup[OURS], setup[BAD],
-      "%.1f",
+  bench_print_row ("setup ms (certs + handshake to keyed)", setup[OURS],
+      setup[BAD], "%.1f",
       "ours: 2 fresh ECDSA P-256 certs per run; "
       "bad: 1 process-wide cert, reused");
   for (p = 0; p < N_PROFILES; p++) {
@@ -748,24 +696,24 @@ main (int argc, char **argv)
                                    "(%.0f packets/s): the floor under ours",
         rate[p][CORE]);
 
-    print_row (what, cpu[p][CORE], -1, "%.3f", note);
+    bench_print_row (what, cpu[p][CORE], -1, "%.3f", note);
     g_free (what);
     g_free (note);
   }
-  print_row ("core ECDSA P-256 certificate ms", cert_ms, -1, "%.2f",
+  bench_print_row ("core ECDSA P-256 certificate ms", cert_ms, -1, "%.2f",
       "ours' rtcdtlscertificate, one generation");
 
   g_print ("\nbad's DTLS (1.22) offers only AES_CM_128_HMAC_SHA1_80, so its "
            "other profiles are measured with manual keying.\n");
   g_print ("goal: ours setup < %.0f ms: %s (%.1f ms)\n", GOAL_SETUP_MS,
-      met (setup[OURS] < GOAL_SETUP_MS), setup[OURS]);
+      bench_met (setup[OURS] < GOAL_SETUP_MS), setup[OURS]);
   /* On a loaded machine wall-clock rates suffer most; the CPU-time ratio
    * says what the rate ratio would be with a core to ourselves. */
   for (p = 0; p < N_PROFILES; p++)
     g_print ("goal: ours >= %.1fx bad's packet rate, %s: %s (%.2fx; by CPU "
              "time %.2fx)\n",
         GOAL_RATE_RATIO, profiles[p].name,
-        met (rate[p][OURS] >= GOAL_RATE_RATIO * rate[p][BAD]),
+        bench_met (rate[p][OURS] >= GOAL_RATE_RATIO * rate[p][BAD]),
         rate[p][OURS] / rate[p][BAD], cpu[p][BAD] / cpu[p][OURS]);
 
   g_free (samples);

@@ -29,6 +29,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "benchutil.h"
+
 #define PACKET_SIZE 1200
 #define COMPONENT_ID 1
 /* While waiting for the first packet, each side sends one this often:
@@ -82,45 +84,6 @@ typedef struct {
 
 static GType transport_type;
 static GMainContext *nice_ctx;
-
-static void fail (const gchar *format, ...) G_GNUC_NORETURN
-    G_GNUC_PRINTF (1, 2);
-
-static void
-fail (const gchar *format, ...)
-{
-  va_list args;
-
-  va_start (args, format);
-  vfprintf (stderr, format, args);
-  va_end (args);
-  g_printerr ("\nBENCHMARK FAILED\n");
-  exit (1);
-}
-
-static gdouble
-cpu_seconds (clockid_t clock)
-{
-  struct timespec ts;
-
-  clock_gettime (clock, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int
-compare_doubles (const void *a, const void *b)
-{
-  gdouble x = *(const gdouble *)a, y = *(const gdouble *)b;
-
-  return x < y ? -1 : x > y;
-}
-
-static gdouble
-median (gdouble *values, guint n)
-{
-  qsort (values, n, sizeof (gdouble), compare_doubles);
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
 
 /* ---- the reference agents' thread ---- */
 
@@ -194,7 +157,8 @@ push_or_fail (Pair *pair, guint side, GstBuffer *buf)
   GstFlowReturn ret = gst_pad_push (pair->out[side], buf);
 
   if (ret != GST_FLOW_OK)
-    fail ("%s: push returned %s", pair->impl->name, gst_flow_get_name (ret));
+    bench_fail ("%s: push returned %s", pair->impl->name,
+        gst_flow_get_name (ret));
 }
 
 static void
@@ -219,7 +183,7 @@ ours_on_candidate (GObject *t, guint component, const gchar *line,
 
   g_signal_emit_by_name (other, "add-remote-candidate", line, &ok);
   if (!ok)
-    fail ("ours: candidate %s refused", line);
+    bench_fail ("ours: candidate %s refused", line);
 }
 
 static void
@@ -250,7 +214,7 @@ ours_init (Pair *pair)
     g_signal_emit_by_name (pair->peer[1 - i], "set-remote-credentials", ufrag,
         pwd, &ok);
     if (!ok)
-      fail ("ours: credentials refused");
+      bench_fail ("ours: credentials refused");
     g_free (ufrag);
     g_free (pwd);
   }
@@ -266,7 +230,7 @@ ours_gather (Pair *pair)
 
     g_signal_emit_by_name (pair->peer[i], "gather", &ok);
     if (!ok)
-      fail ("ours: gathering did not start");
+      bench_fail ("ours: gathering did not start");
   }
 }
 
@@ -290,7 +254,7 @@ nice_on_candidate (NiceAgent *agent, NiceCandidate *cand, NiceLink *link)
       || nice_agent_set_remote_candidates (link->to, link->stream, COMPONENT_ID,
              &list)
           != 1)
-    fail ("nice: candidate %s refused", sdp);
+    bench_fail ("nice: candidate %s refused", sdp);
   nice_candidate_free (remote);
   g_free (sdp);
 }
@@ -347,7 +311,7 @@ nice_gather_in_thread (gpointer data)
   for (i = 0; i < 2; i++)
     if (!nice_agent_gather_candidates (NICE_AGENT (pair->peer[i]),
             pair->stream[i]))
-      fail ("nice: gathering did not start");
+      bench_fail ("nice: gathering did not start");
   return G_SOURCE_REMOVE;
 }
 
@@ -366,7 +330,7 @@ make_element (const gchar *factory)
   GstElement *e = gst_element_factory_make (factory, NULL);
 
   if (!e)
-    fail ("Could not create %s", factory);
+    bench_fail ("Could not create %s", factory);
   return e;
 }
 
@@ -403,7 +367,7 @@ pair_init (Pair *pair, const Impl *impl)
     gst_pad_set_active (pair->out[i], TRUE);
     pad = gst_element_get_static_pad (sink, "sink");
     if (gst_pad_link (pair->out[i], pad) != GST_PAD_LINK_OK)
-      fail ("Could not link to %s", impl->sink_factory);
+      bench_fail ("Could not link to %s", impl->sink_factory);
     gst_object_unref (pad);
 
     g_mutex_init (&pair->inbox[i].lock);
@@ -415,12 +379,12 @@ pair_init (Pair *pair, const Impl *impl)
     gst_pad_set_active (pair->in[i], TRUE);
     pad = gst_element_get_static_pad (src, "src");
     if (gst_pad_link (pad, pair->in[i]) != GST_PAD_LINK_OK)
-      fail ("Could not link from %s", impl->src_factory);
+      bench_fail ("Could not link from %s", impl->src_factory);
     gst_object_unref (pad);
   }
   if (gst_element_set_state (pair->pipeline, GST_STATE_PLAYING)
       == GST_STATE_CHANGE_FAILURE)
-    fail ("%s: could not start the pipeline", impl->name);
+    bench_fail ("%s: could not start the pipeline", impl->name);
   for (i = 0; i < 2; i++)
     push_stream_events (pair->out[i]);
 }
@@ -494,7 +458,7 @@ measure_first_packet (const Impl *impl, gdouble *to_controlled,
     g_usleep (PROBE_INTERVAL_US);
   } while (g_get_monotonic_time () < deadline);
   if (!t[0] || !t[1])
-    fail ("%s: no packet %s within %d s", impl->name,
+    bench_fail ("%s: no packet %s within %d s", impl->name,
         t[1] ? "to the controlling side" : "to the controlled side",
         CONNECT_TIMEOUT_S);
   pair_clear (&pair);
@@ -517,8 +481,9 @@ send_windowed (Pair *pair, guint n)
         && g_cond_wait_until (&inbox->cond, &inbox->lock, deadline))
       ;
     if (pair->sent[0] - inbox->received >= WINDOW)
-      fail ("%s: %" G_GUINT64_FORMAT " of %u packets arrived, then none for "
-            "2 s (lost?)",
+      bench_fail ("%s: %" G_GUINT64_FORMAT
+                  " of %u packets arrived, then none for "
+                  "2 s (lost?)",
           pair->impl->name, inbox->received, pair->sent[0]);
     g_mutex_unlock (&inbox->lock);
     push_or_fail (pair, 0, make_packet (0, pair->sent[0]++));
@@ -536,8 +501,8 @@ wait_all_received (Pair *pair)
       && g_cond_wait_until (&inbox->cond, &inbox->lock, deadline))
     ;
   if (inbox->received != pair->sent[0] || inbox->malformed)
-    fail ("%s: %u packets sent, %" G_GUINT64_FORMAT
-          " arrived, %" G_GUINT64_FORMAT " out of order or altered",
+    bench_fail ("%s: %u packets sent, %" G_GUINT64_FORMAT
+                " arrived, %" G_GUINT64_FORMAT " out of order or altered",
         pair->impl->name, pair->sent[0], inbox->received, inbox->malformed);
   g_mutex_unlock (&inbox->lock);
 }
@@ -568,7 +533,8 @@ measure_receive_cpu (const Impl *impl, guint n)
   /* Connected once a probe arrives; probes are not counted. */
   for (i = 0; !first_us (&pair, 1); i++) {
     if (i > CONNECT_TIMEOUT_S * 1000)
-      fail ("%s: did not connect within %d s", impl->name, CONNECT_TIMEOUT_S);
+      bench_fail ("%s: did not connect within %d s", impl->name,
+          CONNECT_TIMEOUT_S);
     push_or_fail (&pair, 0, make_packet (0, G_MAXUINT32));
     g_usleep (1000);
   }
@@ -580,39 +546,17 @@ measure_receive_cpu (const Impl *impl, guint n)
 
   send_windowed (&pair, WARMUP_PACKETS);
   wait_all_received (&pair);
-  process = cpu_seconds (CLOCK_PROCESS_CPUTIME_ID);
-  thread = cpu_seconds (CLOCK_THREAD_CPUTIME_ID);
+  process = bench_clock_seconds (CLOCK_PROCESS_CPUTIME_ID);
+  thread = bench_clock_seconds (CLOCK_THREAD_CPUTIME_ID);
   send_windowed (&pair, n);
   wait_all_received (&pair);
-  thread = cpu_seconds (CLOCK_THREAD_CPUTIME_ID) - thread;
-  process = cpu_seconds (CLOCK_PROCESS_CPUTIME_ID) - process;
+  thread = bench_clock_seconds (CLOCK_THREAD_CPUTIME_ID) - thread;
+  process = bench_clock_seconds (CLOCK_PROCESS_CPUTIME_ID) - process;
   pair_clear (&pair);
 
   s.rx_us_per_packet = (process - thread) * 1e6 / n;
   s.total_us_per_packet = process * 1e6 / n;
   return s;
-}
-
-/* ---- output ---- */
-
-static void
-print_row (const gchar *what, gdouble ours, gdouble nice, const gchar *format,
-    const gchar *note)
-{
-  gchar *o = g_strdup_printf (format, ours);
-  gchar *r = g_strdup_printf (format, nice);
-  gchar *q = nice > 0 ? g_strdup_printf ("%.2f", ours / nice) : g_strdup ("-");
-
-  g_print ("%-40s %10s %10s %9s  %s\n", what, o, r, q, note ? note : "");
-  g_free (o);
-  g_free (r);
-  g_free (q);
-}
-
-static const gchar *
-met (gboolean yes)
-{
-  return yes ? "MET" : "NOT MET";
 }
 
 int
@@ -645,16 +589,16 @@ main (int argc, char **argv)
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_add_group (ctx, gst_init_get_option_group ());
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
-    fail ("%s", error->message);
+    bench_fail ("%s", error->message);
   g_option_context_free (ctx);
   if (runs <= 0 || packets <= 0 || rounds <= 0)
-    fail ("--runs, --packets and --rounds must be positive");
+    bench_fail ("--runs, --packets and --rounds must be positive");
 
   /* Loads the plugin, which registers the transport type. */
   probe = gst_element_factory_make ("rtcicesrc", NULL);
   if (!probe)
-    fail ("rtcicesrc not found: set GST_PLUGIN_PATH_1_0 to the build's "
-          "gst/webrtc directory");
+    bench_fail ("rtcicesrc not found: set GST_PLUGIN_PATH_1_0 to the build's "
+                "gst/webrtc directory");
   gst_object_unref (probe);
   transport_type = g_type_from_name ("RtcIceTransport");
   probe = gst_element_factory_make ("nicesrc", NULL);
@@ -703,10 +647,10 @@ main (int argc, char **argv)
     }
   }
   for (i = 0; i < N_IMPLS; i++) {
-    first_median[i][0] = median (first[i][0], runs);
-    first_median[i][1] = median (first[i][1], runs);
-    rx_median[i] = median (rx[i], rounds);
-    total_median[i] = median (total[i], rounds);
+    first_median[i][0] = bench_median (first[i][0], runs);
+    first_median[i][1] = bench_median (first[i][1], runs);
+    rx_median[i] = bench_median (rx[i], rounds);
+    total_median[i] = bench_median (total[i], rounds);
   }
 
   g_print ("\nICE benchmark: ours = RtcIceTransport + rtcicesink/rtcicesrc, "
@@ -718,23 +662,24 @@ main (int argc, char **argv)
            "median of %d rounds; %u CPUs\n\n",
       runs, PROBE_INTERVAL_US, PACKET_SIZE, packets, WARMUP_PACKETS, rounds,
       g_get_num_processors ());
-  g_print ("%-40s %10s %10s %9s  %s\n", "measurement (median)", "ours", "nice",
-      "ours/nice", "notes");
-  print_row ("first packet ms, controlling -> controlled",
+  bench_print_header ("nice");
+  bench_print_row ("first packet ms, controlling -> controlled",
       first_median[OURS][0], first_median[NICE][0], "%.1f",
       "from gathering on both sides");
-  print_row ("first packet ms, controlled -> controlling",
+  bench_print_row ("first packet ms, controlled -> controlling",
       first_median[OURS][1], first_median[NICE][1], "%.1f", NULL);
-  print_row ("receive path CPU us/packet", rx_median[OURS], rx_median[NICE],
-      "%.2f", "process CPU minus the sending thread's; lower is better");
-  print_row ("whole process CPU us/packet", total_median[OURS],
+  bench_print_row ("receive path CPU us/packet", rx_median[OURS],
+      rx_median[NICE], "%.2f",
+      "process CPU minus the sending thread's; lower is better");
+  bench_print_row ("whole process CPU us/packet", total_median[OURS],
       total_median[NICE], "%.2f", "sending thread and kernel loopback too");
 
   g_print ("\ngoal: ours first packet <= %.0f ms: %s (%.1f ms)\n",
-      GOAL_FIRST_PACKET_MS, met (first_median[OURS][0] <= GOAL_FIRST_PACKET_MS),
+      GOAL_FIRST_PACKET_MS,
+      bench_met (first_median[OURS][0] <= GOAL_FIRST_PACKET_MS),
       first_median[OURS][0]);
   g_print ("goal: ours receive-path CPU per packet <= nice's: %s (%.2fx)\n",
-      met (rx_median[OURS] <= GOAL_CPU_RATIO * rx_median[NICE]),
+      bench_met (rx_median[OURS] <= GOAL_CPU_RATIO * rx_median[NICE]),
       rx_median[OURS] / rx_median[NICE]);
 
   for (i = 0; i < N_IMPLS; i++) {

@@ -119,6 +119,23 @@ is_enum_value (GType type, gint value)
   return ok;
 }
 
+/* Sets one of @trans's directions, notifying @prop_id when it changed. */
+static void
+store_direction (GstRtcRtpTransceiver *trans,
+    GstRtcRtpTransceiverDirection *field,
+    GstRtcRtpTransceiverDirection direction, guint prop_id)
+{
+  gboolean changed;
+
+  GST_OBJECT_LOCK (trans);
+  changed = *field != direction;
+  *field = direction;
+  GST_OBJECT_UNLOCK (trans);
+
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (trans), properties[prop_id]);
+}
+
 /**
  * gst_rtc_rtp_transceiver_get_sender:
  * @trans: a #GstRtcRtpTransceiver
@@ -291,7 +308,6 @@ gst_rtc_rtp_transceiver_set_direction (GstRtcRtpTransceiver *trans,
     GstRtcRtpTransceiverDirection direction)
 {
   GstRtcRtpTransceiverPrivate *priv;
-  gboolean changed;
 
   g_return_val_if_fail (GST_IS_RTC_RTP_TRANSCEIVER (trans), FALSE);
   priv = GET_PRIV (trans);
@@ -302,13 +318,7 @@ gst_rtc_rtp_transceiver_set_direction (GstRtcRtpTransceiver *trans,
     return FALSE;
   }
 
-  GST_OBJECT_LOCK (trans);
-  changed = priv->direction != direction;
-  priv->direction = direction;
-  GST_OBJECT_UNLOCK (trans);
-
-  if (changed)
-    g_object_notify_by_pspec (G_OBJECT (trans), properties[PROP_DIRECTION]);
+  store_direction (trans, &priv->direction, direction, PROP_DIRECTION);
   return TRUE;
 }
 
@@ -345,22 +355,14 @@ gst_rtc_rtp_transceiver_set_current_direction (GstRtcRtpTransceiver *trans,
     GstRtcRtpTransceiverDirection direction)
 {
   GstRtcRtpTransceiverPrivate *priv;
-  gboolean changed;
 
   g_return_if_fail (GST_IS_RTC_RTP_TRANSCEIVER (trans));
   g_return_if_fail (
       is_enum_value (GST_TYPE_RTC_RTP_TRANSCEIVER_DIRECTION, direction));
   priv = GET_PRIV (trans);
 
-  GST_OBJECT_LOCK (trans);
-  changed = priv->current_direction != direction;
-  priv->current_direction = direction;
-  GST_OBJECT_UNLOCK (trans);
-
-  if (changed) {
-    g_object_notify_by_pspec (G_OBJECT (trans),
-        properties[PROP_CURRENT_DIRECTION]);
-  }
+  store_direction (trans, &priv->current_direction, direction,
+      PROP_CURRENT_DIRECTION);
 }
 
 /**

@@ -263,13 +263,28 @@ conn_drain (Conn *c)
   return FALSE;
 }
 
+/* A call on the server socket failed with *@error, which is cleared:
+ * %TRUE if it only would have blocked; otherwise the connection is failed
+ * and *@lives says whether @c still exists. */
+static gboolean
+conn_server_would_block (Conn *c, GError **error, gboolean *lives)
+{
+  if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
+    g_clear_error (error);
+    return TRUE;
+  }
+  *lives = conn_fail (c, "connection lost: %s", (*error)->message);
+  g_clear_error (error);
+  return FALSE;
+}
+
 /* Moves bytes wherever they can go without blocking; FALSE if @c was
  * freed. Each step reports whether it moved anything, and the loop ends
  * when none did, so every wait below is for the socket. */
 static gboolean
 conn_pump (Conn *c)
 {
-  gboolean progress = TRUE;
+  gboolean progress = TRUE, lives;
   GError *error = NULL;
 
   if (c->state == CONN_FAILED)
@@ -329,13 +344,8 @@ conn_pump (Conn *c)
         BIO_set_mem_eof_return (c->net_in, 0);
         c->server_eof = TRUE;
         progress = TRUE;
-      } else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
-        g_clear_error (&error);
-      } else {
-        gboolean alive = conn_fail (c, "connection lost: %s", error->message);
-
-        g_error_free (error);
-        return alive;
+      } else if (!conn_server_would_block (c, &error, &lives)) {
+        return lives;
       }
     }
 
@@ -428,13 +438,8 @@ conn_pump (Conn *c)
         if (c->out_off == c->out_len)
           c->out_off = c->out_len = 0;
         progress = TRUE;
-      } else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
-        g_clear_error (&error);
-      } else {
-        gboolean alive = conn_fail (c, "connection lost: %s", error->message);
-
-        g_error_free (error);
-        return alive;
+      } else if (!conn_server_would_block (c, &error, &lives)) {
+        return lives;
       }
     }
   }

@@ -190,16 +190,15 @@ state_log_at (StateLog *log, RtcIceTransportState s)
 /* The state's notification, not only the state: the notification follows
  * the state change on the ICE thread. */
 static gboolean
+state_log_seen (gpointer log, guint s)
+{
+  return state_log_at (log, s) != 0;
+}
+
+static gboolean
 state_log_wait (StateLog *log, RtcIceTransportState s, guint64 ms)
 {
-  gint64 deadline = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
-
-  while (!state_log_at (log, s)) {
-    if (g_get_monotonic_time () > deadline)
-      return FALSE;
-    g_usleep (2000);
-  }
-  return TRUE;
+  return ice_poll (state_log_seen, log, s, ms);
 }
 
 static RtcIceTransportState
@@ -227,31 +226,11 @@ is_completed (IcePeer *p)
 }
 
 static gboolean
-flow_steady (IcePeer *p)
-{
-  IceFlow *f = g_object_get_data (G_OBJECT (p->t), "ice-flow");
-
-  /* Over a second of packets: the transport has seen a steady flow. */
-  return ice_flow_received (f) >= 1500 / PACKET_INTERVAL_MS;
-}
-
-static guint64
-stat_u64 (IcePeer *p, const gchar *name)
-{
-  GstStructure *s = rtc_ice_transport_get_stats (p->t);
-  guint64 v = 0;
-
-  fail_unless (gst_structure_get_uint64 (s, name, &v));
-  gst_structure_free (s);
-  return v;
-}
-
-static gboolean
 received_one_more (IcePeer *p)
 {
   guint64 *before = g_object_get_data (G_OBJECT (p->t), "received-before");
 
-  return stat_u64 (p, "packets-received") > *before;
+  return ice_stat (p, "packets-received") > *before;
 }
 
 static void
@@ -284,7 +263,8 @@ GST_START_TEST (test_peer_gone_disconnected_then_failed)
   connect_udp (&a, &b);
   state_log_init (&log, &a);
   ice_flow_start (&to_a, &b, &a, PACKET_INTERVAL_MS);
-  fail_unless (ice_wait (&a, flow_steady, 5000));
+  /* Over a second of packets: the transport has seen a steady flow. */
+  fail_unless (ice_flow_wait (&to_a, 1500 / PACKET_INTERVAL_MS, 5000));
 
   silence (selected_port (&a, TRUE), selected_port (&a, FALSE));
   t0 = g_get_monotonic_time ();
@@ -327,7 +307,7 @@ GST_START_TEST (test_peer_gone_disconnected_then_failed)
   /* The peer is reachable again: an ICE restart is the way out of
    * `failed`, through `checking`. */
   unsilence ();
-  received = stat_u64 (&b, "packets-received");
+  received = ice_stat (&b, "packets-received");
   g_object_set_data (G_OBJECT (b.t), "received-before", &received);
   ice_restart (&a, &b);
   fail_unless (ice_wait (&a, ice_is_connected, 5000), "A: %d", ice_state (&a));
@@ -336,7 +316,7 @@ GST_START_TEST (test_peer_gone_disconnected_then_failed)
       RTC_ICE_TRANSPORT_STATE_CHECKING);
   fail_unless (rtc_ice_transport_send (a.t, buf, sizeof (buf)));
   fail_unless (ice_wait (&b, received_one_more, 2000));
-  fail_unless_equals_int (stat_u64 (&b, "packets-received"), received + 1);
+  fail_unless_equals_int (ice_stat (&b, "packets-received"), received + 1);
   state_log_clear (&log, &a);
   ice_peer_clear (&a);
   ice_peer_clear (&b);
@@ -364,7 +344,8 @@ GST_START_TEST (test_peer_back_in_time)
   count_answers (a_port, b_port);
   state_log_init (&log, &a);
   ice_flow_start (&to_a, &b, &a, PACKET_INTERVAL_MS);
-  fail_unless (ice_wait (&a, flow_steady, 5000));
+  /* Over a second of packets: the transport has seen a steady flow. */
+  fail_unless (ice_flow_wait (&to_a, 1500 / PACKET_INTERVAL_MS, 5000));
 
   n = answers ();
   deadline = g_get_monotonic_time () + RTC_TEST_MS (8000) * 1000;

@@ -170,20 +170,171 @@ ice_peer_received (IcePeer *p)
   return n;
 }
 
-typedef gboolean (*IceCond) (IcePeer *p);
+typedef gboolean (*IcePollFunc) (gpointer data, guint n);
 
-/* Polls @cond until it holds or @ms (scaled) pass. */
+/* Polls @cond (@data, @n) until it holds or @ms (scaled) pass. */
 static inline gboolean
-ice_wait (IcePeer *p, IceCond cond, guint64 ms)
+ice_poll (IcePollFunc cond, gpointer data, guint n, guint64 ms)
 {
   gint64 deadline = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
 
-  while (!cond (p)) {
+  while (!cond (data, n)) {
     if (g_get_monotonic_time () > deadline)
       return FALSE;
     g_usleep (2000);
   }
   return TRUE;
+}
+
+typedef gboolean (*IceCond) (IcePeer *p);
+
+typedef struct {
+  IceCond cond;
+  IcePeer *p;
+} IceWait;
+
+static inline gboolean
+ice_wait_holds (gpointer data, guint n)
+{
+  IceWait *w = data;
+
+  return w->cond (w->p);
+}
+
+/* Polls @cond until it holds or @ms (scaled) pass. */
+static inline gboolean
+ice_wait (IcePeer *p, IceCond cond, guint64 ms)
+{
+  IceWait w = { cond, p };
+
+  return ice_poll (ice_wait_holds, &w, 0, ms);
+}
+
+/* Receiver storing each packet, as GBytes, in IcePeer.received. */
+static inline void
+ice_peer_on_packet (gpointer owner, const guint8 *data, gsize len)
+{
+  IcePeer *p = g_object_get_data (owner, "ice-peer");
+
+  g_mutex_lock (&p->lock);
+  g_ptr_array_add (p->received, g_bytes_new (data, len));
+  g_mutex_unlock (&p->lock);
+}
+
+static inline void
+ice_peer_receive (IcePeer *p)
+{
+  rtc_ice_transport_set_receiver (p->t, ice_peer_on_packet, G_OBJECT (p->t));
+}
+
+static inline gboolean
+ice_peer_received_at_least (gpointer p, guint n)
+{
+  return ice_peer_received (p) >= n;
+}
+
+/* Waits until @p has received at least @n packets. */
+static inline gboolean
+ice_wait_received (IcePeer *p, guint n, guint64 ms)
+{
+  return ice_poll (ice_peer_received_at_least, p, n, ms);
+}
+
+/* A counter of rtc_ice_transport_get_stats(). */
+static inline guint64
+ice_stat (IcePeer *p, const gchar *name)
+{
+  GstStructure *s = rtc_ice_transport_get_stats (p->t);
+  guint64 v = 0;
+
+  fail_unless (gst_structure_get_uint64 (s, name, &v), "no stat %s", name);
+  gst_structure_free (s);
+  return v;
+}
+
+/* Test packets: RTP-like (version 2, so not mistaken for STUN by the
+ * demuxer), with content that depends on the sender and the sequence
+ * number, so that a corrupted, duplicated or misdelivered packet is
+ * recognised. Their length is given per sequence number. */
+#define ICE_PACKET_MAX 1200
+
+typedef gsize (*IcePacketLen) (guint seq);
+
+static inline gsize
+ice_packet_len_max (guint seq)
+{
+  return ICE_PACKET_MAX;
+}
+
+static inline void
+ice_packet_fill (guint8 *buf, gsize len, guint8 sender, guint seq)
+{
+  gsize i;
+
+  buf[0] = 0x80;
+  buf[1] = sender;
+  buf[2] = seq >> 8;
+  buf[3] = seq & 0xff;
+  for (i = 4; i < len; i++)
+    buf[i] = (guint8)(i * 31 + seq * 7 + sender);
+}
+
+/* @from sends @n packets, paced so that loopback socket buffers never
+ * overflow. */
+static inline void
+ice_packets_send (IcePeer *from, guint8 sender, guint n, IcePacketLen len_of)
+{
+  guint8 buf[ICE_PACKET_MAX];
+  guint seq;
+
+  for (seq = 0; seq < n; seq++) {
+    ice_packet_fill (buf, len_of (seq), sender, seq);
+    fail_unless (rtc_ice_transport_send (from->t, buf, len_of (seq)));
+    g_usleep (500);
+  }
+}
+
+/* @to (see ice_peer_receive()) received the @n packets of @sender, each
+ * once and intact, and nothing else. */
+static inline void
+ice_packets_check (IcePeer *to, guint8 sender, guint n, IcePacketLen len_of)
+{
+  gboolean *seen = g_new0 (gboolean, n);
+  guint8 expected[ICE_PACKET_MAX];
+  guint i;
+
+  fail_unless (ice_wait_received (to, n, 5000), "%c: received %u of %u", sender,
+      ice_peer_received (to), n);
+  g_mutex_lock (&to->lock);
+  fail_unless_equals_int (to->received->len, n);
+  for (i = 0; i < to->received->len; i++) {
+    gsize len;
+    const guint8 *data = g_bytes_get_data (to->received->pdata[i], &len);
+    guint seq;
+
+    fail_unless (len >= 4, "runt packet of %" G_GSIZE_FORMAT " bytes", len);
+    seq = (data[2] << 8) | data[3];
+    fail_unless (data[1] == sender && seq < n && !seen[seq],
+        "unexpected packet %u from %c", seq, data[1]);
+    seen[seq] = TRUE;
+    fail_unless_equals_int (len, len_of (seq));
+    ice_packet_fill (expected, len, sender, seq);
+    fail_unless (memcmp (data, expected, len) == 0, "packet %u corrupted", seq);
+  }
+  g_mutex_unlock (&to->lock);
+  g_free (seen);
+}
+
+/* @n packets each way between @a and @b, each received once and intact. */
+static inline void
+ice_packets_exchange (IcePeer *a, IcePeer *b, guint n, IcePacketLen len_of)
+{
+  ice_peer_receive (a);
+  ice_peer_receive (b);
+  ice_packets_send (a, 'a', n, len_of);
+  ice_packets_send (b, 'b', n, len_of);
+  ice_packets_check (b, 'a', n, len_of);
+  ice_packets_check (a, 'b', n, len_of);
 }
 
 static inline RtcIceTransportState
@@ -378,6 +529,19 @@ ice_flow_received (IceFlow *f)
   return n;
 }
 
+static inline gboolean
+ice_flow_received_at_least (gpointer f, guint n)
+{
+  return ice_flow_received (f) >= n;
+}
+
+/* Waits until @f has delivered at least @n packets. */
+static inline gboolean
+ice_flow_wait (IceFlow *f, guint n, guint64 ms)
+{
+  return ice_poll (ice_flow_received_at_least, f, n, ms);
+}
+
 static inline void
 ice_flow_stop (IceFlow *f)
 {
@@ -400,11 +564,7 @@ ice_flow_sent_ok (IceFlow *f)
 static inline void
 ice_flow_finish (IceFlow *f)
 {
-  gint64 deadline = g_get_monotonic_time () + RTC_TEST_MS (2000) * 1000;
-  guint ok = ice_flow_sent_ok (f);
-
-  while (ice_flow_received (f) < ok && g_get_monotonic_time () < deadline)
-    g_usleep (10000);
+  ice_flow_wait (f, ice_flow_sent_ok (f), 2000);
   /* A delivery already started may still be finishing: the lock is not
    * cleared (a futex-based GMutex holds nothing). */
   rtc_ice_transport_set_receiver (f->to->t, NULL, NULL);

@@ -989,27 +989,6 @@ GST_END_TEST;
 
 /* ---- transports ---- */
 
-static void
-on_packet (gpointer owner, const guint8 *data, gsize len)
-{
-  IcePeer *p = g_object_get_data (owner, "ice-peer");
-
-  g_mutex_lock (&p->lock);
-  g_ptr_array_add (p->received, g_bytes_new (data, len));
-  g_mutex_unlock (&p->lock);
-}
-
-static guint64
-stat (IcePeer *p, const gchar *name)
-{
-  GstStructure *s = rtc_ice_transport_get_stats (p->t);
-  guint64 v = G_MAXUINT64;
-
-  fail_unless (gst_structure_get_uint64 (s, name, &v));
-  gst_structure_free (s);
-  return v;
-}
-
 /* Candidate line with its connection address replaced by @name. */
 static gchar *
 with_address (const gchar *line, const gchar *name)
@@ -1052,27 +1031,6 @@ peers_gather (IcePeer *a, IcePeer *b)
   fail_unless (b->held->len > 0);
 }
 
-static gboolean
-got_packets (IcePeer *p)
-{
-  return ice_peer_received (p) >= 10;
-}
-
-static void
-exchange (IcePeer *a, IcePeer *b)
-{
-  guint8 pkt[200] = { 0x80 };
-
-  rtc_ice_transport_set_receiver (a->t, on_packet, G_OBJECT (a->t));
-  rtc_ice_transport_set_receiver (b->t, on_packet, G_OBJECT (b->t));
-  for (guint i = 0; i < 10; i++) {
-    fail_unless (rtc_ice_transport_send (a->t, pkt, sizeof (pkt)));
-    fail_unless (rtc_ice_transport_send (b->t, pkt, sizeof (pkt)));
-  }
-  fail_unless (ice_wait (a, got_packets, 2000));
-  fail_unless (ice_wait (b, got_packets, 2000));
-}
-
 /* B's host candidates reach A only as an mDNS name, announced with
  * end-of-candidates at once: A resolves it, connects over it and data
  * flows. */
@@ -1112,12 +1070,12 @@ GST_START_TEST (test_transport_resolves_local)
   fail_unless (remote->type == RTC_ICE_CANDIDATE_TYPE_HOST);
   g_hash_table_unref (ports);
   rtc_ice_candidate_free (remote);
-  exchange (&a, &b);
+  ice_packets_exchange (&a, &b, 10, ice_packet_len_max);
   /* Each answered at its first transmission (lookups that overlap share
    * one; later ones ask again). */
   fail_unless (responder_queries (r, name) >= 1);
   fail_unless (responder_queries (r, name) <= b.held->len);
-  fail_unless_equals_int (stat (&a, "mdns-unresolved"), 0);
+  fail_unless_equals_int (ice_stat (&a, "mdns-unresolved"), 0);
   /* End-of-candidates waited for the name instead of failing A. */
   fail_if (failed);
 
@@ -1134,7 +1092,7 @@ GST_END_TEST;
 static gboolean
 all_unresolved (IcePeer *p)
 {
-  return stat (p, "mdns-unresolved") >= N_FLOOD;
+  return ice_stat (p, "mdns-unresolved") >= N_FLOOD;
 }
 
 static guint
@@ -1190,10 +1148,10 @@ GST_START_TEST (test_transport_unresolvable)
   if (rtc_test_timeout_scale () == 1)
     fail_unless (connected_ms < RTC_ICE_MDNS_TIMEOUT_MS / 2,
         "connecting took %" G_GINT64_FORMAT " ms", connected_ms);
-  exchange (&a, &b);
+  ice_packets_exchange (&a, &b, 10, ice_packet_len_max);
 
   fail_unless (ice_wait (&a, all_unresolved, RTC_ICE_MDNS_TIMEOUT_MS + 2000));
-  fail_unless_equals_int (stat (&a, "mdns-unresolved"), N_FLOOD);
+  fail_unless_equals_int (ice_stat (&a, "mdns-unresolved"), N_FLOOD);
   fail_unless_equals_int (responder_queries (r, name),
       RTC_ICE_MDNS_TRANSMISSIONS);
   fail_unless_equals_int (responder_names_queried (r),

@@ -70,14 +70,6 @@ reselected (IcePeer *p)
   return done && ice_is_connected (p);
 }
 
-static gboolean
-flowing (IcePeer *p)
-{
-  IceFlow *f = g_object_get_data (G_OBJECT (p->t), "ice-flow");
-
-  return ice_flow_received (f) >= 50;
-}
-
 static void
 check_watch (Watch *w, IcePeer *p, const gchar *name)
 {
@@ -114,8 +106,8 @@ restart_while_flowing (gboolean controlling_starts)
   fail_unless (ice_wait (&b, ice_gathering_complete, 5000));
   ice_flow_start (&to_a, &b, &a, PACKET_INTERVAL_MS);
   ice_flow_start (&to_b, &a, &b, PACKET_INTERVAL_MS);
-  fail_unless (ice_wait (&a, flowing, 5000));
-  fail_unless (ice_wait (&b, flowing, 5000));
+  fail_unless (ice_flow_wait (&to_a, 50, 5000));
+  fail_unless (ice_flow_wait (&to_b, 50, 5000));
 
   watch_init (&wa, &a);
   watch_init (&wb, &b);

@@ -14,85 +14,13 @@
 #include <nice/debug.h>
 
 #define N_PACKETS 50
-#define MAX_PACKET 1200
 
-/* Packet @seq from @sender: its length varies, so that a stream transport
- * that merged or split packets would be caught. */
+/* Lengths vary, so that a stream transport that merged or split packets
+ * would be caught. */
 static gsize
 packet_len (guint seq)
 {
-  return 20 + (seq * 97) % (MAX_PACKET - 20);
-}
-
-static void
-fill_packet (guint8 *buf, guint8 sender, guint seq)
-{
-  gsize i, len = packet_len (seq);
-
-  buf[0] = 0x80; /* RTP version 2: not mistaken for STUN */
-  buf[1] = sender;
-  buf[2] = seq >> 8;
-  buf[3] = seq & 0xff;
-  for (i = 4; i < len; i++)
-    buf[i] = (guint8)(i * 13 + seq + sender);
-}
-
-static void
-on_packet (gpointer owner, const guint8 *data, gsize len)
-{
-  IcePeer *p = g_object_get_data (owner, "ice-peer");
-
-  g_mutex_lock (&p->lock);
-  g_ptr_array_add (p->received, g_bytes_new (data, len));
-  g_mutex_unlock (&p->lock);
-}
-
-static gboolean
-received_all (IcePeer *p)
-{
-  return ice_peer_received (p) >= N_PACKETS;
-}
-
-/* @from sends N_PACKETS to @to, which must receive each once, intact. */
-static void
-send_and_check (IcePeer *from, IcePeer *to, guint8 sender)
-{
-  gboolean seen[N_PACKETS] = { FALSE };
-  guint8 buf[MAX_PACKET];
-  guint seq, i;
-
-  for (seq = 0; seq < N_PACKETS; seq++) {
-    fill_packet (buf, sender, seq);
-    fail_unless (rtc_ice_transport_send (from->t, buf, packet_len (seq)));
-    g_usleep (500);
-  }
-  fail_unless (ice_wait (to, received_all, 5000), "%c: received %u of %u",
-      sender, ice_peer_received (to), N_PACKETS);
-  g_mutex_lock (&to->lock);
-  fail_unless_equals_int (to->received->len, N_PACKETS);
-  for (i = 0; i < to->received->len; i++) {
-    gsize len;
-    const guint8 *data = g_bytes_get_data (to->received->pdata[i], &len);
-
-    fail_unless (len >= 4, "runt packet of %" G_GSIZE_FORMAT " bytes", len);
-    seq = (data[2] << 8) | data[3];
-    fail_unless (data[1] == sender && seq < N_PACKETS && !seen[seq],
-        "unexpected packet %u from %c", seq, data[1]);
-    seen[seq] = TRUE;
-    fail_unless_equals_int (len, packet_len (seq));
-    fill_packet (buf, sender, seq);
-    fail_unless (memcmp (data, buf, len) == 0, "packet %u corrupted", seq);
-  }
-  g_mutex_unlock (&to->lock);
-}
-
-static void
-exchange_packets (IcePeer *a, IcePeer *b)
-{
-  rtc_ice_transport_set_receiver (a->t, on_packet, G_OBJECT (a->t));
-  rtc_ice_transport_set_receiver (b->t, on_packet, G_OBJECT (b->t));
-  send_and_check (a, b, 'a');
-  send_and_check (b, a, 'b');
+  return 20 + (seq * 97) % (ICE_PACKET_MAX - 20);
 }
 
 static gboolean
@@ -153,7 +81,7 @@ check_conflict_resolved (gboolean controlling)
   nice_debug_enable (FALSE);
 
   ice_connect (&a, &b);
-  exchange_packets (&a, &b);
+  ice_packets_exchange (&a, &b, N_PACKETS, packet_len);
 
   nice_debug_disable (FALSE);
   /* One agent, and only one, took the other role (RFC 8445 7.3.1.1). */
@@ -278,7 +206,7 @@ GST_START_TEST (test_tcp_only)
   fail_unless (ice_wait (&b, ice_is_connected, 5000), "B not connected");
   check_selected_tcp (&a);
   check_selected_tcp (&b);
-  exchange_packets (&a, &b);
+  ice_packets_exchange (&a, &b, N_PACKETS, packet_len);
 
   ice_peer_clear (&a);
   ice_peer_clear (&b);

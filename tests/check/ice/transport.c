@@ -7,105 +7,8 @@
  */
 #include "icetestutil.h"
 
-static void
-on_packet (gpointer owner, const guint8 *data, gsize len)
-{
-  IcePeer *p = g_object_get_data (owner, "ice-peer");
-
-  g_mutex_lock (&p->lock);
-  g_ptr_array_add (p->received, g_bytes_new (data, len));
-  g_mutex_unlock (&p->lock);
-}
-
-static void
-ice_peer_receive (IcePeer *p)
-{
-  rtc_ice_transport_set_receiver (p->t, on_packet, G_OBJECT (p->t));
-}
-
 #define N_PACKETS 100
-#define PACKET_SIZE 1200
-
-/* An RTP-sized packet whose content depends on who sends it and its
- * sequence number, so that a corrupted, duplicated or misdelivered packet
- * is recognised. */
-static void
-fill_packet (guint8 *buf, guint8 sender, guint seq)
-{
-  guint i;
-
-  buf[0] = 0x80; /* RTP version 2: not mistaken for STUN by the demuxer */
-  buf[1] = sender;
-  buf[2] = seq >> 8;
-  buf[3] = seq & 0xff;
-  for (i = 4; i < PACKET_SIZE; i++)
-    buf[i] = (guint8)(i * 31 + seq * 7 + sender);
-}
-
-static void
-send_packets (IcePeer *p, guint8 sender)
-{
-  guint8 buf[PACKET_SIZE];
-  guint seq;
-
-  for (seq = 0; seq < N_PACKETS; seq++) {
-    fill_packet (buf, sender, seq);
-    fail_unless (rtc_ice_transport_send (p->t, buf, sizeof (buf)));
-    /* Paced so that loopback socket buffers never overflow. */
-    g_usleep (500);
-  }
-}
-
-static gboolean
-received_all (IcePeer *p)
-{
-  return ice_peer_received (p) >= N_PACKETS;
-}
-
-static gboolean
-received_more (IcePeer *p)
-{
-  return ice_peer_received (p) > N_PACKETS;
-}
-
-static void
-check_received (IcePeer *p, guint8 sender)
-{
-  gboolean seen[N_PACKETS] = { FALSE };
-  guint8 expected[PACKET_SIZE];
-  guint i;
-
-  fail_unless (ice_wait (p, received_all, 5000), "received %u of %u",
-      ice_peer_received (p), N_PACKETS);
-  g_mutex_lock (&p->lock);
-  fail_unless_equals_int (p->received->len, N_PACKETS);
-  for (i = 0; i < p->received->len; i++) {
-    gsize len;
-    const guint8 *data = g_bytes_get_data (p->received->pdata[i], &len);
-    guint seq;
-
-    fail_unless_equals_int (len, PACKET_SIZE);
-    fail_unless_equals_int (data[1], sender);
-    seq = (data[2] << 8) | data[3];
-    fail_unless (seq < N_PACKETS && !seen[seq], "bad or duplicate seq %u", seq);
-    seen[seq] = TRUE;
-    fill_packet (expected, sender, seq);
-    fail_unless (memcmp (data, expected, PACKET_SIZE) == 0,
-        "packet %u corrupted", seq);
-  }
-  g_mutex_unlock (&p->lock);
-}
-
-static guint64
-stat (IcePeer *p, const gchar *name)
-{
-  GstStructure *s = rtc_ice_transport_get_stats (p->t);
-  guint64 v = 0;
-
-  fail_unless (gst_structure_get_uint64 (s, name, &v));
-  gst_structure_free (s);
-  return v;
-}
+#define PACKET_SIZE ICE_PACKET_MAX
 
 static void
 check_selected_pair (IcePeer *p)
@@ -128,18 +31,13 @@ check_selected_pair (IcePeer *p)
 static void
 exchange_packets (IcePeer *a, IcePeer *b)
 {
-  ice_peer_receive (a);
-  ice_peer_receive (b);
-  send_packets (a, 'a');
-  send_packets (b, 'b');
-  check_received (b, 'a');
-  check_received (a, 'b');
-  fail_unless_equals_int (stat (a, "packets-sent"), N_PACKETS);
-  fail_unless_equals_int (stat (a, "bytes-sent"), N_PACKETS * PACKET_SIZE);
-  fail_unless_equals_int (stat (b, "packets-received"), N_PACKETS);
-  fail_unless_equals_int (stat (b, "packets-sent"), N_PACKETS);
-  fail_unless_equals_int (stat (a, "packets-received"), N_PACKETS);
-  fail_unless_equals_int (stat (a, "send-dropped"), 0);
+  ice_packets_exchange (a, b, N_PACKETS, ice_packet_len_max);
+  fail_unless_equals_int (ice_stat (a, "packets-sent"), N_PACKETS);
+  fail_unless_equals_int (ice_stat (a, "bytes-sent"), N_PACKETS * PACKET_SIZE);
+  fail_unless_equals_int (ice_stat (b, "packets-received"), N_PACKETS);
+  fail_unless_equals_int (ice_stat (b, "packets-sent"), N_PACKETS);
+  fail_unless_equals_int (ice_stat (a, "packets-received"), N_PACKETS);
+  fail_unless_equals_int (ice_stat (a, "send-dropped"), 0);
 }
 
 static void
@@ -198,7 +96,7 @@ GST_START_TEST (test_connect_and_exchange)
     guint8 buf[16] = { 0x80 };
 
     fail_unless (!rtc_ice_transport_send (a.t, buf, sizeof (buf)));
-    fail_unless_equals_int (stat (&a, "send-dropped"), 1);
+    fail_unless_equals_int (ice_stat (&a, "send-dropped"), 1);
   }
   g_signal_handlers_disconnect_by_data (a.t, states);
   /* new -> checking -> connected (-> completed) -> closed */
@@ -290,7 +188,7 @@ GST_START_TEST (test_send_before_connected)
   ice_peer_init (&a, &b, TRUE, RTC_TYPE_ICE_TRANSPORT);
   ice_peer_init (&b, &a, FALSE, RTC_TYPE_ICE_TRANSPORT);
   fail_unless (!rtc_ice_transport_send (a.t, buf, sizeof (buf)));
-  fail_unless_equals_int (stat (&a, "send-dropped"), 1);
+  fail_unless_equals_int (ice_stat (&a, "send-dropped"), 1);
   fail_unless (!rtc_ice_transport_get_selected_pair (a.t, NULL, NULL));
   ice_peer_clear (&a);
   ice_peer_clear (&b);
@@ -462,11 +360,11 @@ GST_START_TEST (test_stats)
   gst_structure_free (s);
 
   fail_unless (rtc_ice_transport_send (a.t, buf, sizeof (buf)));
-  fail_unless_equals_int (stat (&a, "packets-sent"), N_PACKETS + 1);
-  fail_unless_equals_int (stat (&a, "bytes-sent"),
+  fail_unless_equals_int (ice_stat (&a, "packets-sent"), N_PACKETS + 1);
+  fail_unless_equals_int (ice_stat (&a, "bytes-sent"),
       N_PACKETS * PACKET_SIZE + sizeof (buf));
-  fail_unless (ice_wait (&b, received_more, 5000));
-  fail_unless_equals_int (stat (&b, "packets-received"), N_PACKETS + 1);
+  fail_unless (ice_wait_received (&b, N_PACKETS + 1, 5000));
+  fail_unless_equals_int (ice_stat (&b, "packets-received"), N_PACKETS + 1);
   ice_peer_clear (&a);
   ice_peer_clear (&b);
 }

@@ -1,0 +1,92 @@
+/* gst-rtc
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Helpers shared by the benchmarks: failing, clocks, medians and the
+ * result table (ours against a reference implementation).
+ */
+#pragma once
+
+#include <glib.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static inline void bench_fail (const gchar *format, ...) G_GNUC_NORETURN
+    G_GNUC_PRINTF (1, 2);
+
+/* A pair that does not work or data lost or altered: never a goal
+ * missed, which is only reported. */
+static inline void
+bench_fail (const gchar *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  vfprintf (stderr, format, args);
+  va_end (args);
+  g_printerr ("\nBENCHMARK FAILED\n");
+  exit (1);
+}
+
+/* @clock: CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID, ... */
+static inline gdouble
+bench_clock_seconds (clockid_t clock)
+{
+  struct timespec ts;
+
+  clock_gettime (clock, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static inline int
+bench_compare_doubles (const void *a, const void *b)
+{
+  gdouble x = *(const gdouble *)a, y = *(const gdouble *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Sorts @values in place. */
+static inline gdouble
+bench_median (gdouble *values, guint n)
+{
+  qsort (values, n, sizeof (gdouble), bench_compare_doubles);
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+#define BENCH_ROW_FORMAT "%-42s %11s %11s %9s  %s\n"
+
+static inline void
+bench_print_header (const gchar *reference)
+{
+  gchar *ratio = g_strdup_printf ("ours/%s", reference);
+
+  g_print (BENCH_ROW_FORMAT, "measurement (median)", "ours", reference, ratio,
+      "notes");
+  g_free (ratio);
+}
+
+/* @reference < 0: not measured for the reference. */
+static inline void
+bench_print_row (const gchar *what, gdouble ours, gdouble reference,
+    const gchar *format, const gchar *note)
+{
+  gchar *o = g_strdup_printf (format, ours);
+  gchar *r = reference >= 0 ? g_strdup_printf (format, reference)
+                            : g_strdup ("-");
+  gchar *q = reference > 0 ? g_strdup_printf ("%.2f", ours / reference)
+                           : g_strdup ("-");
+
+  g_print (BENCH_ROW_FORMAT, what, o, r, q, note ? note : "");
+  g_free (o);
+  g_free (r);
+  g_free (q);
+}
+
+static inline const gchar *
+bench_met (gboolean yes)
+{
+  return yes ? "MET" : "NOT MET";
+}

@@ -325,18 +325,6 @@ ice_packets_check (IcePeer *to, guint8 sender, guint n, IcePacketLen len_of)
   g_free (seen);
 }
 
-/* @n packets each way between @a and @b, each received once and intact. */
-static inline void
-ice_packets_exchange (IcePeer *a, IcePeer *b, guint n, IcePacketLen len_of)
-{
-  ice_peer_receive (a);
-  ice_peer_receive (b);
-  ice_packets_send (a, 'a', n, len_of);
-  ice_packets_send (b, 'b', n, len_of);
-  ice_packets_check (b, 'a', n, len_of);
-  ice_packets_check (a, 'b', n, len_of);
-}
-
 static inline RtcIceTransportState
 ice_state (IcePeer *p)
 {
@@ -353,6 +341,22 @@ ice_is_connected (IcePeer *p)
 
   return s == RTC_ICE_TRANSPORT_STATE_CONNECTED
       || s == RTC_ICE_TRANSPORT_STATE_COMPLETED;
+}
+
+/* @n packets each way between @a and @b, each received once and intact. */
+static inline void
+ice_packets_exchange (IcePeer *a, IcePeer *b, guint n, IcePacketLen len_of)
+{
+  /* Each side sends only once it has a selected pair of its own; the
+   * controlled side learns the nomination after the controlling one. */
+  fail_unless (ice_wait (a, ice_is_connected, 5000));
+  fail_unless (ice_wait (b, ice_is_connected, 5000));
+  ice_peer_receive (a);
+  ice_peer_receive (b);
+  ice_packets_send (a, 'a', n, len_of);
+  ice_packets_send (b, 'b', n, len_of);
+  ice_packets_check (b, 'a', n, len_of);
+  ice_packets_check (a, 'b', n, len_of);
 }
 
 static inline gboolean

@@ -376,6 +376,64 @@ GST_END_TEST;
 #define ALLOCATION_RELEASED \
   "refreshed, realm=<gst-rtc.test>, username=<rtc>, lifetime=0"
 
+/* Several TURN servers at once, one over UDP and one over TCP: each is
+ * asked for an allocation and gives one. libnice keeps one relay candidate
+ * per local base, the one of the higher priority (UDP), and releases the
+ * other allocation at once rather than leaving it on its server; the call
+ * connects through the relay it kept. */
+GST_START_TEST (test_several_servers)
+{
+  TurnServer ts_udp, ts_tcp;
+  IcePeer a, b;
+  gchar *uri_udp, *uri_tcp;
+  gboolean ok = FALSE;
+  guint i, relays = 0;
+
+  turn_start (&ts_udp, NULL);
+  turn_start (&ts_tcp, NULL);
+  uri_udp = turn_uri (&ts_udp, TURN_PASSWORD, "udp");
+  uri_tcp = turn_uri (&ts_tcp, TURN_PASSWORD, "tcp");
+  relay_peer_init (&a, &b, TRUE, uri_udp, NULL);
+  g_signal_emit_by_name (a.t, "add-turn-server", uri_tcp, &ok);
+  fail_unless (ok, "%s", uri_tcp);
+  relay_peer_init (&b, &a, FALSE, uri_udp, NULL);
+
+  ice_peer_give_credentials (&a, &b);
+  ice_peer_give_credentials (&b, &a);
+  fail_unless (ice_gather (&a));
+  fail_unless (ice_gather (&b));
+  fail_unless (ice_wait (&a, ice_gathering_complete, 10000));
+  fail_unless (turn_log_wait (&ts_udp, ALLOCATION_MADE, 2, 5000),
+      "UDP server: not both peers allocated");
+  fail_unless (turn_log_wait (&ts_tcp, ALLOCATION_MADE, 1, 5000),
+      "TCP server: no allocation");
+  g_mutex_lock (&a.lock);
+  for (i = 0; i < a.signalled->len; i++) {
+    fail_unless (strstr (a.signalled->pdata[i], " typ relay"), "%s",
+        (gchar *)a.signalled->pdata[i]);
+    relays++;
+  }
+  g_mutex_unlock (&a.lock);
+  fail_unless_equals_int (relays, 1);
+  /* Kept: the UDP server's (libnice gives one allocated over TCP rport 0). */
+  fail_if (g_str_has_suffix (a.signalled->pdata[0], " rport 0"), "%s",
+      (gchar *)a.signalled->pdata[0]);
+  fail_unless (turn_log_wait (&ts_tcp, ALLOCATION_RELEASED, 1, 5000),
+      "TCP server: redundant allocation left behind");
+  fail_unless_equals_int (turn_log_count (&ts_udp, ALLOCATION_RELEASED), 0);
+  fail_unless (ice_wait (&a, ice_is_connected, 10000), "A not connected");
+  ice_packets_exchange (&a, &b, 20, ice_packet_len_max);
+
+  ice_peer_clear (&a);
+  ice_peer_clear (&b);
+  g_free (uri_udp);
+  g_free (uri_tcp);
+  turn_stop (&ts_udp);
+  turn_stop (&ts_tcp);
+}
+
+GST_END_TEST;
+
 /* turns: is TLS to the server: coturn's log shows the TLS session that
  * carried the allocations, with the server's certificate trusted through
  * tls-ca-file; and the server may be named (SNI and name check). */
@@ -814,6 +872,7 @@ ice_turn_suite (void)
   tcase_add_test (tc, test_relay_udp);
   tcase_add_test (tc, test_relay_tcp);
   tcase_add_test (tc, test_relay_tls);
+  tcase_add_test (tc, test_several_servers);
   tcase_add_test (tc, test_relay_by_name);
   tcase_add_test (tc, test_wrong_password);
   tcase_add_test (tc, test_tls_untrusted);

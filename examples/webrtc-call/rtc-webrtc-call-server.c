@@ -102,6 +102,10 @@ on_message (SoupWebsocketConnection *conn, gint type, GBytes *message,
   g_autofree gchar *json = NULL;
   Peer *other;
 
+  /* Once we closed the connection, what the peer still sends is moot. */
+  if (soup_websocket_connection_get_state (conn) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+
   if (type == SOUP_WEBSOCKET_DATA_TEXT) {
     gsize len;
     const gchar *data = g_bytes_get_data (message, &len);

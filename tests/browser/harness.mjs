@@ -65,6 +65,7 @@ export class Browser {
       timeout: 30000 * SCALE,
     }), 40000, 'chromium launch');
     self.context = await self.browser.newContext();
+    log(`chromium ${self.browser.version()} started`);
     return self;
   }
 

@@ -4,34 +4,46 @@
 import { spawn } from 'node:child_process';
 import { log, withTimeout } from './harness.mjs';
 
+// Calls `fn` with each complete line of `stream`.
+function onLines(stream, fn) {
+  let rest = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (d) => {
+    const lines = (rest + d).split('\n');
+    rest = lines.pop();
+    lines.filter((l) => l).forEach(fn);
+  });
+}
+
 export class CallServer {
   // `wrapper`: a command line to run the server under (valgrind, ...).
   static async start(binary, wrapper = []) {
     const self = new CallServer();
     const argv = [...wrapper, binary, '--port', '0'];
     self.stderr = [];
+    self.stdout = [];
     self.proc = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     self.exited = new Promise((resolve) => self.proc.on('exit', (code, sig) => resolve({ code, sig })));
-    self.proc.stderr.setEncoding('utf8');
-    self.proc.stderr.on('data', (d) => {
-      for (const line of d.split('\n').filter((l) => l)) {
-        self.stderr.push(line);
-        log(`server: ${line}`);
-      }
+    onLines(self.proc.stderr, (line) => {
+      self.stderr.push(line);
+      log(`server: ${line}`);
     });
-    self.proc.stdout.setEncoding('utf8');
     self.url = await withTimeout(new Promise((resolve, reject) => {
-      self.proc.stdout.on('data', (d) => {
-        for (const line of d.split('\n').filter((l) => l)) {
-          log(`server: ${line}`);
-          const m = line.match(/^listening on (http:\/\/127\.0\.0\.1:\d+\/)$/);
-          if (m)
-            resolve(m[1]);
-        }
+      onLines(self.proc.stdout, (line) => {
+        self.stdout.push(line);
+        log(`server: ${line}`);
+        const m = line.match(/^listening on (http:\/\/127\.0\.0\.1:\d+\/)$/);
+        if (m)
+          resolve(m[1]);
       });
       self.exited.then(({ code }) => reject(new Error(`server exited (${code}) before listening`)));
     }), 30000, 'signalling server start');
     return self;
+  }
+
+  // Peers that joined `room` so far, from the server's output.
+  joined(room) {
+    return this.stdout.filter((l) => l.startsWith(`room ${room}: peer `) && l.endsWith(' joined')).length;
   }
 
   // Lines of the server's error log matching `re`.

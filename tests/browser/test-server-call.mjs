@@ -6,8 +6,9 @@
 //   node test-server-call.mjs SERVER_BINARY
 //
 // RTC_CALL_SERVER_WRAPPER runs the server under a tool, e.g. "valgrind -q".
+import http from 'node:http';
 import { CallServer } from './server.mjs';
-import { withBrowser, run, waitFor, inbound, check, log } from './harness.mjs';
+import { withBrowser, run, waitFor, withTimeout, getStats, inbound, check, log } from './harness.mjs';
 
 const binary = process.argv[2] || process.env.RTC_CALL_SERVER;
 if (!binary) {
@@ -82,14 +83,60 @@ async function hostileMessages(server, browser) {
   check(res.code === 1008, `the sender of too many invalid messages was disconnected (close code ${res.code})`);
 }
 
+// A WebSocket handshake from node, with the headers we choose; resolves to
+// the first frame the server sends: { opcode, text, code }.
+function rawWebSocket(server, path, headers) {
+  const url = new URL(path, server.url);
+  return withTimeout(new Promise((resolve, reject) => {
+    const req = http.request(url, {
+      headers: {
+        Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers,
+      },
+    });
+    req.on('upgrade', (res, socket, head) => {
+      const frame = (d) => {
+        // A server frame is unmasked; ours are small (length < 126).
+        const opcode = d[0] & 0x0f, payload = d.subarray(2, 2 + (d[1] & 0x7f));
+        resolve({ opcode, text: payload.toString(), code: opcode === 8 ? payload.readUInt16BE(0) : 0 });
+        socket.destroy();
+      };
+      // The frame may have come with the handshake's response.
+      if (head.length)
+        frame(head);
+      else
+        socket.once('data', frame);
+    });
+    req.on('response', (res) => reject(new Error(`no upgrade: HTTP ${res.statusCode}`)));
+    req.on('error', reject);
+    req.end();
+  }), 10000, `websocket ${path}`);
+}
+
+// Programs (no Origin header) may join; pages of another origin, or a bad
+// room name, may not.
+async function handshakes(server) {
+  const first = rawWebSocket(server, '/ws?room=programs', {});
+  // The server greets both once the second one joined.
+  await waitFor(() => server.joined('programs') === 1, 10000, 'first program joined');
+  const second = await rawWebSocket(server, '/ws?room=programs', {});
+  check(JSON.parse((await first).text).type === 'peer' && JSON.parse(second.text).polite === true,
+    'two programs without Origin are put in touch');
+  const foreign = await rawWebSocket(server, '/ws?room=x', { Origin: 'http://example.invalid' });
+  check(foreign.opcode === 8 && foreign.code === 1008, `another origin is refused (${foreign.code})`);
+  for (const room of ['', 'a%20b', 'x'.repeat(33), '..%2F'])
+    check((await rawWebSocket(server, `/ws?room=${room}`, {})).code === 1008,
+      `room name "${room}" is refused`);
+}
+
 async function expectMedia(pages, what) {
   const before = [];
   for (const page of pages)
-    before.push(await run(page, () => window.stats()));
+    before.push(await getStats(page));
   // Media flows for a while between the two samples.
   await new Promise((r) => setTimeout(r, 2000));
   for (const [i, page] of pages.entries()) {
-    const after = await run(page, () => window.stats());
+    const after = await getStats(page);
     const [v0, v1] = [inbound(before[i], 'video'), inbound(after, 'video')];
     const [a0, a1] = [inbound(before[i], 'audio'), inbound(after, 'audio')];
     log(`${page.name}: video ${JSON.stringify(v1)}, audio ${JSON.stringify(a1)}`);
@@ -131,6 +178,7 @@ const t0 = performance.now();
 const server = await CallServer.start(binary, wrapper);
 let status;
 try {
+  await handshakes(server);
   await withBrowser(async (browser) => {
     await hostileMessages(server, browser);
     await call(server, browser);
@@ -139,4 +187,5 @@ try {
   status = await server.stop();
 }
 check(status.code === 0, `the server exited cleanly (${JSON.stringify(status)})`);
+check(server.count(/CRITICAL|WARNING/) === 0, 'the server logged no warning');
 log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

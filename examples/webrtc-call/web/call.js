@@ -8,7 +8,7 @@
 'use strict';
 
 const room = new URLSearchParams(location.search).get('room') || 'default';
-const call = { room, ws: 'connecting', peer: false, polite: false, errors: [] };
+const call = { room, ws: 'connecting', peer: false, polite: false, sending: false, errors: [] };
 window.call = call;
 window.pc = null;
 
@@ -32,6 +32,8 @@ function fail(e) {
 }
 
 function send(msg) {
+  if (msg.type !== 'candidate')
+    console.log(`${room}: sending ${msg.type}`);
   if (ws.readyState === WebSocket.OPEN)
     ws.send(JSON.stringify(msg));
 }
@@ -55,6 +57,7 @@ async function startCall() {
       makingOffer = false;
     }
   };
+  pc.oniceconnectionstatechange = () => console.log(`${room}: ice ${pc.iceConnectionState}`);
   pc.onicecandidate = ({ candidate: c }) => {
     send({
       type: 'candidate',
@@ -69,12 +72,25 @@ async function startCall() {
     remote.srcObject = streams[0] || new MediaStream([track]);
   };
   pc.onconnectionstatechange = () => status(`connection ${pc.connectionState}`);
+  pc.onsignalingstatechange = () => console.log(`${room}: signaling ${pc.signalingState}`);
 
+  // The impolite peer (the first in the room) makes the first offer; the
+  // polite one adds its tracks to the transceivers that offer creates. Both
+  // adding tracks at once would work too (glare resolves), but chromium
+  // sometimes gathers no candidate after rolling back an offer whose
+  // gathering had started, and the call never connects.
+  if (!call.polite)
+    addTracks(pc);
+}
+
+function addTracks(pc) {
   for (const track of localStream.getTracks())
     pc.addTrack(track, localStream);
+  call.sending = true;
 }
 
 function hangUp() {
+  call.sending = false;
   if (window.pc) {
     window.pc.close();
     window.pc = null;
@@ -95,6 +111,8 @@ async function onDescription(description) {
   // A polite peer in glare rolls its own offer back implicitly here.
   await pc.setRemoteDescription(description);
   if (description.type === 'offer') {
+    if (!call.sending)
+      addTracks(pc);
     await pc.setLocalDescription();
     send({ type: pc.localDescription.type, sdp: pc.localDescription.sdp });
   }
@@ -114,6 +132,8 @@ async function onCandidate(candidate) {
 }
 
 async function handle(msg) {
+  if (msg.type !== 'candidate')
+    console.log(`${room}: received ${msg.type}`);
   switch (msg.type) {
     case 'peer':
       hangUp();

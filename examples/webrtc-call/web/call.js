@@ -76,9 +76,9 @@ async function startCall() {
 
   // The impolite peer (the first in the room) makes the first offer; the
   // polite one adds its tracks to the transceivers that offer creates. Both
-  // adding tracks at once would work too (glare resolves), but chromium
-  // sometimes gathers no candidate after rolling back an offer whose
-  // gathering had started, and the call never connects.
+  // adding tracks at once is glare, which perfect negotiation resolves, but
+  // chromium sometimes gathers no candidate after rolling back an offer
+  // whose gathering had started, and the call never connects.
   if (!call.polite)
     addTracks(pc);
 }

@@ -28,6 +28,11 @@ packages=(
   gstreamer1.0-nice
   # test: the TURN-over-TLS test makes its server certificate
   openssl
+  # examples/webrtc-call: the signalling server
+  libsoup-3.0-dev libjson-glib-dev
+  # test: browser interop (tests/browser), headless chromium driven from
+  # node by playwright-core
+  chromium nodejs
 )
 
 missing=()
@@ -35,10 +40,27 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
     || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
 sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-echo "Installing: ${missing[*]}"
-"${sudo[@]}" apt-get update -q
-DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+apt_install() {
+  echo "Installing: $*"
+  "${sudo[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "$@"
+}
+[ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+
+# npm: Debian's nodejs comes without it, NodeSource's ships it (and
+# conflicts with Debian's npm package).
+command -v npm >/dev/null || apt_install npm
+
+# tests/browser's node modules, exactly as package-lock.json pins them.
+# playwright-core needs node >= 20 (Debian 12's is 18: take NodeSource's);
+# without it the browser tests are not registered.
+browser_dir=$(cd "$(dirname "$0")/../tests/browser" && pwd)
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "node $(node --version) is older than 20: no browser tests" >&2
+elif [ ! -f "$browser_dir/node_modules/.package-lock.json" ] \
+    || [ "$browser_dir/package-lock.json" -nt "$browser_dir/node_modules/.package-lock.json" ]; then
+  (cd "$browser_dir" && npm ci --ignore-scripts --no-audit --no-fund)
+fi

@@ -1,0 +1,1367 @@
+/* gst-rtc
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-rtcbin
+ * @title: rtcbin
+ *
+ * A WebRTC session (W3C RTCPeerConnection) as a bin, with the API of
+ * gst-plugins-bad's webrtcbin: JSEP through the `create-offer`,
+ * `create-answer`, `set-local-description` and `set-remote-description`
+ * action signals answered through #GstPromise, trickle ICE through
+ * `on-ice-candidate` and `add-ice-candidate`, transceivers through
+ * `add-transceiver`, `get-transceivers` and `on-new-transceiver`.
+ *
+ * Every operation runs, in the order it was called, on the session's own
+ * thread; its promise is always answered, with a #GError in the `error`
+ * field of the reply when it fails (for instance setting a remote answer
+ * while no offer is pending).
+ *
+ * All m-lines share one transport (BUNDLE, `max-bundle` behaviour).
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstrtcbin.h"
+
+#include <gst/rtc/rtc.h>
+
+#include "rtcbinops.h"
+#include "rtcdtlscertificate.h"
+#include "rtcicetransport.h"
+#include "rtcjsep.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_rtc_bin_debug);
+#define GST_CAT_DEFAULT gst_rtc_bin_debug
+
+#define DEFAULT_LATENCY 200
+
+struct _GstRtcBin {
+  GstBin parent;
+
+  RtcBinOps *ops;
+
+  /* Session thread only. */
+  RtcJsepSession *jsep;
+  RtcDtlsCertificate *cert;
+  RtcIceTransport *ice;
+  gboolean gathering;
+  gboolean closed;
+
+  /* Object lock. */
+  GPtrArray *transceivers;
+  GstRtcSignalingState signaling_state;
+  GstRtcIceGatheringState ice_gathering_state;
+  GstRtcIceConnectionState ice_connection_state;
+  GstRtcPeerConnectionState connection_state;
+  GstRtcSessionDescription *current_local;
+  GstRtcSessionDescription *current_remote;
+  GstRtcSessionDescription *pending_local;
+  GstRtcSessionDescription *pending_remote;
+  gchar *stun_server;
+  gchar *turn_server;
+  gchar **local_addresses;
+  GstRtcBundlePolicy bundle_policy;
+  GstRtcIceTransportPolicy ice_transport_policy;
+  guint latency;
+};
+
+G_DEFINE_TYPE (GstRtcBin, gst_rtc_bin, GST_TYPE_BIN);
+GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (rtcbin, "rtcbin", GST_RANK_NONE,
+    GST_TYPE_RTC_BIN,
+    GST_DEBUG_CATEGORY_INIT (gst_rtc_bin_debug, "rtcbin", 0, "rtcbin"));
+
+enum {
+  PROP_0,
+  PROP_CONNECTION_STATE,
+  PROP_SIGNALING_STATE,
+  PROP_ICE_GATHERING_STATE,
+  PROP_ICE_CONNECTION_STATE,
+  PROP_LOCAL_DESCRIPTION,
+  PROP_CURRENT_LOCAL_DESCRIPTION,
+  PROP_PENDING_LOCAL_DESCRIPTION,
+  PROP_REMOTE_DESCRIPTION,
+  PROP_CURRENT_REMOTE_DESCRIPTION,
+  PROP_PENDING_REMOTE_DESCRIPTION,
+  PROP_STUN_SERVER,
+  PROP_TURN_SERVER,
+  PROP_BUNDLE_POLICY,
+  PROP_ICE_TRANSPORT_POLICY,
+  PROP_LATENCY,
+  PROP_LOCAL_ADDRESSES,
+  N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
+enum {
+  SIGNAL_CREATE_OFFER,
+  SIGNAL_CREATE_ANSWER,
+  SIGNAL_SET_LOCAL_DESCRIPTION,
+  SIGNAL_SET_REMOTE_DESCRIPTION,
+  SIGNAL_ADD_ICE_CANDIDATE,
+  SIGNAL_ADD_TRANSCEIVER,
+  SIGNAL_GET_TRANSCEIVERS,
+  SIGNAL_ON_NEGOTIATION_NEEDED,
+  SIGNAL_ON_ICE_CANDIDATE,
+  SIGNAL_ON_NEW_TRANSCEIVER,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* One queued operation: what it needs, and the promise it answers. */
+typedef struct {
+  GstRtcBin *self;
+  GstStructure *options;
+  GstRtcSessionDescription *desc;
+  GstPromise *promise;
+  GstRtcRtpTransceiver *trans;
+  guint mline;
+  gchar *candidate;
+  gint state;
+} RtcBinOpData;
+
+static RtcBinOpData *
+op_data_new (GstRtcBin *self, GstPromise *promise)
+{
+  RtcBinOpData *d = g_new0 (RtcBinOpData, 1);
+
+  /* No reference: dispose drains the chain before the element goes, and
+   * a reference dropped last on the session thread could not join it. */
+  d->self = self;
+  d->promise = promise ? gst_promise_ref (promise) : NULL;
+  return d;
+}
+
+static void
+op_data_free (gpointer user_data)
+{
+  RtcBinOpData *d = user_data;
+
+  /* Every operation answers its promise; this is the last resort. */
+  if (d->promise) {
+    gst_promise_expire (d->promise);
+    gst_promise_unref (d->promise);
+  }
+  if (d->options)
+    gst_structure_free (d->options);
+  gst_rtc_session_description_free (d->desc);
+  if (d->trans)
+    gst_object_unref (d->trans);
+  g_free (d->candidate);
+  g_free (d);
+}
+
+static void
+op_reply (RtcBinOpData *d, GstStructure *s)
+{
+  if (d->promise) {
+    gst_promise_reply (d->promise, s);
+    gst_promise_unref (d->promise);
+    d->promise = NULL;
+  } else if (s) {
+    gst_structure_free (s);
+  }
+}
+
+static void
+op_reply_error (RtcBinOpData *d, GError *error)
+{
+  GST_WARNING_OBJECT (d->self, "%s", error->message);
+  op_reply (d,
+      gst_structure_new ("application/x-gst-promise", "error", G_TYPE_ERROR,
+          error, NULL));
+  g_error_free (error);
+}
+
+static gboolean
+op_closed (RtcBinOpData *d, gboolean closed)
+{
+  if (!closed && !d->self->closed)
+    return FALSE;
+  op_reply_error (d,
+      g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
+          "The session is closed"));
+  return TRUE;
+}
+
+static void
+push_op (GstRtcBin *self, RtcBinOpFunc func, RtcBinOpData *d)
+{
+  rtc_bin_ops_push (self->ops, func, d, op_data_free);
+}
+
+/* ---- state ---- */
+
+static void
+set_signaling_state (GstRtcBin *self, GstRtcSignalingState state)
+{
+  GST_OBJECT_LOCK (self);
+  if (self->signaling_state == state) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  self->signaling_state = state;
+  GST_OBJECT_UNLOCK (self);
+  GST_DEBUG_OBJECT (self, "signaling state %d", state);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SIGNALING_STATE]);
+}
+
+static GstRtcPeerConnectionState
+connection_state_from_ice (GstRtcIceConnectionState ice)
+{
+  switch (ice) {
+    case GST_RTC_ICE_CONNECTION_STATE_NEW:
+      return GST_RTC_PEER_CONNECTION_STATE_NEW;
+    case GST_RTC_ICE_CONNECTION_STATE_CHECKING:
+      return GST_RTC_PEER_CONNECTION_STATE_CONNECTING;
+    case GST_RTC_ICE_CONNECTION_STATE_CONNECTED:
+    case GST_RTC_ICE_CONNECTION_STATE_COMPLETED:
+      return GST_RTC_PEER_CONNECTION_STATE_CONNECTED;
+    case GST_RTC_ICE_CONNECTION_STATE_FAILED:
+      return GST_RTC_PEER_CONNECTION_STATE_FAILED;
+    case GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED:
+      return GST_RTC_PEER_CONNECTION_STATE_DISCONNECTED;
+    case GST_RTC_ICE_CONNECTION_STATE_CLOSED:
+      return GST_RTC_PEER_CONNECTION_STATE_CLOSED;
+  }
+  return GST_RTC_PEER_CONNECTION_STATE_NEW;
+}
+
+/* Session thread: recomputes the derived connection state. */
+static void
+update_connection_state (GstRtcBin *self)
+{
+  GstRtcPeerConnectionState state;
+
+  GST_OBJECT_LOCK (self);
+  state = connection_state_from_ice (self->ice_connection_state);
+  if (state == self->connection_state) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  self->connection_state = state;
+  GST_OBJECT_UNLOCK (self);
+  GST_DEBUG_OBJECT (self, "connection state %d", state);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CONNECTION_STATE]);
+}
+
+/* ---- ICE events, hopped onto the session thread ---- */
+
+static void
+op_ice_candidate (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+
+  if (closed || d->self->closed)
+    return;
+  g_signal_emit (d->self, signals[SIGNAL_ON_ICE_CANDIDATE], 0, d->mline,
+      d->candidate);
+}
+
+static void
+on_transport_candidate (RtcIceTransport *ice, guint component,
+    const gchar *candidate, GstRtcBin *self)
+{
+  RtcBinOpData *d = op_data_new (self, NULL);
+
+  g_object_get (ice, "mline-index", &d->mline, NULL);
+  d->candidate = g_strdup (candidate);
+  push_op (self, op_ice_candidate, d);
+}
+
+static void
+op_ice_state (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
+  GstRtcIceConnectionState state = GST_RTC_ICE_CONNECTION_STATE_NEW;
+
+  if (closed || self->closed)
+    return;
+  switch ((RtcIceTransportState)d->state) {
+    case RTC_ICE_TRANSPORT_STATE_NEW:
+      state = GST_RTC_ICE_CONNECTION_STATE_NEW;
+      break;
+    case RTC_ICE_TRANSPORT_STATE_CHECKING:
+      state = GST_RTC_ICE_CONNECTION_STATE_CHECKING;
+      break;
+    case RTC_ICE_TRANSPORT_STATE_CONNECTED:
+      state = GST_RTC_ICE_CONNECTION_STATE_CONNECTED;
+      break;
+    case RTC_ICE_TRANSPORT_STATE_COMPLETED:
+      state = GST_RTC_ICE_CONNECTION_STATE_COMPLETED;
+      break;
+    case RTC_ICE_TRANSPORT_STATE_DISCONNECTED:
+      state = GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED;
+      break;
+    case RTC_ICE_TRANSPORT_STATE_FAILED:
+      state = GST_RTC_ICE_CONNECTION_STATE_FAILED;
+      break;
+    case RTC_ICE_TRANSPORT_STATE_CLOSED:
+      state = GST_RTC_ICE_CONNECTION_STATE_CLOSED;
+      break;
+  }
+  GST_OBJECT_LOCK (self);
+  if (self->ice_connection_state == state) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  self->ice_connection_state = state;
+  GST_OBJECT_UNLOCK (self);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ICE_CONNECTION_STATE]);
+  update_connection_state (self);
+}
+
+static void
+on_transport_state (RtcIceTransport *ice, GParamSpec *pspec, GstRtcBin *self)
+{
+  RtcBinOpData *d = op_data_new (self, NULL);
+
+  d->state = rtc_ice_transport_get_state (ice);
+  push_op (self, op_ice_state, d);
+}
+
+static void
+op_gathering_state (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
+
+  if (closed || self->closed)
+    return;
+  GST_OBJECT_LOCK (self);
+  if (self->ice_gathering_state == (GstRtcIceGatheringState)d->state) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  /* Same values in both enums. */
+  self->ice_gathering_state = d->state;
+  GST_OBJECT_UNLOCK (self);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ICE_GATHERING_STATE]);
+}
+
+static void
+on_transport_gathering_state (RtcIceTransport *ice, GParamSpec *pspec,
+    GstRtcBin *self)
+{
+  RtcBinOpData *d = op_data_new (self, NULL);
+
+  d->state = rtc_ice_transport_get_gathering_state (ice);
+  push_op (self, op_gathering_state, d);
+}
+
+/* ---- session set-up ---- */
+
+/* Session thread: the certificate, the transport and the JSEP model are
+ * made by the first operation that needs them. */
+static gboolean
+ensure_session (GstRtcBin *self, GError **error)
+{
+  gchar *ufrag = NULL, *pwd = NULL;
+  gchar *stun, *turn;
+  gchar **addresses;
+  GstRtcIceTransportPolicy policy;
+
+  if (self->jsep)
+    return TRUE;
+
+  self->cert = rtc_dtls_certificate_new_ecdsa (error);
+  if (!self->cert)
+    return FALSE;
+
+  GST_OBJECT_LOCK (self);
+  stun = g_strdup (self->stun_server);
+  turn = g_strdup (self->turn_server);
+  addresses = g_strdupv (self->local_addresses);
+  policy = self->ice_transport_policy;
+  GST_OBJECT_UNLOCK (self);
+
+  self->ice = rtc_ice_transport_new ();
+  g_object_set (self->ice, "ice-transport-policy",
+      policy == GST_RTC_ICE_TRANSPORT_POLICY_RELAY
+          ? RTC_ICE_TRANSPORT_POLICY_RELAY
+          : RTC_ICE_TRANSPORT_POLICY_ALL,
+      NULL);
+  g_signal_connect (self->ice, "on-ice-candidate",
+      G_CALLBACK (on_transport_candidate), self);
+  g_signal_connect (self->ice, "notify::state", G_CALLBACK (on_transport_state),
+      self);
+  g_signal_connect (self->ice, "notify::gathering-state",
+      G_CALLBACK (on_transport_gathering_state), self);
+
+  if ((stun && !rtc_ice_transport_set_stun_server (self->ice, stun, error))
+      || (turn && !rtc_ice_transport_add_turn_server (self->ice, turn, error))
+      || (addresses
+          && !rtc_ice_transport_set_local_addresses (self->ice,
+              (const gchar *const *)addresses, error))) {
+    g_free (stun);
+    g_free (turn);
+    g_strfreev (addresses);
+    return FALSE;
+  }
+  g_free (stun);
+  g_free (turn);
+  g_strfreev (addresses);
+
+  rtc_ice_transport_get_local_credentials (self->ice, &ufrag, &pwd);
+  self->jsep = rtc_jsep_session_new (ufrag, pwd,
+      rtc_dtls_certificate_get_fingerprint (self->cert));
+  /* A single transport is all this element drives: every policy bundles
+   * everything, as max-bundle does. */
+  self->jsep->bundle_policy = GST_RTC_BUNDLE_POLICY_MAX_BUNDLE;
+  g_free (ufrag);
+  g_free (pwd);
+  return TRUE;
+}
+
+/* Session thread: gives every queued transceiver its JSEP twin. */
+static void
+sync_transceivers (GstRtcBin *self)
+{
+  guint i;
+
+  GST_OBJECT_LOCK (self);
+  for (i = 0; i < self->transceivers->len; i++) {
+    GstRtcRtpTransceiver *trans = g_ptr_array_index (self->transceivers, i);
+    RtcJsepTransceiver *jt;
+    GstCaps *caps;
+
+    if (g_object_get_data (G_OBJECT (trans), "rtcbin-jsep"))
+      continue;
+    caps = gst_rtc_rtp_transceiver_get_codec_preferences (trans);
+    jt = rtc_jsep_session_add_transceiver (self->jsep,
+        gst_rtc_rtp_transceiver_get_kind (trans),
+        gst_rtc_rtp_transceiver_get_direction (trans), caps);
+    g_object_set_data (G_OBJECT (trans), "rtcbin-jsep", jt);
+    if (caps)
+      gst_caps_unref (caps);
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static GstRtcKind
+kind_from_caps (const GstCaps *caps)
+{
+  const gchar *media;
+
+  if (!caps || gst_caps_is_empty (caps) || gst_caps_is_any (caps))
+    return GST_RTC_KIND_UNKNOWN;
+  media = gst_structure_get_string (gst_caps_get_structure (caps, 0), "media");
+  if (g_strcmp0 (media, "audio") == 0)
+    return GST_RTC_KIND_AUDIO;
+  if (g_strcmp0 (media, "video") == 0)
+    return GST_RTC_KIND_VIDEO;
+  return GST_RTC_KIND_UNKNOWN;
+}
+
+/* ---- create-offer / create-answer ---- */
+
+static void
+op_create_offer (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
+  GError *error = NULL;
+  GstSDPMessage *sdp;
+  const GstSDPMessage *prev_local = NULL, *prev_remote = NULL;
+
+  if (op_closed (d, closed))
+    return;
+  if (!ensure_session (self, &error)) {
+    op_reply_error (d, error);
+    return;
+  }
+  sync_transceivers (self);
+  if (self->current_local)
+    prev_local = self->current_local->sdp;
+  if (self->current_remote)
+    prev_remote = self->current_remote->sdp;
+  sdp = rtc_jsep_create_offer (self->jsep, prev_local, prev_remote, &error);
+  if (!sdp) {
+    op_reply_error (d, error);
+    return;
+  }
+  op_reply (d,
+      gst_structure_new ("application/x-gst-promise", "offer",
+          GST_TYPE_RTC_SESSION_DESCRIPTION,
+          gst_rtc_session_description_new (GST_RTC_SDP_TYPE_OFFER, sdp), NULL));
+}
+
+static void
+op_create_answer (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
+  GError *error = NULL;
+  GstSDPMessage *sdp;
+
+  if (op_closed (d, closed))
+    return;
+  if (!self->pending_remote
+      || self->pending_remote->type != GST_RTC_SDP_TYPE_OFFER) {
+    op_reply_error (d,
+        g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
+            "create-answer needs a remote offer (signaling "
+            "state have-remote-offer)"));
+    return;
+  }
+  sync_transceivers (self);
+  sdp = rtc_jsep_create_answer (self->jsep, self->pending_remote->sdp, &error);
+  if (!sdp) {
+    op_reply_error (d, error);
+    return;
+  }
+  op_reply (d,
+      gst_structure_new ("application/x-gst-promise", "answer",
+          GST_TYPE_RTC_SESSION_DESCRIPTION,
+          gst_rtc_session_description_new (GST_RTC_SDP_TYPE_ANSWER, sdp),
+          NULL));
+}
+
+static void
+gst_rtc_bin_create_offer (GstRtcBin *self, const GstStructure *options,
+    GstPromise *promise)
+{
+  RtcBinOpData *d = op_data_new (self, promise);
+
+  d->options = options ? gst_structure_copy (options) : NULL;
+  push_op (self, op_create_offer, d);
+}
+
+static void
+gst_rtc_bin_create_answer (GstRtcBin *self, const GstStructure *options,
+    GstPromise *promise)
+{
+  RtcBinOpData *d = op_data_new (self, promise);
+
+  d->options = options ? gst_structure_copy (options) : NULL;
+  push_op (self, op_create_answer, d);
+}
+
+/* ---- set-local-description / set-remote-description ---- */
+
+static const gchar *
+signaling_state_name (GstRtcSignalingState state)
+{
+  GEnumValue *v = g_enum_get_value (g_type_class_peek (
+                                        GST_TYPE_RTC_SIGNALING_STATE),
+      state);
+
+  return v ? v->value_nick : "?";
+}
+
+/* Session thread: associates the transceivers with their m-lines and
+ * points the transport at the peer, from a complete offer/answer. */
+static gboolean
+apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
+    const GstSDPMessage *answer, gboolean local_is_offerer, GError **error)
+{
+  g_autoptr (RtcJsepNegotiation) neg = NULL;
+  RtcJsepMedia *transport = NULL;
+  guint i, j;
+
+  neg = rtc_jsep_negotiate (offer, answer, local_is_offerer, error);
+  if (!neg)
+    return FALSE;
+
+  for (i = 0; i < neg->media->len; i++) {
+    RtcJsepMedia *m = g_ptr_array_index (neg->media, i);
+
+    if (m->rejected || m->is_data)
+      continue;
+    if (!transport)
+      transport = g_ptr_array_index (neg->media, m->transport_mline);
+    GST_OBJECT_LOCK (self);
+    for (j = 0; j < self->transceivers->len; j++) {
+      GstRtcRtpTransceiver *trans = g_ptr_array_index (self->transceivers, j);
+      RtcJsepTransceiver *jt = g_object_get_data (G_OBJECT (trans),
+          "rtcbin-jsep");
+
+      if (jt && jt->mline == (gint)m->mline)
+        gst_rtc_rtp_transceiver_set_current_direction (trans, m->direction);
+    }
+    GST_OBJECT_UNLOCK (self);
+  }
+  if (!transport) {
+    GST_INFO_OBJECT (self, "no media negotiated");
+    return TRUE;
+  }
+
+  g_object_set (self->ice, "controlling",
+      local_is_offerer || transport->remote_ice_lite, "mid", transport->mid,
+      "mline-index", transport->mline, NULL);
+  if (transport->remote_ufrag
+      && !rtc_ice_transport_set_remote_credentials (self->ice,
+          transport->remote_ufrag, transport->remote_pwd, error))
+    return FALSE;
+  for (i = 0; i < transport->remote_candidates->len; i++) {
+    GError *cand_error = NULL;
+
+    if (!rtc_ice_transport_add_remote_candidate (self->ice,
+            g_ptr_array_index (transport->remote_candidates, i), &cand_error)) {
+      GST_WARNING_OBJECT (self, "SDP candidate dropped: %s",
+          cand_error->message);
+      g_error_free (cand_error);
+    }
+  }
+  if (transport->remote_end_of_candidates)
+    rtc_ice_transport_end_of_remote_candidates (self->ice);
+  return TRUE;
+}
+
+/* Session thread: the local transceivers' m-lines are known once a local
+ * offer or a remote offer placed them. */
+static void
+update_mlines (GstRtcBin *self)
+{
+  guint i;
+
+  GST_OBJECT_LOCK (self);
+  for (i = 0; i < self->transceivers->len; i++) {
+    GstRtcRtpTransceiver *trans = g_ptr_array_index (self->transceivers, i);
+    RtcJsepTransceiver *jt = g_object_get_data (G_OBJECT (trans),
+        "rtcbin-jsep");
+
+    if (!jt || jt->mline < 0)
+      continue;
+    gst_rtc_rtp_transceiver_set_mlineindex (trans, jt->mline);
+    if (jt->mid)
+      gst_rtc_rtp_transceiver_set_mid (trans, jt->mid);
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static gboolean
+start_gathering (GstRtcBin *self, GError **error)
+{
+  if (self->gathering)
+    return TRUE;
+  if (!rtc_ice_transport_gather (self->ice, error))
+    return FALSE;
+  self->gathering = TRUE;
+  return TRUE;
+}
+
+static void
+replace_desc (GstRtcSessionDescription **slot, GstRtcSessionDescription *desc)
+{
+  gst_rtc_session_description_free (*slot);
+  *slot = desc;
+}
+
+static void
+notify_descriptions (GstRtcBin *self)
+{
+  guint p;
+
+  for (p = PROP_LOCAL_DESCRIPTION; p <= PROP_PENDING_REMOTE_DESCRIPTION; p++)
+    g_object_notify_by_pspec (G_OBJECT (self), props[p]);
+}
+
+static void
+op_set_local_description (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
+  GError *error = NULL;
+  GstRtcSignalingState state;
+  GstRtcSDPType type = d->desc->type;
+
+  if (op_closed (d, closed))
+    return;
+  GST_OBJECT_LOCK (self);
+  state = self->signaling_state;
+  GST_OBJECT_UNLOCK (self);
+
+  if (type == GST_RTC_SDP_TYPE_OFFER) {
+    if (state != GST_RTC_SIGNALING_STATE_STABLE
+        && state != GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER)
+      goto wrong_state;
+  } else if (type == GST_RTC_SDP_TYPE_ANSWER) {
+    if (state != GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER)
+      goto wrong_state;
+  } else {
+    op_reply_error (d,
+        g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_MODIFICATION,
+            "set-local-description: %s descriptions are not "
+            "supported yet",
+            gst_rtc_sdp_type_to_string (type)));
+    return;
+  }
+  if (!ensure_session (self, &error))
+    goto failed;
+  if (!rtc_jsep_validate (d->desc->sdp, type,
+          type == GST_RTC_SDP_TYPE_ANSWER ? self->pending_remote->sdp : NULL,
+          &error))
+    goto failed;
+
+  if (type == GST_RTC_SDP_TYPE_OFFER) {
+    update_mlines (self);
+    g_object_set (self->ice, "controlling", TRUE, NULL);
+    if (!start_gathering (self, &error))
+      goto failed;
+    GST_OBJECT_LOCK (self);
+    replace_desc (&self->pending_local, d->desc);
+    GST_OBJECT_UNLOCK (self);
+    d->desc = NULL;
+    set_signaling_state (self, GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER);
+  } else {
+    if (!apply_negotiation (self, self->pending_remote->sdp, d->desc->sdp,
+            FALSE, &error))
+      goto failed;
+    if (!start_gathering (self, &error))
+      goto failed;
+    GST_OBJECT_LOCK (self);
+    replace_desc (&self->current_local, d->desc);
+    replace_desc (&self->current_remote, self->pending_remote);
+    self->pending_remote = NULL;
+    replace_desc (&self->pending_local, NULL);
+    GST_OBJECT_UNLOCK (self);
+    d->desc = NULL;
+    set_signaling_state (self, GST_RTC_SIGNALING_STATE_STABLE);
+  }
+  notify_descriptions (self);
+  op_reply (d, NULL);
+  return;
+
+wrong_state:
+  op_reply_error (d,
+      g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
+          "set-local-description: cannot set a local %s in "
+          "signaling state %s",
+          gst_rtc_sdp_type_to_string (type), signaling_state_name (state)));
+  return;
+failed:
+  op_reply_error (d, error);
+}
+
+/* Session thread: transceivers the remote offer brought. */
+static void
+adopt_remote_transceivers (GstRtcBin *self)
+{
+  guint i;
+
+  for (i = 0; i < self->jsep->transceivers->len; i++) {
+    RtcJsepTransceiver *jt = g_ptr_array_index (self->jsep->transceivers, i);
+    GstRtcRtpTransceiver *trans = NULL;
+    guint j;
+
+    GST_OBJECT_LOCK (self);
+    for (j = 0; j < self->transceivers->len; j++) {
+      if (g_object_get_data (g_ptr_array_index (self->transceivers, j),
+              "rtcbin-jsep")
+          == jt)
+        break;
+    }
+    if (j == self->transceivers->len) {
+      trans = g_object_new (GST_TYPE_RTC_RTP_TRANSCEIVER, "direction",
+          jt->direction, NULL);
+      gst_rtc_rtp_transceiver_set_kind (trans, jt->kind);
+      g_object_set_data (G_OBJECT (trans), "rtcbin-jsep", jt);
+      g_ptr_array_add (self->transceivers, gst_object_ref (trans));
+    }
+    GST_OBJECT_UNLOCK (self);
+    if (trans) {
+      g_signal_emit (self, signals[SIGNAL_ON_NEW_TRANSCEIVER], 0, trans);
+      gst_object_unref (trans);
+    }
+  }
+}
+
+static void
+op_set_remote_description (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
+  GError *error = NULL;
+  GstRtcSignalingState state;
+  GstRtcSDPType type = d->desc->type;
+
+  if (op_closed (d, closed))
+    return;
+  GST_OBJECT_LOCK (self);
+  state = self->signaling_state;
+  GST_OBJECT_UNLOCK (self);
+
+  if (type == GST_RTC_SDP_TYPE_OFFER) {
+    if (state != GST_RTC_SIGNALING_STATE_STABLE
+        && state != GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER)
+      goto wrong_state;
+  } else if (type == GST_RTC_SDP_TYPE_ANSWER) {
+    if (state != GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER)
+      goto wrong_state;
+  } else {
+    op_reply_error (d,
+        g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_MODIFICATION,
+            "set-remote-description: %s descriptions are not "
+            "supported yet",
+            gst_rtc_sdp_type_to_string (type)));
+    return;
+  }
+  if (!ensure_session (self, &error))
+    goto failed;
+  if (!rtc_jsep_validate (d->desc->sdp, type,
+          type == GST_RTC_SDP_TYPE_ANSWER ? self->pending_local->sdp : NULL,
+          &error))
+    goto failed;
+
+  if (type == GST_RTC_SDP_TYPE_OFFER) {
+    sync_transceivers (self);
+    if (!rtc_jsep_session_apply_remote_offer (self->jsep, d->desc->sdp, &error))
+      goto failed;
+    adopt_remote_transceivers (self);
+    update_mlines (self);
+    GST_OBJECT_LOCK (self);
+    replace_desc (&self->pending_remote, d->desc);
+    GST_OBJECT_UNLOCK (self);
+    d->desc = NULL;
+    set_signaling_state (self, GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER);
+  } else {
+    if (!apply_negotiation (self, self->pending_local->sdp, d->desc->sdp, TRUE,
+            &error))
+      goto failed;
+    GST_OBJECT_LOCK (self);
+    replace_desc (&self->current_remote, d->desc);
+    replace_desc (&self->current_local, self->pending_local);
+    self->pending_local = NULL;
+    replace_desc (&self->pending_remote, NULL);
+    GST_OBJECT_UNLOCK (self);
+    d->desc = NULL;
+    set_signaling_state (self, GST_RTC_SIGNALING_STATE_STABLE);
+  }
+  notify_descriptions (self);
+  op_reply (d, NULL);
+  return;
+
+wrong_state:
+  op_reply_error (d,
+      g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
+          "set-remote-description: cannot set a remote %s in "
+          "signaling state %s",
+          gst_rtc_sdp_type_to_string (type), signaling_state_name (state)));
+  return;
+failed:
+  op_reply_error (d, error);
+}
+
+static void
+set_description (GstRtcBin *self, GstRtcSessionDescription *desc,
+    GstPromise *promise, RtcBinOpFunc func)
+{
+  RtcBinOpData *d = op_data_new (self, promise);
+
+  if (!desc || !desc->sdp) {
+    op_reply_error (d,
+        g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_TYPE_ERROR,
+            "A session description with an SDP is required"));
+    op_data_free (d);
+    return;
+  }
+  d->desc = gst_rtc_session_description_copy (desc);
+  push_op (self, func, d);
+}
+
+static void
+gst_rtc_bin_set_local_description (GstRtcBin *self,
+    GstRtcSessionDescription *desc, GstPromise *promise)
+{
+  set_description (self, desc, promise, op_set_local_description);
+}
+
+static void
+gst_rtc_bin_set_remote_description (GstRtcBin *self,
+    GstRtcSessionDescription *desc, GstPromise *promise)
+{
+  set_description (self, desc, promise, op_set_remote_description);
+}
+
+/* ---- add-ice-candidate ---- */
+
+static void
+op_add_ice_candidate (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
+  GError *error = NULL;
+
+  if (closed || self->closed)
+    return;
+  if (!ensure_session (self, &error)) {
+    GST_WARNING_OBJECT (self, "candidate dropped: %s", error->message);
+    g_error_free (error);
+    return;
+  }
+  /* Every m-line is bundled on the one transport. */
+  if (!d->candidate || !*d->candidate) {
+    rtc_ice_transport_end_of_remote_candidates (self->ice);
+    return;
+  }
+  if (!rtc_ice_transport_add_remote_candidate (self->ice, d->candidate,
+          &error)) {
+    GST_WARNING_OBJECT (self, "candidate for m-line %u dropped: %s", d->mline,
+        error->message);
+    g_error_free (error);
+  }
+}
+
+static void
+gst_rtc_bin_add_ice_candidate (GstRtcBin *self, guint mline,
+    const gchar *candidate)
+{
+  RtcBinOpData *d = op_data_new (self, NULL);
+
+  d->mline = mline;
+  d->candidate = g_strdup (candidate);
+  push_op (self, op_add_ice_candidate, d);
+}
+
+/* ---- transceivers ---- */
+
+static void
+op_negotiation_needed (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcSignalingState state;
+
+  if (closed || d->self->closed)
+    return;
+  GST_OBJECT_LOCK (d->self);
+  state = d->self->signaling_state;
+  GST_OBJECT_UNLOCK (d->self);
+  /* W3C: only fired in stable; a change during an exchange is picked up
+   * by the next offer. */
+  if (state != GST_RTC_SIGNALING_STATE_STABLE)
+    return;
+  g_signal_emit (d->self, signals[SIGNAL_ON_NEGOTIATION_NEEDED], 0);
+}
+
+static GstRtcRtpTransceiver *
+add_transceiver (GstRtcBin *self, GstRtcRtpTransceiverDirection direction,
+    GstCaps *caps)
+{
+  GstRtcRtpTransceiver *trans;
+
+  trans = g_object_new (GST_TYPE_RTC_RTP_TRANSCEIVER, "direction", direction,
+      NULL);
+  if (caps && !gst_caps_is_empty (caps) && !gst_caps_is_any (caps))
+    g_object_set (trans, "codec-preferences", caps, NULL);
+  gst_rtc_rtp_transceiver_set_kind (trans, kind_from_caps (caps));
+  GST_OBJECT_LOCK (self);
+  g_ptr_array_add (self->transceivers, gst_object_ref (trans));
+  GST_OBJECT_UNLOCK (self);
+  g_signal_emit (self, signals[SIGNAL_ON_NEW_TRANSCEIVER], 0, trans);
+  push_op (self, op_negotiation_needed, op_data_new (self, NULL));
+  return trans;
+}
+
+static GstRtcRtpTransceiver *
+gst_rtc_bin_add_transceiver (GstRtcBin *self,
+    GstRtcRtpTransceiverDirection direction, GstCaps *caps)
+{
+  if (direction == GST_RTC_RTP_TRANSCEIVER_DIRECTION_NONE) {
+    GST_WARNING_OBJECT (self, "add-transceiver: direction none is invalid");
+    return NULL;
+  }
+  if (kind_from_caps (caps) == GST_RTC_KIND_UNKNOWN) {
+    GST_WARNING_OBJECT (self,
+        "add-transceiver: caps %" GST_PTR_FORMAT
+        " name no audio or video media",
+        caps);
+    return NULL;
+  }
+  return add_transceiver (self, direction, caps);
+}
+
+static GArray *
+gst_rtc_bin_get_transceivers (GstRtcBin *self)
+{
+  GArray *arr = g_array_new (FALSE, TRUE, sizeof (GstRtcRtpTransceiver *));
+  guint i;
+
+  g_array_set_clear_func (arr, (GDestroyNotify)gst_clear_object);
+  GST_OBJECT_LOCK (self);
+  for (i = 0; i < self->transceivers->len; i++) {
+    GstRtcRtpTransceiver *trans = gst_object_ref (
+        g_ptr_array_index (self->transceivers, i));
+
+    g_array_append_val (arr, trans);
+  }
+  GST_OBJECT_UNLOCK (self);
+  return arr;
+}
+
+/* ---- GObject ---- */
+
+static GstRtcSessionDescription *
+desc_or (GstRtcSessionDescription *a, GstRtcSessionDescription *b)
+{
+  return a ? a : b;
+}
+
+static void
+gst_rtc_bin_get_property (GObject *object, guint prop_id, GValue *value,
+    GParamSpec *pspec)
+{
+  GstRtcBin *self = GST_RTC_BIN (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_CONNECTION_STATE:
+      g_value_set_enum (value, self->connection_state);
+      break;
+    case PROP_SIGNALING_STATE:
+      g_value_set_enum (value, self->signaling_state);
+      break;
+    case PROP_ICE_GATHERING_STATE:
+      g_value_set_enum (value, self->ice_gathering_state);
+      break;
+    case PROP_ICE_CONNECTION_STATE:
+      g_value_set_enum (value, self->ice_connection_state);
+      break;
+    case PROP_LOCAL_DESCRIPTION:
+      g_value_set_boxed (value,
+          desc_or (self->pending_local, self->current_local));
+      break;
+    case PROP_CURRENT_LOCAL_DESCRIPTION:
+      g_value_set_boxed (value, self->current_local);
+      break;
+    case PROP_PENDING_LOCAL_DESCRIPTION:
+      g_value_set_boxed (value, self->pending_local);
+      break;
+    case PROP_REMOTE_DESCRIPTION:
+      g_value_set_boxed (value,
+          desc_or (self->pending_remote, self->current_remote));
+      break;
+    case PROP_CURRENT_REMOTE_DESCRIPTION:
+      g_value_set_boxed (value, self->current_remote);
+      break;
+    case PROP_PENDING_REMOTE_DESCRIPTION:
+      g_value_set_boxed (value, self->pending_remote);
+      break;
+    case PROP_STUN_SERVER:
+      g_value_set_string (value, self->stun_server);
+      break;
+    case PROP_TURN_SERVER:
+      g_value_set_string (value, self->turn_server);
+      break;
+    case PROP_BUNDLE_POLICY:
+      g_value_set_enum (value, self->bundle_policy);
+      break;
+    case PROP_ICE_TRANSPORT_POLICY:
+      g_value_set_enum (value, self->ice_transport_policy);
+      break;
+    case PROP_LATENCY:
+      g_value_set_uint (value, self->latency);
+      break;
+    case PROP_LOCAL_ADDRESSES:
+      g_value_set_boxed (value, self->local_addresses);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_rtc_bin_set_property (GObject *object, guint prop_id, const GValue *value,
+    GParamSpec *pspec)
+{
+  GstRtcBin *self = GST_RTC_BIN (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_STUN_SERVER:
+      g_free (self->stun_server);
+      self->stun_server = g_value_dup_string (value);
+      break;
+    case PROP_TURN_SERVER:
+      g_free (self->turn_server);
+      self->turn_server = g_value_dup_string (value);
+      break;
+    case PROP_BUNDLE_POLICY:
+      self->bundle_policy = g_value_get_enum (value);
+      break;
+    case PROP_ICE_TRANSPORT_POLICY:
+      self->ice_transport_policy = g_value_get_enum (value);
+      break;
+    case PROP_LATENCY:
+      self->latency = g_value_get_uint (value);
+      break;
+    case PROP_LOCAL_ADDRESSES:
+      g_strfreev (self->local_addresses);
+      self->local_addresses = g_value_dup_boxed (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_rtc_bin_init (GstRtcBin *self)
+{
+  self->ops = rtc_bin_ops_new ("rtcbin-session");
+  self->transceivers = g_ptr_array_new_with_free_func (gst_object_unref);
+  self->bundle_policy = GST_RTC_BUNDLE_POLICY_MAX_BUNDLE;
+  self->latency = DEFAULT_LATENCY;
+}
+
+static void
+op_close (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
+
+  self->closed = TRUE;
+  if (self->ice) {
+    g_signal_handlers_disconnect_by_data (self->ice, self);
+    rtc_ice_transport_close (self->ice);
+  }
+}
+
+static void
+gst_rtc_bin_dispose (GObject *object)
+{
+  GstRtcBin *self = GST_RTC_BIN (object);
+
+  /* The transport stops calling back before the chain ends; operations
+   * still queued then answer "closed". */
+  if (self->ops) {
+    rtc_bin_ops_push (self->ops, op_close, op_data_new (self, NULL),
+        op_data_free);
+    rtc_bin_ops_free (self->ops);
+    self->ops = NULL;
+  }
+  G_OBJECT_CLASS (gst_rtc_bin_parent_class)->dispose (object);
+}
+
+static void
+gst_rtc_bin_finalize (GObject *object)
+{
+  GstRtcBin *self = GST_RTC_BIN (object);
+
+  g_clear_object (&self->ice);
+  if (self->cert)
+    rtc_dtls_certificate_unref (self->cert);
+  if (self->jsep)
+    rtc_jsep_session_free (self->jsep);
+  g_ptr_array_unref (self->transceivers);
+  gst_rtc_session_description_free (self->current_local);
+  gst_rtc_session_description_free (self->current_remote);
+  gst_rtc_session_description_free (self->pending_local);
+  gst_rtc_session_description_free (self->pending_remote);
+  g_free (self->stun_server);
+  g_free (self->turn_server);
+  g_strfreev (self->local_addresses);
+  G_OBJECT_CLASS (gst_rtc_bin_parent_class)->finalize (object);
+}
+
+static void
+gst_rtc_bin_class_init (GstRtcBinClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+
+  gobject_class->get_property = gst_rtc_bin_get_property;
+  gobject_class->set_property = gst_rtc_bin_set_property;
+  gobject_class->dispose = gst_rtc_bin_dispose;
+  gobject_class->finalize = gst_rtc_bin_finalize;
+
+  props[PROP_CONNECTION_STATE] = g_param_spec_enum ("connection-state",
+      "Connection state", "The peer connection state",
+      GST_TYPE_RTC_PEER_CONNECTION_STATE, GST_RTC_PEER_CONNECTION_STATE_NEW,
+      ro);
+  props[PROP_SIGNALING_STATE] = g_param_spec_enum ("signaling-state",
+      "Signaling state", "The JSEP signaling state",
+      GST_TYPE_RTC_SIGNALING_STATE, GST_RTC_SIGNALING_STATE_STABLE, ro);
+  props[PROP_ICE_GATHERING_STATE] = g_param_spec_enum ("ice-gathering-state",
+      "ICE gathering state", "The ICE candidate gathering state",
+      GST_TYPE_RTC_ICE_GATHERING_STATE, GST_RTC_ICE_GATHERING_STATE_NEW, ro);
+  props[PROP_ICE_CONNECTION_STATE] = g_param_spec_enum ("ice-connection-state",
+      "ICE connection state", "The ICE connection state",
+      GST_TYPE_RTC_ICE_CONNECTION_STATE, GST_RTC_ICE_CONNECTION_STATE_NEW, ro);
+  props[PROP_LOCAL_DESCRIPTION] = g_param_spec_boxed ("local-description",
+      "Local description", "The pending local description, else the current",
+      GST_TYPE_RTC_SESSION_DESCRIPTION, ro);
+  props[PROP_CURRENT_LOCAL_DESCRIPTION]
+      = g_param_spec_boxed ("current-local-description",
+          "Current local description",
+          "The local description of the last completed negotiation",
+          GST_TYPE_RTC_SESSION_DESCRIPTION, ro);
+  props[PROP_PENDING_LOCAL_DESCRIPTION]
+      = g_param_spec_boxed ("pending-local-description",
+          "Pending local description",
+          "The local description of the negotiation in progress",
+          GST_TYPE_RTC_SESSION_DESCRIPTION, ro);
+  props[PROP_REMOTE_DESCRIPTION] = g_param_spec_boxed ("remote-description",
+      "Remote description", "The pending remote description, else the current",
+      GST_TYPE_RTC_SESSION_DESCRIPTION, ro);
+  props[PROP_CURRENT_REMOTE_DESCRIPTION]
+      = g_param_spec_boxed ("current-remote-description",
+          "Current remote description",
+          "The remote description of the last completed negotiation",
+          GST_TYPE_RTC_SESSION_DESCRIPTION, ro);
+  props[PROP_PENDING_REMOTE_DESCRIPTION]
+      = g_param_spec_boxed ("pending-remote-description",
+          "Pending remote description",
+          "The remote description of the negotiation in progress",
+          GST_TYPE_RTC_SESSION_DESCRIPTION, ro);
+  props[PROP_STUN_SERVER] = g_param_spec_string ("stun-server", "STUN server",
+      "STUN server URI stun://host:port, set before the first offer or "
+      "answer",
+      NULL, rw);
+  props[PROP_TURN_SERVER] = g_param_spec_string ("turn-server", "TURN server",
+      "TURN server URI turn(s)://user:password@host:port, set before the "
+      "first offer or answer",
+      NULL, rw);
+  props[PROP_BUNDLE_POLICY] = g_param_spec_enum ("bundle-policy",
+      "Bundle policy",
+      "The BUNDLE policy; every m-line shares one transport (max-bundle) "
+      "whatever the value",
+      GST_TYPE_RTC_BUNDLE_POLICY, GST_RTC_BUNDLE_POLICY_MAX_BUNDLE, rw);
+  props[PROP_ICE_TRANSPORT_POLICY] = g_param_spec_enum ("ice-transport-policy",
+      "ICE transport policy", "all, or relay: only TURN relays are used",
+      GST_TYPE_RTC_ICE_TRANSPORT_POLICY, GST_RTC_ICE_TRANSPORT_POLICY_ALL, rw);
+  props[PROP_LATENCY] = g_param_spec_uint ("latency", "Latency",
+      "Receive jitter buffer latency in milliseconds", 0, G_MAXUINT,
+      DEFAULT_LATENCY, rw);
+  props[PROP_LOCAL_ADDRESSES] = g_param_spec_boxed ("local-addresses",
+      "Local addresses",
+      "IP addresses to gather host candidates on (default: all interfaces), "
+      "set before the first offer or answer",
+      G_TYPE_STRV, rw);
+  g_object_class_install_properties (gobject_class, N_PROPS, props);
+
+  /**
+   * GstRtcBin::create-offer:
+   * @self: the element
+   * @options: (nullable): offer options (none are read yet)
+   * @promise: answered with an `offer` (#GstRtcSessionDescription) field,
+   *   or an `error` (#GError) one
+   */
+  signals[SIGNAL_CREATE_OFFER] = g_signal_new_class_handler ("create-offer",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtc_bin_create_offer), NULL, NULL, NULL, G_TYPE_NONE, 2,
+      GST_TYPE_STRUCTURE, GST_TYPE_PROMISE);
+  /**
+   * GstRtcBin::create-answer:
+   * @self: the element
+   * @options: (nullable): answer options (none are read yet)
+   * @promise: answered with an `answer` (#GstRtcSessionDescription) field,
+   *   or an `error` (#GError) one
+   */
+  signals[SIGNAL_CREATE_ANSWER] = g_signal_new_class_handler ("create-answer",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtc_bin_create_answer), NULL, NULL, NULL, G_TYPE_NONE, 2,
+      GST_TYPE_STRUCTURE, GST_TYPE_PROMISE);
+  /**
+   * GstRtcBin::set-local-description:
+   * @self: the element
+   * @desc: an offer or answer
+   * @promise: (nullable): answered with %NULL on success, else with an
+   *   `error` (#GError) field
+   */
+  signals[SIGNAL_SET_LOCAL_DESCRIPTION]
+      = g_signal_new_class_handler ("set-local-description",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (gst_rtc_bin_set_local_description), NULL, NULL, NULL,
+          G_TYPE_NONE, 2, GST_TYPE_RTC_SESSION_DESCRIPTION, GST_TYPE_PROMISE);
+  /**
+   * GstRtcBin::set-remote-description:
+   * @self: the element
+   * @desc: an offer or answer
+   * @promise: (nullable): answered with %NULL on success, else with an
+   *   `error` (#GError) field
+   */
+  signals[SIGNAL_SET_REMOTE_DESCRIPTION]
+      = g_signal_new_class_handler ("set-remote-description",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (gst_rtc_bin_set_remote_description), NULL, NULL, NULL,
+          G_TYPE_NONE, 2, GST_TYPE_RTC_SESSION_DESCRIPTION, GST_TYPE_PROMISE);
+  /**
+   * GstRtcBin::add-ice-candidate:
+   * @self: the element
+   * @mline_index: the m-line of the candidate
+   * @candidate: (nullable): a `candidate:` line; empty or %NULL for the
+   *   end of the peer's candidates
+   *
+   * A candidate that does not parse is dropped with a warning.
+   */
+  signals[SIGNAL_ADD_ICE_CANDIDATE]
+      = g_signal_new_class_handler ("add-ice-candidate",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (gst_rtc_bin_add_ice_candidate), NULL, NULL, NULL,
+          G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+  /**
+   * GstRtcBin::add-transceiver:
+   * @self: the element
+   * @direction: the wanted direction
+   * @caps: `application/x-rtp` codec preferences with a `media` field
+   *
+   * Returns: (transfer full) (nullable): the new transceiver, %NULL for
+   *   invalid arguments
+   */
+  signals[SIGNAL_ADD_TRANSCEIVER]
+      = g_signal_new_class_handler ("add-transceiver",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (gst_rtc_bin_add_transceiver), NULL, NULL, NULL,
+          GST_TYPE_RTC_RTP_TRANSCEIVER, 2,
+          GST_TYPE_RTC_RTP_TRANSCEIVER_DIRECTION, GST_TYPE_CAPS);
+  /**
+   * GstRtcBin::get-transceivers:
+   * @self: the element
+   *
+   * Returns: (transfer full) (element-type GstRtcRtpTransceiver): the
+   *   transceivers
+   */
+  signals[SIGNAL_GET_TRANSCEIVERS]
+      = g_signal_new_class_handler ("get-transceivers",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (gst_rtc_bin_get_transceivers), NULL, NULL, NULL,
+          G_TYPE_ARRAY, 0);
+  /**
+   * GstRtcBin::on-negotiation-needed:
+   * @self: the element
+   *
+   * A change needs an offer/answer exchange. Emitted on the session
+   * thread, in signaling state stable.
+   */
+  signals[SIGNAL_ON_NEGOTIATION_NEEDED] = g_signal_new ("on-negotiation-needed",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 0);
+  /**
+   * GstRtcBin::on-ice-candidate:
+   * @self: the element
+   * @mline_index: the m-line to signal the candidate with
+   * @candidate: a `candidate:` line
+   *
+   * A local candidate to trickle to the peer. Emitted on the session
+   * thread.
+   */
+  signals[SIGNAL_ON_ICE_CANDIDATE] = g_signal_new ("on-ice-candidate",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+  /**
+   * GstRtcBin::on-new-transceiver:
+   * @self: the element
+   * @trans: the transceiver
+   *
+   * A transceiver was added, by `add-transceiver`, a sink pad or a remote
+   * offer.
+   */
+  signals[SIGNAL_ON_NEW_TRANSCEIVER] = g_signal_new ("on-new-transceiver",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 1, GST_TYPE_RTC_RTP_TRANSCEIVER);
+
+  gst_element_class_set_static_metadata (element_class, "WebRTC session",
+      "Filter/Network/WebRTC",
+      "A WebRTC peer connection: JSEP, ICE, DTLS-SRTP and RTP",
+      "gst-rtc contributors");
+}

@@ -1,0 +1,351 @@
+/* gst-rtc
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * rtcbin: two sessions in one process, offer/answer through the action
+ * signals and promises, trickle ICE over loopback.
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/rtc/rtc.h>
+
+#include "../common/rtctestutil.h"
+
+#define OPUS_CAPS \
+  "application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000," \
+  "payload=96"
+
+static GstElement *
+make_bin (const gchar *name)
+{
+  const gchar *loopback[] = { "127.0.0.1", NULL };
+  GstElement *bin = gst_element_factory_make ("rtcbin", name);
+
+  fail_unless (bin != NULL);
+  g_object_set (bin, "local-addresses", loopback, NULL);
+  return bin;
+}
+
+/* Waits for a promise and returns its reply (owned by the promise). */
+static const GstStructure *
+await (GstPromise *promise)
+{
+  fail_unless_equals_int (gst_promise_wait (promise),
+      GST_PROMISE_RESULT_REPLIED);
+  return gst_promise_get_reply (promise);
+}
+
+static GstRtcSessionDescription *
+create_desc (GstElement *bin, const gchar *action, const gchar *field)
+{
+  GstPromise *promise = gst_promise_new ();
+  const GstStructure *reply;
+  GstRtcSessionDescription *desc = NULL;
+  GError *error = NULL;
+
+  g_signal_emit_by_name (bin, action, NULL, promise);
+  reply = await (promise);
+  fail_unless (reply != NULL);
+  if (gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL))
+    fail ("%s failed: %s", action, error->message);
+  fail_unless (gst_structure_get (reply, field,
+      GST_TYPE_RTC_SESSION_DESCRIPTION, &desc, NULL));
+  gst_promise_unref (promise);
+  return desc;
+}
+
+/* Sets a description; returns the error of the reply, if any. */
+static GError *
+set_desc (GstElement *bin, const gchar *action, GstRtcSessionDescription *desc)
+{
+  GstPromise *promise = gst_promise_new ();
+  const GstStructure *reply;
+  GError *error = NULL;
+
+  g_signal_emit_by_name (bin, action, desc, promise);
+  reply = await (promise);
+  if (reply)
+    gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL);
+  gst_promise_unref (promise);
+  return error;
+}
+
+static void
+on_ice_candidate (GstElement *bin, guint mline, const gchar *candidate,
+    GstElement *peer)
+{
+  g_signal_emit_by_name (peer, "add-ice-candidate", mline, candidate);
+}
+
+/* Polls a property until it has one of two values, within @ms. */
+static gboolean
+wait_state (GstElement *bin, const gchar *prop, gint want1, gint want2,
+    guint64 ms)
+{
+  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
+
+  while (g_get_monotonic_time () < end) {
+    gint v;
+
+    g_object_get (bin, prop, &v, NULL);
+    if (v == want1 || v == want2)
+      return TRUE;
+    g_usleep (5000);
+  }
+  return FALSE;
+}
+
+static gint
+get_enum (GstElement *bin, const gchar *prop)
+{
+  gint v;
+
+  g_object_get (bin, prop, &v, NULL);
+  return v;
+}
+
+static void
+count_signal (GstElement *bin, gint *count)
+{
+  g_atomic_int_inc (count);
+}
+
+static void
+count_transceiver (GstElement *bin, GstRtcRtpTransceiver *trans, gint *count)
+{
+  fail_unless (GST_IS_RTC_RTP_TRANSCEIVER (trans));
+  g_atomic_int_inc (count);
+}
+
+/* Runs the whole offer/answer exchange from @a to @b. */
+static void
+negotiate (GstElement *a, GstElement *b)
+{
+  GstRtcSessionDescription *offer, *answer;
+  GError *error;
+
+  offer = create_desc (a, "create-offer", "offer");
+  fail_unless_equals_int (offer->type, GST_RTC_SDP_TYPE_OFFER);
+  fail_unless ((error = set_desc (a, "set-local-description", offer)) == NULL);
+  fail_unless_equals_int (get_enum (a, "signaling-state"),
+      GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER);
+  fail_unless ((error = set_desc (b, "set-remote-description", offer)) == NULL);
+  fail_unless_equals_int (get_enum (b, "signaling-state"),
+      GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER);
+  answer = create_desc (b, "create-answer", "answer");
+  fail_unless_equals_int (answer->type, GST_RTC_SDP_TYPE_ANSWER);
+  fail_unless ((error = set_desc (b, "set-local-description", answer)) == NULL);
+  fail_unless (
+      (error = set_desc (a, "set-remote-description", answer)) == NULL);
+  fail_unless_equals_int (get_enum (a, "signaling-state"),
+      GST_RTC_SIGNALING_STATE_STABLE);
+  fail_unless_equals_int (get_enum (b, "signaling-state"),
+      GST_RTC_SIGNALING_STATE_STABLE);
+  gst_rtc_session_description_free (offer);
+  gst_rtc_session_description_free (answer);
+}
+
+GST_START_TEST (test_offer_answer_ice)
+{
+  GstElement *a = make_bin ("a"), *b = make_bin ("b");
+  GstCaps *caps = gst_caps_from_string (OPUS_CAPS);
+  GstRtcRtpTransceiver *trans = NULL;
+  GstRtcSessionDescription *desc = NULL;
+  GArray *arr;
+  gint needed = 0, new_a = 0, new_b = 0;
+  gchar *mid = NULL;
+  guint mline = G_MAXUINT;
+  GstRtcKind kind;
+
+  g_signal_connect (a, "on-ice-candidate", G_CALLBACK (on_ice_candidate), b);
+  g_signal_connect (b, "on-ice-candidate", G_CALLBACK (on_ice_candidate), a);
+  g_signal_connect (a, "on-negotiation-needed", G_CALLBACK (count_signal),
+      &needed);
+  g_signal_connect (a, "on-new-transceiver", G_CALLBACK (count_transceiver),
+      &new_a);
+  g_signal_connect (b, "on-new-transceiver", G_CALLBACK (count_transceiver),
+      &new_b);
+
+  g_signal_emit_by_name (a, "add-transceiver",
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, caps, &trans);
+  fail_unless (trans != NULL);
+  fail_unless_equals_int (g_atomic_int_get (&new_a), 1);
+  gst_object_unref (trans);
+
+  negotiate (a, b);
+  fail_unless_equals_int (g_atomic_int_get (&needed), 1);
+
+  /* The answerer learnt its transceiver from the offer. */
+  fail_unless_equals_int (g_atomic_int_get (&new_b), 1);
+  g_signal_emit_by_name (b, "get-transceivers", &arr);
+  fail_unless_equals_int (arr->len, 1);
+  trans = g_array_index (arr, GstRtcRtpTransceiver *, 0);
+  g_object_get (trans, "mid", &mid, "mlineindex", &mline, "kind", &kind, NULL);
+  fail_unless (mid != NULL);
+  fail_unless_equals_int (mline, 0);
+  fail_unless_equals_int (kind, GST_RTC_KIND_AUDIO);
+  g_free (mid);
+  g_array_unref (arr);
+
+  g_object_get (a, "current-remote-description", &desc, NULL);
+  fail_unless (desc != NULL);
+  fail_unless_equals_int (desc->type, GST_RTC_SDP_TYPE_ANSWER);
+  gst_rtc_session_description_free (desc);
+  g_object_get (a, "pending-local-description", &desc, NULL);
+  fail_unless (desc == NULL);
+
+  /* Trickled candidates connect both sides. */
+  fail_unless (wait_state (a, "ice-connection-state",
+      GST_RTC_ICE_CONNECTION_STATE_CONNECTED,
+      GST_RTC_ICE_CONNECTION_STATE_COMPLETED, 10000));
+  fail_unless (wait_state (b, "ice-connection-state",
+      GST_RTC_ICE_CONNECTION_STATE_CONNECTED,
+      GST_RTC_ICE_CONNECTION_STATE_COMPLETED, 10000));
+  fail_unless (wait_state (a, "ice-gathering-state",
+      GST_RTC_ICE_GATHERING_STATE_COMPLETE,
+      GST_RTC_ICE_GATHERING_STATE_COMPLETE, 10000));
+
+  gst_caps_unref (caps);
+  gst_object_unref (a);
+  gst_object_unref (b);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_wrong_state)
+{
+  GstElement *a = make_bin ("a"), *b = make_bin ("b");
+  GstCaps *caps = gst_caps_from_string (OPUS_CAPS);
+  GstRtcRtpTransceiver *trans = NULL;
+  GstRtcSessionDescription *offer, *answer;
+  GstPromise *promise;
+  const GstStructure *reply;
+  GError *error = NULL;
+
+  g_signal_emit_by_name (a, "add-transceiver",
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, caps, &trans);
+  gst_object_unref (trans);
+
+  /* No remote offer: nothing to answer. */
+  promise = gst_promise_new ();
+  g_signal_emit_by_name (a, "create-answer", NULL, promise);
+  reply = await (promise);
+  fail_unless (gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL));
+  fail_unless (
+      g_error_matches (error, GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE));
+  g_clear_error (&error);
+  gst_promise_unref (promise);
+
+  offer = create_desc (a, "create-offer", "offer");
+  fail_unless (set_desc (b, "set-remote-description", offer) == NULL);
+  answer = create_desc (b, "create-answer", "answer");
+
+  /* An answer while a is stable: refused, state unchanged. */
+  error = set_desc (a, "set-remote-description", answer);
+  fail_unless (error != NULL);
+  fail_unless (
+      g_error_matches (error, GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE));
+  fail_unless (strstr (error->message, "answer") != NULL, "%s", error->message);
+  fail_unless (strstr (error->message, "stable") != NULL, "%s", error->message);
+  g_clear_error (&error);
+  fail_unless_equals_int (get_enum (a, "signaling-state"),
+      GST_RTC_SIGNALING_STATE_STABLE);
+
+  /* A local offer on b while it holds a remote one is refused too. */
+  error = set_desc (b, "set-local-description", offer);
+  fail_unless (
+      g_error_matches (error, GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE));
+  g_clear_error (&error);
+
+  /* The normal order still works afterwards. */
+  fail_unless (set_desc (a, "set-local-description", offer) == NULL);
+  fail_unless (set_desc (a, "set-remote-description", answer) == NULL);
+  fail_unless_equals_int (get_enum (a, "signaling-state"),
+      GST_RTC_SIGNALING_STATE_STABLE);
+
+  gst_rtc_session_description_free (offer);
+  gst_rtc_session_description_free (answer);
+  gst_caps_unref (caps);
+  gst_object_unref (a);
+  gst_object_unref (b);
+}
+
+GST_END_TEST;
+
+/* Operations queued behind a slow one run in order, and those queued
+ * when the element goes away are still answered. */
+GST_START_TEST (test_promises_answered_on_dispose)
+{
+  GstElement *a = make_bin ("a");
+  GstPromise *promises[8];
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (promises); i++) {
+    promises[i] = gst_promise_new ();
+    g_signal_emit_by_name (a, "create-answer", NULL, promises[i]);
+  }
+  gst_object_unref (a);
+  for (i = 0; i < G_N_ELEMENTS (promises); i++) {
+    const GstStructure *reply = await (promises[i]);
+    GError *error = NULL;
+
+    fail_unless (
+        gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL));
+    fail_unless (
+        g_error_matches (error, GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE));
+    g_error_free (error);
+    gst_promise_unref (promises[i]);
+  }
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bad_input)
+{
+  GstElement *a = make_bin ("a");
+  GstRtcRtpTransceiver *trans = NULL;
+  GstCaps *caps = gst_caps_from_string ("application/x-rtp");
+  GError *error;
+  GstSDPMessage *sdp;
+  GstRtcSessionDescription *desc;
+
+  /* No media kind: refused. */
+  g_signal_emit_by_name (a, "add-transceiver",
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, caps, &trans);
+  fail_unless (trans == NULL);
+
+  /* An SDP that is no valid offer: a clear error, state unchanged. */
+  gst_sdp_message_new_from_text ("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\n"
+                                 "t=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 96\r\n",
+      &sdp);
+  desc = gst_rtc_session_description_new (GST_RTC_SDP_TYPE_OFFER, sdp);
+  error = set_desc (a, "set-remote-description", desc);
+  fail_unless (error != NULL);
+  g_clear_error (&error);
+  fail_unless_equals_int (get_enum (a, "signaling-state"),
+      GST_RTC_SIGNALING_STATE_STABLE);
+
+  /* Garbage candidates are dropped. */
+  g_signal_emit_by_name (a, "add-ice-candidate", 0, "candidate:garbage");
+  g_signal_emit_by_name (a, "add-ice-candidate", 7, "\x01\x02");
+
+  gst_rtc_session_description_free (desc);
+  gst_caps_unref (caps);
+  gst_object_unref (a);
+}
+
+GST_END_TEST;
+
+static Suite *
+rtcbin_suite (void)
+{
+  Suite *s = suite_create ("rtcbin");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_offer_answer_ice);
+  tcase_add_test (tc, test_wrong_state);
+  tcase_add_test (tc, test_promises_answered_on_dispose);
+  tcase_add_test (tc, test_bad_input);
+  return s;
+}
+
+GST_CHECK_MAIN (rtcbin);

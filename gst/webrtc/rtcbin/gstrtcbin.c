@@ -17,7 +17,18 @@
  * field of the reply when it fails (for instance setting a remote answer
  * while no offer is pending).
  *
- * All m-lines share one transport (BUNDLE, `max-bundle` behaviour).
+ * Pads: `sink_%u` (request) take RTP from a payloader; a sink pad binds
+ * to the first transceiver that has none, or makes a `sendrecv` one from
+ * its caps (then `on-negotiation-needed` fires). Once negotiated, packets
+ * are sent with the transceiver's SSRC and the negotiated payload type.
+ * `src_%u` (sometimes, `%u` being the m-line) carry received RTP after
+ * SRTP decryption, with the negotiated codec caps.
+ *
+ * All m-lines share one transport (BUNDLE, `max-bundle` behaviour):
+ * `rtcdtlssrtpenc` → `rtcicesink` out, `rtcicesrc` → `rtcdtlssrtpdec` in,
+ * with the DTLS role and the peer's certificate fingerprint taken from the
+ * negotiation. `connection-state` is `connected` once ICE and DTLS both
+ * are.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -26,9 +37,12 @@
 #include "gstrtcbin.h"
 
 #include <gst/rtc/rtc.h>
+#include <gst/rtp/rtp.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "rtcbinops.h"
-#include "rtcdtlscertificate.h"
+#include "rtcdtlsconnection.h"
 #include "rtcicetransport.h"
 #include "rtcjsep.h"
 
@@ -44,10 +58,21 @@ struct _GstRtcBin {
 
   /* Session thread only. */
   RtcJsepSession *jsep;
-  RtcDtlsCertificate *cert;
   RtcIceTransport *ice;
   gboolean gathering;
   gboolean closed;
+  gboolean transport_linked;
+
+  /* The transport's elements, made with the session, in the bin from the
+   * first negotiation on (so the handshake starts with the right role). */
+  GstElement *funnel;
+  GstElement *dtls_enc;
+  GstElement *dtls_dec;
+  GstElement *ice_sink;
+  GstElement *ice_src;
+  GstElement *ptdemux;
+  GstElement *rtcp_sink;
+  GstRtcDtlsTransportState dtls_state;
 
   /* Object lock. */
   GPtrArray *transceivers;
@@ -65,7 +90,37 @@ struct _GstRtcBin {
   GstRtcBundlePolicy bundle_policy;
   GstRtcIceTransportPolicy ice_transport_policy;
   guint latency;
+  /* Received payload type → RtcBinRecv; unknown ones are dropped. */
+  GHashTable *recv;
+  guint64 dropped_unknown_pt;
+  guint sink_pads;
 };
+
+/* What the sending path of one transceiver rewrites: our SSRC and the
+ * payload type the peer agreed to. Guarded by the element's object lock. */
+typedef struct {
+  guint32 ssrc;
+  gint pt;
+} RtcBinSend;
+
+typedef struct {
+  guint mline;
+  GstCaps *caps;
+} RtcBinRecv;
+
+static void
+rtc_bin_recv_free (gpointer p)
+{
+  RtcBinRecv *r = p;
+
+  gst_caps_unref (r->caps);
+  g_free (r);
+}
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%u",
+    GST_PAD_SINK, GST_PAD_REQUEST, GST_STATIC_CAPS ("application/x-rtp"));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src_%u",
+    GST_PAD_SRC, GST_PAD_SOMETIMES, GST_STATIC_CAPS ("application/x-rtp"));
 
 G_DEFINE_TYPE (GstRtcBin, gst_rtc_bin, GST_TYPE_BIN);
 GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (rtcbin, "rtcbin", GST_RANK_NONE,
@@ -110,6 +165,10 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+static GstRtcKind gst_rtc_bin_kind_from_caps (const GstCaps *caps);
+static GstRtcRtpTransceiver *add_transceiver (GstRtcBin *self,
+    GstRtcRtpTransceiverDirection direction, GstCaps *caps);
 
 /* One queued operation: what it needs, and the promise it answers. */
 typedef struct {
@@ -209,25 +268,27 @@ set_signaling_state (GstRtcBin *self, GstRtcSignalingState state)
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SIGNALING_STATE]);
 }
 
+/* W3C: the aggregate of the ICE and DTLS transports. */
 static GstRtcPeerConnectionState
-connection_state_from_ice (GstRtcIceConnectionState ice)
+connection_state_from (GstRtcIceConnectionState ice,
+    GstRtcDtlsTransportState dtls)
 {
-  switch (ice) {
-    case GST_RTC_ICE_CONNECTION_STATE_NEW:
-      return GST_RTC_PEER_CONNECTION_STATE_NEW;
-    case GST_RTC_ICE_CONNECTION_STATE_CHECKING:
-      return GST_RTC_PEER_CONNECTION_STATE_CONNECTING;
-    case GST_RTC_ICE_CONNECTION_STATE_CONNECTED:
-    case GST_RTC_ICE_CONNECTION_STATE_COMPLETED:
-      return GST_RTC_PEER_CONNECTION_STATE_CONNECTED;
-    case GST_RTC_ICE_CONNECTION_STATE_FAILED:
-      return GST_RTC_PEER_CONNECTION_STATE_FAILED;
-    case GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED:
-      return GST_RTC_PEER_CONNECTION_STATE_DISCONNECTED;
-    case GST_RTC_ICE_CONNECTION_STATE_CLOSED:
-      return GST_RTC_PEER_CONNECTION_STATE_CLOSED;
-  }
-  return GST_RTC_PEER_CONNECTION_STATE_NEW;
+  gboolean ice_up = ice == GST_RTC_ICE_CONNECTION_STATE_CONNECTED
+      || ice == GST_RTC_ICE_CONNECTION_STATE_COMPLETED;
+
+  if (ice == GST_RTC_ICE_CONNECTION_STATE_FAILED
+      || dtls == GST_RTC_DTLS_TRANSPORT_STATE_FAILED)
+    return GST_RTC_PEER_CONNECTION_STATE_FAILED;
+  if (ice == GST_RTC_ICE_CONNECTION_STATE_CLOSED)
+    return GST_RTC_PEER_CONNECTION_STATE_CLOSED;
+  if (ice == GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED)
+    return GST_RTC_PEER_CONNECTION_STATE_DISCONNECTED;
+  if (ice_up && dtls == GST_RTC_DTLS_TRANSPORT_STATE_CONNECTED)
+    return GST_RTC_PEER_CONNECTION_STATE_CONNECTED;
+  if (ice == GST_RTC_ICE_CONNECTION_STATE_NEW
+      && dtls == GST_RTC_DTLS_TRANSPORT_STATE_NEW)
+    return GST_RTC_PEER_CONNECTION_STATE_NEW;
+  return GST_RTC_PEER_CONNECTION_STATE_CONNECTING;
 }
 
 /* Session thread: recomputes the derived connection state. */
@@ -237,7 +298,7 @@ update_connection_state (GstRtcBin *self)
   GstRtcPeerConnectionState state;
 
   GST_OBJECT_LOCK (self);
-  state = connection_state_from_ice (self->ice_connection_state);
+  state = connection_state_from (self->ice_connection_state, self->dtls_state);
   if (state == self->connection_state) {
     GST_OBJECT_UNLOCK (self);
     return;
@@ -353,6 +414,389 @@ on_transport_gathering_state (RtcIceTransport *ice, GParamSpec *pspec,
   push_op (self, op_gathering_state, d);
 }
 
+static void
+op_dtls_state (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
+  gint enc, dec;
+  GstRtcDtlsTransportState state;
+
+  if (closed || self->closed)
+    return;
+  g_object_get (self->dtls_enc, "connection-state", &enc, NULL);
+  g_object_get (self->dtls_dec, "connection-state", &dec, NULL);
+  if (enc == RTC_DTLS_CONNECTION_STATE_FAILED
+      || dec == RTC_DTLS_CONNECTION_STATE_FAILED)
+    state = GST_RTC_DTLS_TRANSPORT_STATE_FAILED;
+  else if (enc == RTC_DTLS_CONNECTION_STATE_CONNECTED
+      && dec == RTC_DTLS_CONNECTION_STATE_CONNECTED)
+    state = GST_RTC_DTLS_TRANSPORT_STATE_CONNECTED;
+  else if (enc == RTC_DTLS_CONNECTION_STATE_CLOSED
+      || dec == RTC_DTLS_CONNECTION_STATE_CLOSED)
+    state = GST_RTC_DTLS_TRANSPORT_STATE_CLOSED;
+  else if (enc == RTC_DTLS_CONNECTION_STATE_NEW
+      && dec == RTC_DTLS_CONNECTION_STATE_NEW)
+    state = GST_RTC_DTLS_TRANSPORT_STATE_NEW;
+  else
+    state = GST_RTC_DTLS_TRANSPORT_STATE_CONNECTING;
+  GST_OBJECT_LOCK (self);
+  self->dtls_state = state;
+  GST_OBJECT_UNLOCK (self);
+  GST_DEBUG_OBJECT (self, "DTLS state %d", state);
+  update_connection_state (self);
+}
+
+static void
+on_dtls_state (GstElement *dtls, GParamSpec *pspec, GstRtcBin *self)
+{
+  push_op (self, op_dtls_state, op_data_new (self, NULL));
+}
+
+/* ---- media paths ---- */
+
+static gboolean
+rewrite_rtp (GstBuffer **buf, const RtcBinSend *send)
+{
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+
+  *buf = gst_buffer_make_writable (*buf);
+  if (!gst_rtp_buffer_map (*buf, GST_MAP_READWRITE, &rtp))
+    return FALSE;
+  gst_rtp_buffer_set_ssrc (&rtp, send->ssrc);
+  gst_rtp_buffer_set_payload_type (&rtp, send->pt);
+  gst_rtp_buffer_unmap (&rtp);
+  return TRUE;
+}
+
+static gboolean
+rewrite_list_item (GstBuffer **buf, guint idx, gpointer user_data)
+{
+  if (!rewrite_rtp (buf, user_data))
+    gst_clear_buffer (buf);
+  return TRUE;
+}
+
+/* Streaming thread of a sink pad: until the transceiver is negotiated
+ * for sending, packets go nowhere; then they leave with the negotiated
+ * SSRC and payload type. */
+static GstPadProbeReturn
+sink_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstRtcBin *self = GST_RTC_BIN (gst_pad_get_parent_element (pad));
+  GstRtcRtpTransceiver *trans;
+  RtcBinSend send = { 0, -1 };
+  GstPadProbeReturn ret = GST_PAD_PROBE_DROP;
+
+  if (!self)
+    return GST_PAD_PROBE_DROP;
+  GST_OBJECT_LOCK (self);
+  trans = g_object_get_data (G_OBJECT (pad), "rtcbin-trans");
+  if (trans) {
+    RtcBinSend *s = g_object_get_data (G_OBJECT (trans), "rtcbin-send");
+
+    if (s)
+      send = *s;
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  if (send.pt >= 0) {
+    if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+      GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+
+      if (rewrite_rtp (&buf, &send)) {
+        GST_PAD_PROBE_INFO_DATA (info) = buf;
+        ret = GST_PAD_PROBE_OK;
+      } else {
+        GST_PAD_PROBE_INFO_DATA (info) = buf;
+      }
+    } else {
+      GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST (info);
+
+      list = gst_buffer_list_make_writable (list);
+      gst_buffer_list_foreach (list, rewrite_list_item, &send);
+      GST_PAD_PROBE_INFO_DATA (info) = list;
+      ret = GST_PAD_PROBE_OK;
+    }
+  }
+  gst_object_unref (self);
+  return ret;
+}
+
+static void
+bind_sink_pad (GstRtcBin *self, GstPad *pad, GstRtcRtpTransceiver *trans)
+{
+  g_object_set_data_full (G_OBJECT (trans), "rtcbin-sinkpad",
+      gst_object_ref (pad), gst_object_unref);
+  g_object_set_data_full (G_OBJECT (pad), "rtcbin-trans",
+      gst_object_ref (trans), gst_object_unref);
+}
+
+/* A sink pad with no transceiver makes one from its caps. */
+static GstPadProbeReturn
+sink_caps_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstRtcBin *self;
+  GstCaps *caps;
+  gboolean bound;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  self = GST_RTC_BIN (gst_pad_get_parent_element (pad));
+  if (!self)
+    return GST_PAD_PROBE_OK;
+  GST_OBJECT_LOCK (self);
+  bound = g_object_get_data (G_OBJECT (pad), "rtcbin-trans") != NULL;
+  GST_OBJECT_UNLOCK (self);
+  gst_event_parse_caps (event, &caps);
+  if (!bound) {
+    GstCaps *prefs = gst_caps_copy (caps);
+    GstStructure *st = gst_caps_get_structure (prefs, 0);
+    GstRtcRtpTransceiver *trans;
+
+    /* The payloader's stream properties are not codec preferences. */
+    gst_structure_remove_fields (st, "ssrc", "timestamp-offset",
+        "seqnum-offset", NULL);
+    if (gst_rtc_bin_kind_from_caps (prefs) == GST_RTC_KIND_UNKNOWN) {
+      GST_ELEMENT_ERROR (self, STREAM, FORMAT, (NULL),
+          ("%s: caps %" GST_PTR_FORMAT " name no audio or video media",
+              GST_PAD_NAME (pad), caps));
+    } else {
+      trans = add_transceiver (self, GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
+          prefs);
+      GST_OBJECT_LOCK (self);
+      bind_sink_pad (self, pad, trans);
+      GST_OBJECT_UNLOCK (self);
+      gst_object_unref (trans);
+    }
+    gst_caps_unref (prefs);
+  }
+  gst_object_unref (self);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPad *
+gst_rtc_bin_request_new_pad (GstElement *element, GstPadTemplate *templ,
+    const gchar *name, const GstCaps *caps)
+{
+  GstRtcBin *self = GST_RTC_BIN (element);
+  GstPad *target, *pad;
+  gchar *pad_name;
+  guint i;
+
+  if (templ->direction != GST_PAD_SINK)
+    return NULL;
+  target = gst_element_request_pad_simple (self->funnel, "sink_%u");
+  GST_OBJECT_LOCK (self);
+  pad_name = name ? g_strdup (name)
+                  : g_strdup_printf ("sink_%u", self->sink_pads);
+  self->sink_pads++;
+  GST_OBJECT_UNLOCK (self);
+  pad = gst_ghost_pad_new_from_template (pad_name, target, templ);
+  g_free (pad_name);
+  gst_object_unref (target);
+
+  GST_OBJECT_LOCK (self);
+  for (i = 0; i < self->transceivers->len; i++) {
+    GstRtcRtpTransceiver *trans = g_ptr_array_index (self->transceivers, i);
+
+    if (!g_object_get_data (G_OBJECT (trans), "rtcbin-sinkpad")) {
+      bind_sink_pad (self, pad, trans);
+      break;
+    }
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  gst_pad_add_probe (pad,
+      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, sink_probe,
+      NULL, NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, sink_caps_probe,
+      NULL, NULL);
+  gst_pad_set_active (pad, TRUE);
+  gst_element_add_pad (element, pad);
+  return pad;
+}
+
+static void
+gst_rtc_bin_release_pad (GstElement *element, GstPad *pad)
+{
+  GstRtcBin *self = GST_RTC_BIN (element);
+  GstPad *target = gst_ghost_pad_get_target (GST_GHOST_PAD (pad));
+  GstRtcRtpTransceiver *trans;
+
+  GST_OBJECT_LOCK (self);
+  trans = g_object_steal_data (G_OBJECT (pad), "rtcbin-trans");
+  if (trans)
+    g_object_set_data (G_OBJECT (trans), "rtcbin-sinkpad", NULL);
+  GST_OBJECT_UNLOCK (self);
+  if (trans)
+    gst_object_unref (trans);
+  gst_element_remove_pad (element, pad);
+  if (target) {
+    gst_element_release_request_pad (self->funnel, target);
+    gst_object_unref (target);
+  }
+}
+
+/* Streaming thread of the receive path: payload types the negotiation
+ * did not give are dropped (and counted) before the demuxer, which would
+ * otherwise fail on them. */
+static GstPadProbeReturn
+recv_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstRtcBin *self = user_data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  gboolean known = FALSE;
+
+  if (gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp)) {
+    guint pt = gst_rtp_buffer_get_payload_type (&rtp);
+
+    gst_rtp_buffer_unmap (&rtp);
+    GST_OBJECT_LOCK (self);
+    known = g_hash_table_contains (self->recv, GUINT_TO_POINTER (pt));
+    if (!known)
+      self->dropped_unknown_pt++;
+    GST_OBJECT_UNLOCK (self);
+  }
+  return known ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
+}
+
+static GstCaps *
+on_request_pt_map (GstElement *demux, guint pt, GstRtcBin *self)
+{
+  RtcBinRecv *r;
+  GstCaps *caps = NULL;
+
+  GST_OBJECT_LOCK (self);
+  r = g_hash_table_lookup (self->recv, GUINT_TO_POINTER (pt));
+  if (r)
+    caps = gst_caps_ref (r->caps);
+  GST_OBJECT_UNLOCK (self);
+  return caps;
+}
+
+/* A new payload type arrived: expose it as src_<m-line>. */
+static void
+on_demux_pad_added (GstElement *demux, GstPad *pad, GstRtcBin *self)
+{
+  RtcBinRecv *r;
+  guint pt;
+  gint mline = -1;
+  gchar *name;
+  GstPad *ghost;
+
+  if (sscanf (GST_PAD_NAME (pad), "src_%u", &pt) != 1)
+    return;
+  GST_OBJECT_LOCK (self);
+  r = g_hash_table_lookup (self->recv, GUINT_TO_POINTER (pt));
+  if (r)
+    mline = r->mline;
+  GST_OBJECT_UNLOCK (self);
+  if (mline < 0)
+    return;
+  name = g_strdup_printf ("src_%d", mline);
+  ghost = gst_ghost_pad_new_from_template (name, pad,
+      gst_static_pad_template_get (&src_template));
+  g_free (name);
+  gst_pad_set_active (ghost, TRUE);
+  if (!gst_element_add_pad (GST_ELEMENT (self), ghost))
+    GST_WARNING_OBJECT (self,
+        "a second payload type for m-line %d is not "
+        "exposed yet",
+        mline);
+}
+
+static GstElement *
+make_element (const gchar *factory, GError **error)
+{
+  GstElement *e = gst_element_factory_make (factory, NULL);
+
+  if (!e)
+    g_set_error (error, GST_RTC_ERROR, GST_RTC_ERROR_INTERNAL_FAILURE,
+        "The %s element is missing", factory);
+  return e;
+}
+
+/* Session thread: the transport's elements, not yet in the bin. */
+static gboolean
+make_transport (GstRtcBin *self, GError **error)
+{
+  static gint counter;
+  gchar *id;
+
+  if (!(self->dtls_enc = make_element ("rtcdtlssrtpenc", error))
+      || !(self->dtls_dec = make_element ("rtcdtlssrtpdec", error))
+      || !(self->ice_sink = make_element ("rtcicesink", error))
+      || !(self->ice_src = make_element ("rtcicesrc", error))
+      || !(self->ptdemux = make_element ("rtpptdemux", error))
+      || !(self->rtcp_sink = make_element ("fakesink", error)))
+    return FALSE;
+  gst_object_ref_sink (self->dtls_enc);
+  gst_object_ref_sink (self->dtls_dec);
+  gst_object_ref_sink (self->ice_sink);
+  gst_object_ref_sink (self->ice_src);
+  gst_object_ref_sink (self->ptdemux);
+  gst_object_ref_sink (self->rtcp_sink);
+  id = g_strdup_printf ("rtcbin-%d-%u", (gint)getpid (),
+      (guint)g_atomic_int_add (&counter, 1));
+  g_object_set (self->dtls_enc, "connection-id", id, NULL);
+  g_object_set (self->dtls_dec, "connection-id", id, NULL);
+  g_free (id);
+  g_object_set (self->ice_sink, "transport", self->ice, NULL);
+  g_object_set (self->ice_src, "transport", self->ice, NULL);
+  g_object_set (self->rtcp_sink, "async", FALSE, "sync", FALSE, NULL);
+  g_signal_connect (self->dtls_enc, "notify::connection-state",
+      G_CALLBACK (on_dtls_state), self);
+  g_signal_connect (self->dtls_dec, "notify::connection-state",
+      G_CALLBACK (on_dtls_state), self);
+  g_signal_connect (self->ptdemux, "request-pt-map",
+      G_CALLBACK (on_request_pt_map), self);
+  g_signal_connect (self->ptdemux, "pad-added", G_CALLBACK (on_demux_pad_added),
+      self);
+  return TRUE;
+}
+
+/* Session thread, first negotiation: the transport joins the bin, with
+ * the negotiated DTLS role and peer fingerprint already set. */
+static gboolean
+link_transport (GstRtcBin *self, GError **error)
+{
+  GstPad *pad;
+  gboolean ok;
+
+  if (self->transport_linked)
+    return TRUE;
+  gst_bin_add_many (GST_BIN (self), gst_object_ref (self->dtls_enc),
+      gst_object_ref (self->dtls_dec), gst_object_ref (self->ice_sink),
+      gst_object_ref (self->ice_src), gst_object_ref (self->ptdemux),
+      gst_object_ref (self->rtcp_sink), NULL);
+  ok = gst_element_link_pads (self->funnel, "src", self->dtls_enc, "rtp_sink_0")
+      && gst_element_link (self->dtls_enc, self->ice_sink)
+      && gst_element_link (self->ice_src, self->dtls_dec)
+      && gst_element_link_pads (self->dtls_dec, "rtp_src", self->ptdemux,
+          "sink")
+      && gst_element_link_pads (self->dtls_dec, "rtcp_src", self->rtcp_sink,
+          "sink");
+  if (!ok) {
+    g_set_error (error, GST_RTC_ERROR, GST_RTC_ERROR_INTERNAL_FAILURE,
+        "Could not link the transport elements");
+    return FALSE;
+  }
+  pad = gst_element_get_static_pad (self->dtls_dec, "rtp_src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, recv_probe, self, NULL);
+  gst_object_unref (pad);
+  self->transport_linked = TRUE;
+  gst_element_sync_state_with_parent (self->rtcp_sink);
+  gst_element_sync_state_with_parent (self->ptdemux);
+  gst_element_sync_state_with_parent (self->dtls_dec);
+  gst_element_sync_state_with_parent (self->ice_src);
+  gst_element_sync_state_with_parent (self->ice_sink);
+  gst_element_sync_state_with_parent (self->dtls_enc);
+  return TRUE;
+}
+
 /* ---- session set-up ---- */
 
 /* Session thread: the certificate, the transport and the JSEP model are
@@ -365,12 +809,10 @@ ensure_session (GstRtcBin *self, GError **error)
   gchar **addresses;
   GstRtcIceTransportPolicy policy;
 
+  gchar *fingerprint = NULL;
+
   if (self->jsep)
     return TRUE;
-
-  self->cert = rtc_dtls_certificate_new_ecdsa (error);
-  if (!self->cert)
-    return FALSE;
 
   GST_OBJECT_LOCK (self);
   stun = g_strdup (self->stun_server);
@@ -406,9 +848,13 @@ ensure_session (GstRtcBin *self, GError **error)
   g_free (turn);
   g_strfreev (addresses);
 
+  if (!make_transport (self, error))
+    return FALSE;
+  /* The decoder holds the certificate (a fresh one per session). */
+  g_object_get (self->dtls_dec, "fingerprint", &fingerprint, NULL);
   rtc_ice_transport_get_local_credentials (self->ice, &ufrag, &pwd);
-  self->jsep = rtc_jsep_session_new (ufrag, pwd,
-      rtc_dtls_certificate_get_fingerprint (self->cert));
+  self->jsep = rtc_jsep_session_new (ufrag, pwd, fingerprint);
+  g_free (fingerprint);
   /* A single transport is all this element drives: every policy bundles
    * everything, as max-bundle does. */
   self->jsep->bundle_policy = GST_RTC_BUNDLE_POLICY_MAX_BUNDLE;
@@ -443,7 +889,7 @@ sync_transceivers (GstRtcBin *self)
 }
 
 static GstRtcKind
-kind_from_caps (const GstCaps *caps)
+gst_rtc_bin_kind_from_caps (const GstCaps *caps)
 {
   const gchar *media;
 
@@ -553,6 +999,58 @@ signaling_state_name (GstRtcSignalingState state)
   return v ? v->value_nick : "?";
 }
 
+static gboolean
+direction_sends (GstRtcRtpTransceiverDirection dir)
+{
+  return dir == GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY
+      || dir == GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV;
+}
+
+static gboolean
+direction_receives (GstRtcRtpTransceiverDirection dir)
+{
+  return dir == GST_RTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY
+      || dir == GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV;
+}
+
+/* Session thread, object lock held: what the media paths of one m-line
+ * need from the negotiation. */
+static void
+apply_media (GstRtcBin *self, GstRtcRtpTransceiver *trans,
+    RtcJsepTransceiver *jt, const RtcJsepMedia *m)
+{
+  guint i;
+  gint pt;
+
+  if (direction_sends (m->direction) && m->codecs
+      && !gst_caps_is_empty (m->codecs)
+      && gst_structure_get_int (gst_caps_get_structure (m->codecs, 0),
+          "payload", &pt)) {
+    RtcBinSend *send = g_new0 (RtcBinSend, 1);
+
+    rtc_jsep_transceiver_ensure_ssrc (jt);
+    send->ssrc = jt->ssrc;
+    send->pt = pt;
+    g_object_set_data_full (G_OBJECT (trans), "rtcbin-send", send, g_free);
+  } else {
+    g_object_set_data (G_OBJECT (trans), "rtcbin-send", NULL);
+  }
+
+  if (!direction_receives (m->direction) || !m->codecs)
+    return;
+  for (i = 0; i < gst_caps_get_size (m->codecs); i++) {
+    GstStructure *st = gst_caps_get_structure (m->codecs, i);
+    RtcBinRecv *r;
+
+    if (!gst_structure_get_int (st, "payload", &pt))
+      continue;
+    r = g_new0 (RtcBinRecv, 1);
+    r->mline = m->mline;
+    r->caps = gst_caps_new_full (gst_structure_copy (st), NULL);
+    g_hash_table_replace (self->recv, GUINT_TO_POINTER (pt), r);
+  }
+}
+
 /* Session thread: associates the transceivers with their m-lines and
  * points the transport at the peer, from a complete offer/answer. */
 static gboolean
@@ -567,6 +1065,10 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
   if (!neg)
     return FALSE;
 
+  GST_OBJECT_LOCK (self);
+  g_hash_table_remove_all (self->recv);
+  GST_OBJECT_UNLOCK (self);
+
   for (i = 0; i < neg->media->len; i++) {
     RtcJsepMedia *m = g_ptr_array_index (neg->media, i);
 
@@ -580,8 +1082,10 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
       RtcJsepTransceiver *jt = g_object_get_data (G_OBJECT (trans),
           "rtcbin-jsep");
 
-      if (jt && jt->mline == (gint)m->mline)
+      if (jt && jt->mline == (gint)m->mline) {
         gst_rtc_rtp_transceiver_set_current_direction (trans, m->direction);
+        apply_media (self, trans, jt, m);
+      }
     }
     GST_OBJECT_UNLOCK (self);
   }
@@ -609,6 +1113,15 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
   }
   if (transport->remote_end_of_candidates)
     rtc_ice_transport_end_of_remote_candidates (self->ice);
+
+  if (!self->transport_linked) {
+    /* A certificate the SDP does not name fails the handshake. */
+    g_object_set (self->dtls_enc, "is-client", transport->dtls_client, NULL);
+    g_object_set (self->dtls_dec, "peer-fingerprint",
+        transport->remote_fingerprint, NULL);
+    if (!link_transport (self, error))
+      return FALSE;
+  }
   return TRUE;
 }
 
@@ -948,7 +1461,7 @@ add_transceiver (GstRtcBin *self, GstRtcRtpTransceiverDirection direction,
       NULL);
   if (caps && !gst_caps_is_empty (caps) && !gst_caps_is_any (caps))
     g_object_set (trans, "codec-preferences", caps, NULL);
-  gst_rtc_rtp_transceiver_set_kind (trans, kind_from_caps (caps));
+  gst_rtc_rtp_transceiver_set_kind (trans, gst_rtc_bin_kind_from_caps (caps));
   GST_OBJECT_LOCK (self);
   g_ptr_array_add (self->transceivers, gst_object_ref (trans));
   GST_OBJECT_UNLOCK (self);
@@ -965,7 +1478,7 @@ gst_rtc_bin_add_transceiver (GstRtcBin *self,
     GST_WARNING_OBJECT (self, "add-transceiver: direction none is invalid");
     return NULL;
   }
-  if (kind_from_caps (caps) == GST_RTC_KIND_UNKNOWN) {
+  if (gst_rtc_bin_kind_from_caps (caps) == GST_RTC_KIND_UNKNOWN) {
     GST_WARNING_OBJECT (self,
         "add-transceiver: caps %" GST_PTR_FORMAT
         " name no audio or video media",
@@ -1106,6 +1619,10 @@ static void
 gst_rtc_bin_init (GstRtcBin *self)
 {
   self->ops = rtc_bin_ops_new ("rtcbin-session");
+  self->recv = g_hash_table_new_full (NULL, NULL, NULL, rtc_bin_recv_free);
+  self->funnel = gst_element_factory_make ("funnel", NULL);
+  g_object_set (self->funnel, "forward-sticky-events", FALSE, NULL);
+  gst_bin_add (GST_BIN (self), self->funnel);
   self->transceivers = g_ptr_array_new_with_free_func (gst_object_unref);
   self->bundle_policy = GST_RTC_BUNDLE_POLICY_MAX_BUNDLE;
   self->latency = DEFAULT_LATENCY;
@@ -1120,6 +1637,12 @@ op_close (gpointer user_data, gboolean closed)
   self->closed = TRUE;
   if (self->ice) {
     g_signal_handlers_disconnect_by_data (self->ice, self);
+    if (self->dtls_enc)
+      g_signal_handlers_disconnect_by_data (self->dtls_enc, self);
+    if (self->dtls_dec)
+      g_signal_handlers_disconnect_by_data (self->dtls_dec, self);
+    if (self->ptdemux)
+      g_signal_handlers_disconnect_by_data (self->ptdemux, self);
     rtc_ice_transport_close (self->ice);
   }
 }
@@ -1137,6 +1660,12 @@ gst_rtc_bin_dispose (GObject *object)
     rtc_bin_ops_free (self->ops);
     self->ops = NULL;
   }
+  gst_clear_object (&self->dtls_enc);
+  gst_clear_object (&self->dtls_dec);
+  gst_clear_object (&self->ice_sink);
+  gst_clear_object (&self->ice_src);
+  gst_clear_object (&self->ptdemux);
+  gst_clear_object (&self->rtcp_sink);
   G_OBJECT_CLASS (gst_rtc_bin_parent_class)->dispose (object);
 }
 
@@ -1146,8 +1675,7 @@ gst_rtc_bin_finalize (GObject *object)
   GstRtcBin *self = GST_RTC_BIN (object);
 
   g_clear_object (&self->ice);
-  if (self->cert)
-    rtc_dtls_certificate_unref (self->cert);
+  g_hash_table_unref (self->recv);
   if (self->jsep)
     rtc_jsep_session_free (self->jsep);
   g_ptr_array_unref (self->transceivers);
@@ -1173,6 +1701,10 @@ gst_rtc_bin_class_init (GstRtcBinClass *klass)
   gobject_class->set_property = gst_rtc_bin_set_property;
   gobject_class->dispose = gst_rtc_bin_dispose;
   gobject_class->finalize = gst_rtc_bin_finalize;
+  element_class->request_new_pad = gst_rtc_bin_request_new_pad;
+  element_class->release_pad = gst_rtc_bin_release_pad;
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
 
   props[PROP_CONNECTION_STATE] = g_param_spec_enum ("connection-state",
       "Connection state", "The peer connection state",

@@ -334,6 +334,131 @@ GST_START_TEST (test_bad_input)
 
 GST_END_TEST;
 
+typedef struct {
+  GstElement *pipeline;
+  gint decoded;
+  gboolean opus_caps;
+} Receiver;
+
+static void
+on_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, Receiver *r)
+{
+  g_atomic_int_inc (&r->decoded);
+}
+
+static void
+on_src_pad (GstElement *bin, GstPad *pad, Receiver *r)
+{
+  GstElement *depay, *dec, *sink;
+  GstCaps *caps;
+  GstPad *sinkpad;
+
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+    return;
+  caps = gst_pad_get_current_caps (pad);
+  if (!caps)
+    caps = gst_pad_query_caps (pad, NULL);
+  r->opus_caps
+      = g_strcmp0 (gst_structure_get_string (gst_caps_get_structure (caps, 0),
+                       "encoding-name"),
+            "OPUS")
+      == 0;
+  gst_caps_unref (caps);
+
+  depay = gst_element_factory_make ("rtpopusdepay", NULL);
+  dec = gst_element_factory_make ("opusdec", NULL);
+  sink = gst_element_factory_make ("fakesink", NULL);
+  g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, "async", FALSE,
+      NULL);
+  g_signal_connect (sink, "handoff", G_CALLBACK (on_handoff), r);
+  gst_bin_add_many (GST_BIN (r->pipeline), depay, dec, sink, NULL);
+  fail_unless (gst_element_link_many (depay, dec, sink, NULL));
+  gst_element_sync_state_with_parent (sink);
+  gst_element_sync_state_with_parent (dec);
+  gst_element_sync_state_with_parent (depay);
+  sinkpad = gst_element_get_static_pad (depay, "sink");
+  fail_unless_equals_int (gst_pad_link (pad, sinkpad), GST_PAD_LINK_OK);
+  gst_object_unref (sinkpad);
+}
+
+static void
+flag_signal (GstElement *bin, gint *flag)
+{
+  g_atomic_int_set (flag, 1);
+}
+
+static gboolean
+wait_flag (gint *flag, guint64 ms)
+{
+  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
+
+  while (!g_atomic_int_get (flag) && g_get_monotonic_time () < end)
+    g_usleep (5000);
+  return g_atomic_int_get (flag);
+}
+
+/* A payloader linked to a's sink pad makes the transceiver: negotiation
+ * is needed, offer/answer and trickle run, ICE and DTLS connect, and b
+ * exposes a src pad whose decrypted Opus decodes. */
+GST_START_TEST (test_audio_call)
+{
+  GstElement *pa, *pb, *a, *b;
+  Receiver r = { 0 };
+  gint needed = 0;
+  gint64 end;
+  GError *error = NULL;
+
+  pa = gst_parse_launch ("audiotestsrc is-live=true ! opusenc ! "
+                         "rtpopuspay ! rtcbin name=a",
+      &error);
+  fail_unless (pa != NULL, "%s", error ? error->message : "");
+  pb = gst_pipeline_new ("pb");
+  b = make_bin ("b");
+  gst_bin_add (GST_BIN (pb), b);
+  a = gst_bin_get_by_name (GST_BIN (pa), "a");
+  {
+    const gchar *loopback[] = { "127.0.0.1", NULL };
+    g_object_set (a, "local-addresses", loopback, NULL);
+  }
+  r.pipeline = pb;
+
+  g_signal_connect (a, "on-ice-candidate", G_CALLBACK (on_ice_candidate), b);
+  g_signal_connect (b, "on-ice-candidate", G_CALLBACK (on_ice_candidate), a);
+  g_signal_connect (a, "on-negotiation-needed", G_CALLBACK (flag_signal),
+      &needed);
+  g_signal_connect (b, "pad-added", G_CALLBACK (on_src_pad), &r);
+
+  fail_unless (gst_element_set_state (pb, GST_STATE_PLAYING)
+      != GST_STATE_CHANGE_FAILURE);
+  fail_unless (gst_element_set_state (pa, GST_STATE_PLAYING)
+      != GST_STATE_CHANGE_FAILURE);
+
+  fail_unless (wait_flag (&needed, 5000));
+  negotiate (a, b);
+
+  fail_unless (wait_state (a, "connection-state",
+      GST_RTC_PEER_CONNECTION_STATE_CONNECTED,
+      GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 10000));
+  fail_unless (wait_state (b, "connection-state",
+      GST_RTC_PEER_CONNECTION_STATE_CONNECTED,
+      GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 10000));
+
+  end = g_get_monotonic_time () + RTC_TEST_MS (10000) * 1000;
+  while (g_atomic_int_get (&r.decoded) < 25 && g_get_monotonic_time () < end)
+    g_usleep (10000);
+  fail_unless (g_atomic_int_get (&r.decoded) >= 25, "decoded %d",
+      g_atomic_int_get (&r.decoded));
+  fail_unless (r.opus_caps);
+
+  gst_element_set_state (pa, GST_STATE_NULL);
+  gst_element_set_state (pb, GST_STATE_NULL);
+  gst_object_unref (a);
+  gst_object_unref (pa);
+  gst_object_unref (pb);
+}
+
+GST_END_TEST;
+
 static Suite *
 rtcbin_suite (void)
 {
@@ -345,6 +470,7 @@ rtcbin_suite (void)
   tcase_add_test (tc, test_wrong_state);
   tcase_add_test (tc, test_promises_answered_on_dispose);
   tcase_add_test (tc, test_bad_input);
+  tcase_add_test (tc, test_audio_call);
   return s;
 }
 

@@ -459,6 +459,115 @@ GST_START_TEST (test_audio_call)
 
 GST_END_TEST;
 
+/* Replaces every a=fingerprint of @desc with @fingerprint. */
+static void
+set_fingerprint (GstRtcSessionDescription *desc, const gchar *fingerprint)
+{
+  guint i, j;
+
+  for (j = 0; j < gst_sdp_message_attributes_len (desc->sdp); j++) {
+    const GstSDPAttribute *attr = gst_sdp_message_get_attribute (desc->sdp, j);
+
+    if (g_strcmp0 (attr->key, "fingerprint") == 0) {
+      GstSDPAttribute repl;
+
+      gst_sdp_attribute_set (&repl, "fingerprint", fingerprint);
+      gst_sdp_message_replace_attribute (desc->sdp, j, &repl);
+    }
+  }
+  for (i = 0; i < gst_sdp_message_medias_len (desc->sdp); i++) {
+    GstSDPMedia *media = (GstSDPMedia *)gst_sdp_message_get_media (desc->sdp,
+        i);
+
+    for (j = 0; j < gst_sdp_media_attributes_len (media); j++) {
+      const GstSDPAttribute *attr = gst_sdp_media_get_attribute (media, j);
+
+      if (g_strcmp0 (attr->key, "fingerprint") == 0) {
+        GstSDPAttribute repl;
+
+        gst_sdp_attribute_set (&repl, "fingerprint", fingerprint);
+        gst_sdp_media_replace_attribute (media, j, &repl);
+      }
+    }
+  }
+}
+
+static gchar *
+get_fingerprint (GstRtcSessionDescription *desc)
+{
+  const GstSDPMedia *media = gst_sdp_message_get_media (desc->sdp, 0);
+  const gchar *fp = gst_sdp_media_get_attribute_val (media, "fingerprint");
+
+  if (!fp)
+    fp = gst_sdp_message_get_attribute_val (desc->sdp, "fingerprint");
+  return g_strdup (fp);
+}
+
+/* The answer names a certificate b does not have: a rejects the DTLS
+ * handshake and its connection fails; no media is decrypted. */
+GST_START_TEST (test_fingerprint_mismatch)
+{
+  GstElement *pa, *pb, *a, *b;
+  GstRtcSessionDescription *offer, *answer;
+  GstBus *bus;
+  GstMessage *msg;
+  gchar *fp;
+  gint needed = 0;
+  GError *error = NULL;
+  const gchar *loopback[] = { "127.0.0.1", NULL };
+
+  pa = gst_parse_launch ("audiotestsrc is-live=true ! opusenc ! "
+                         "rtpopuspay ! rtcbin name=a",
+      &error);
+  fail_unless (pa != NULL);
+  a = gst_bin_get_by_name (GST_BIN (pa), "a");
+  g_object_set (a, "local-addresses", loopback, NULL);
+  pb = gst_pipeline_new ("pb");
+  b = make_bin ("b");
+  gst_bin_add (GST_BIN (pb), b);
+  g_signal_connect (a, "on-ice-candidate", G_CALLBACK (on_ice_candidate), b);
+  g_signal_connect (b, "on-ice-candidate", G_CALLBACK (on_ice_candidate), a);
+  g_signal_connect (a, "on-negotiation-needed", G_CALLBACK (flag_signal),
+      &needed);
+  gst_element_set_state (pb, GST_STATE_PLAYING);
+  gst_element_set_state (pa, GST_STATE_PLAYING);
+  fail_unless (wait_flag (&needed, 5000));
+
+  offer = create_desc (a, "create-offer", "offer");
+  fail_unless (set_desc (a, "set-local-description", offer) == NULL);
+  fail_unless (set_desc (b, "set-remote-description", offer) == NULL);
+  answer = create_desc (b, "create-answer", "answer");
+  fail_unless (set_desc (b, "set-local-description", answer) == NULL);
+  /* a's own fingerprint: valid syntax, wrong certificate. */
+  fp = get_fingerprint (offer);
+  fail_unless (fp != NULL);
+  set_fingerprint (answer, fp);
+  g_free (fp);
+  fail_unless (set_desc (a, "set-remote-description", answer) == NULL);
+
+  fail_unless (
+      wait_state (a, "connection-state", GST_RTC_PEER_CONNECTION_STATE_FAILED,
+          GST_RTC_PEER_CONNECTION_STATE_FAILED, 10000));
+  bus = gst_element_get_bus (pa);
+  msg = gst_bus_timed_pop_filtered (bus, RTC_TEST_MS (5000) * GST_MSECOND,
+      GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+  fail_if (get_enum (a, "connection-state")
+      == GST_RTC_PEER_CONNECTION_STATE_CONNECTED);
+
+  gst_rtc_session_description_free (offer);
+  gst_rtc_session_description_free (answer);
+  gst_element_set_state (pa, GST_STATE_NULL);
+  gst_element_set_state (pb, GST_STATE_NULL);
+  gst_object_unref (a);
+  gst_object_unref (pa);
+  gst_object_unref (pb);
+}
+
+GST_END_TEST;
+
 static Suite *
 rtcbin_suite (void)
 {
@@ -471,6 +580,7 @@ rtcbin_suite (void)
   tcase_add_test (tc, test_promises_answered_on_dispose);
   tcase_add_test (tc, test_bad_input);
   tcase_add_test (tc, test_audio_call);
+  tcase_add_test (tc, test_fingerprint_mismatch);
   return s;
 }
 

@@ -532,7 +532,29 @@ bind_sink_pad (GstRtcBin *self, GstPad *pad, GstRtcRtpTransceiver *trans)
       gst_object_ref (trans), gst_object_unref);
 }
 
-/* A sink pad with no transceiver makes one from its caps. */
+/* Object lock held: the first transceiver of @kind that sends and has
+ * no sink pad yet (one from add-transceiver, or a remote offer's). */
+static GstRtcRtpTransceiver *
+find_free_transceiver (GstRtcBin *self, GstRtcKind kind)
+{
+  guint i;
+
+  for (i = 0; i < self->transceivers->len; i++) {
+    GstRtcRtpTransceiver *trans = g_ptr_array_index (self->transceivers, i);
+    GstRtcRtpTransceiverDirection dir = gst_rtc_rtp_transceiver_get_direction (
+        trans);
+
+    if (gst_rtc_rtp_transceiver_get_kind (trans) == kind
+        && (dir == GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV
+            || dir == GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY)
+        && !g_object_get_data (G_OBJECT (trans), "rtcbin-sinkpad"))
+      return trans;
+  }
+  return NULL;
+}
+
+/* A sink pad binds, on its first caps, to a free transceiver of its kind,
+ * or makes a sendrecv one from the caps. */
 static GstPadProbeReturn
 sink_caps_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
@@ -554,15 +576,24 @@ sink_caps_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
     GstCaps *prefs = gst_caps_copy (caps);
     GstStructure *st = gst_caps_get_structure (prefs, 0);
     GstRtcRtpTransceiver *trans;
+    GstRtcKind kind;
 
     /* The payloader's stream properties are not codec preferences. */
     gst_structure_remove_fields (st, "ssrc", "timestamp-offset",
         "seqnum-offset", NULL);
-    if (gst_rtc_bin_kind_from_caps (prefs) == GST_RTC_KIND_UNKNOWN) {
+    kind = gst_rtc_bin_kind_from_caps (prefs);
+
+    GST_OBJECT_LOCK (self);
+    trans = kind == GST_RTC_KIND_UNKNOWN ? NULL
+                                         : find_free_transceiver (self, kind);
+    if (trans)
+      bind_sink_pad (self, pad, trans);
+    GST_OBJECT_UNLOCK (self);
+    if (kind == GST_RTC_KIND_UNKNOWN) {
       GST_ELEMENT_ERROR (self, STREAM, FORMAT, (NULL),
           ("%s: caps %" GST_PTR_FORMAT " name no audio or video media",
               GST_PAD_NAME (pad), caps));
-    } else {
+    } else if (!trans) {
       trans = add_transceiver (self, GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
           prefs);
       GST_OBJECT_LOCK (self);
@@ -583,7 +614,6 @@ gst_rtc_bin_request_new_pad (GstElement *element, GstPadTemplate *templ,
   GstRtcBin *self = GST_RTC_BIN (element);
   GstPad *target, *pad;
   gchar *pad_name;
-  guint i;
 
   if (templ->direction != GST_PAD_SINK)
     return NULL;
@@ -596,17 +626,6 @@ gst_rtc_bin_request_new_pad (GstElement *element, GstPadTemplate *templ,
   pad = gst_ghost_pad_new_from_template (pad_name, target, templ);
   g_free (pad_name);
   gst_object_unref (target);
-
-  GST_OBJECT_LOCK (self);
-  for (i = 0; i < self->transceivers->len; i++) {
-    GstRtcRtpTransceiver *trans = g_ptr_array_index (self->transceivers, i);
-
-    if (!g_object_get_data (G_OBJECT (trans), "rtcbin-sinkpad")) {
-      bind_sink_pad (self, pad, trans);
-      break;
-    }
-  }
-  GST_OBJECT_UNLOCK (self);
 
   gst_pad_add_probe (pad,
       GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, sink_probe,
@@ -906,6 +925,19 @@ gst_rtc_bin_kind_from_caps (const GstCaps *caps)
 /* ---- create-offer / create-answer ---- */
 
 static void
+reply_description (RtcBinOpData *d, const gchar *field, GstRtcSDPType type,
+    GstSDPMessage *sdp)
+{
+  GstRtcSessionDescription *desc = gst_rtc_session_description_new (type, sdp);
+
+  /* The structure keeps its own copy. */
+  op_reply (d,
+      gst_structure_new ("application/x-gst-promise", field,
+          GST_TYPE_RTC_SESSION_DESCRIPTION, desc, NULL));
+  gst_rtc_session_description_free (desc);
+}
+
+static void
 op_create_offer (gpointer user_data, gboolean closed)
 {
   RtcBinOpData *d = user_data;
@@ -930,10 +962,7 @@ op_create_offer (gpointer user_data, gboolean closed)
     op_reply_error (d, error);
     return;
   }
-  op_reply (d,
-      gst_structure_new ("application/x-gst-promise", "offer",
-          GST_TYPE_RTC_SESSION_DESCRIPTION,
-          gst_rtc_session_description_new (GST_RTC_SDP_TYPE_OFFER, sdp), NULL));
+  reply_description (d, "offer", GST_RTC_SDP_TYPE_OFFER, sdp);
 }
 
 static void
@@ -960,11 +989,7 @@ op_create_answer (gpointer user_data, gboolean closed)
     op_reply_error (d, error);
     return;
   }
-  op_reply (d,
-      gst_structure_new ("application/x-gst-promise", "answer",
-          GST_TYPE_RTC_SESSION_DESCRIPTION,
-          gst_rtc_session_description_new (GST_RTC_SDP_TYPE_ANSWER, sdp),
-          NULL));
+  reply_description (d, "answer", GST_RTC_SDP_TYPE_ANSWER, sdp);
 }
 
 static void

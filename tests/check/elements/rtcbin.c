@@ -568,6 +568,152 @@ GST_START_TEST (test_fingerprint_mismatch)
 
 GST_END_TEST;
 
+typedef struct {
+  GstElement *pipeline;
+  gint audio;
+  gint video;
+} MediaCounts;
+
+static void
+on_audio_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, MediaCounts *c)
+{
+  g_atomic_int_inc (&c->audio);
+}
+
+static void
+on_video_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, MediaCounts *c)
+{
+  g_atomic_int_inc (&c->video);
+}
+
+/* Decodes whatever a src pad carries, by its negotiated caps. */
+static void
+on_any_src_pad (GstElement *bin, GstPad *pad, MediaCounts *c)
+{
+  GstElement *depay, *dec, *sink;
+  GstCaps *caps;
+  gboolean opus;
+  GstPad *sinkpad;
+
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+    return;
+  caps = gst_pad_get_current_caps (pad);
+  if (!caps)
+    caps = gst_pad_query_caps (pad, NULL);
+  opus = g_strcmp0 (gst_structure_get_string (gst_caps_get_structure (caps, 0),
+                        "encoding-name"),
+             "OPUS")
+      == 0;
+  gst_caps_unref (caps);
+
+  depay = gst_element_factory_make (opus ? "rtpopusdepay" : "rtpvp8depay",
+      NULL);
+  dec = gst_element_factory_make (opus ? "opusdec" : "vp8dec", NULL);
+  sink = gst_element_factory_make ("fakesink", NULL);
+  g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, "async", FALSE,
+      NULL);
+  g_signal_connect (sink, "handoff",
+      opus ? G_CALLBACK (on_audio_handoff) : G_CALLBACK (on_video_handoff), c);
+  gst_bin_add_many (GST_BIN (c->pipeline), depay, dec, sink, NULL);
+  fail_unless (gst_element_link_many (depay, dec, sink, NULL));
+  gst_element_sync_state_with_parent (sink);
+  gst_element_sync_state_with_parent (dec);
+  gst_element_sync_state_with_parent (depay);
+  sinkpad = gst_element_get_static_pad (depay, "sink");
+  fail_unless_equals_int (gst_pad_link (pad, sinkpad), GST_PAD_LINK_OK);
+  gst_object_unref (sinkpad);
+}
+
+static guint
+n_transceivers (GstElement *bin)
+{
+  GArray *arr;
+  guint n;
+
+  g_signal_emit_by_name (bin, "get-transceivers", &arr);
+  n = arr->len;
+  g_array_unref (arr);
+  return n;
+}
+
+static gboolean
+wait_transceivers (GstElement *bin, guint n, guint64 ms)
+{
+  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
+
+  while (n_transceivers (bin) < n && g_get_monotonic_time () < end)
+    g_usleep (5000);
+  return n_transceivers (bin) >= n;
+}
+
+#define VP8_SEND \
+  "videotestsrc is-live=true ! video/x-raw,width=160,height=120," \
+  "framerate=30/1 ! vp8enc deadline=1 ! rtpvp8pay ! "
+
+/* a sends Opus and VP8, b sends VP8 back; b's video payloader is linked
+ * before the offer arrives, so the offer's video m-line takes b's
+ * transceiver and one exchange sets up all three streams on one
+ * bundled transport. */
+GST_START_TEST (test_audio_video_both_ways)
+{
+  GstElement *pa, *pb, *a, *b;
+  MediaCounts ca = { 0 }, cb = { 0 };
+  GError *error = NULL;
+  const gchar *loopback[] = { "127.0.0.1", NULL };
+  gint64 end;
+
+  pa = gst_parse_launch ("audiotestsrc is-live=true ! opusenc ! rtpopuspay ! "
+                         "rtcbin name=a " VP8_SEND "a.",
+      &error);
+  fail_unless (pa != NULL, "%s", error ? error->message : "");
+  pb = gst_parse_launch (VP8_SEND "rtcbin name=b", &error);
+  fail_unless (pb != NULL, "%s", error ? error->message : "");
+  a = gst_bin_get_by_name (GST_BIN (pa), "a");
+  b = gst_bin_get_by_name (GST_BIN (pb), "b");
+  g_object_set (a, "local-addresses", loopback, NULL);
+  g_object_set (b, "local-addresses", loopback, NULL);
+  ca.pipeline = pa;
+  cb.pipeline = pb;
+  g_signal_connect (a, "on-ice-candidate", G_CALLBACK (on_ice_candidate), b);
+  g_signal_connect (b, "on-ice-candidate", G_CALLBACK (on_ice_candidate), a);
+  g_signal_connect (a, "pad-added", G_CALLBACK (on_any_src_pad), &ca);
+  g_signal_connect (b, "pad-added", G_CALLBACK (on_any_src_pad), &cb);
+
+  gst_element_set_state (pa, GST_STATE_PLAYING);
+  gst_element_set_state (pb, GST_STATE_PLAYING);
+  fail_unless (wait_transceivers (a, 2, 5000));
+  fail_unless (wait_transceivers (b, 1, 5000));
+  negotiate (a, b);
+  /* b's video transceiver was reused, not duplicated. */
+  fail_unless_equals_int (n_transceivers (b), 2);
+
+  fail_unless (wait_state (a, "connection-state",
+      GST_RTC_PEER_CONNECTION_STATE_CONNECTED,
+      GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 10000));
+  fail_unless (wait_state (b, "connection-state",
+      GST_RTC_PEER_CONNECTION_STATE_CONNECTED,
+      GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 10000));
+
+  end = g_get_monotonic_time () + RTC_TEST_MS (15000) * 1000;
+  while ((g_atomic_int_get (&cb.audio) < 25 || g_atomic_int_get (&cb.video) < 10
+             || g_atomic_int_get (&ca.video) < 10)
+      && g_get_monotonic_time () < end)
+    g_usleep (10000);
+  fail_unless (g_atomic_int_get (&cb.audio) >= 25, "b audio %d", cb.audio);
+  fail_unless (g_atomic_int_get (&cb.video) >= 10, "b video %d", cb.video);
+  fail_unless (g_atomic_int_get (&ca.video) >= 10, "a video %d", ca.video);
+  fail_unless_equals_int (g_atomic_int_get (&ca.audio), 0);
+
+  gst_element_set_state (pa, GST_STATE_NULL);
+  gst_element_set_state (pb, GST_STATE_NULL);
+  gst_object_unref (a);
+  gst_object_unref (b);
+  gst_object_unref (pa);
+  gst_object_unref (pb);
+}
+
+GST_END_TEST;
+
 static Suite *
 rtcbin_suite (void)
 {
@@ -581,6 +727,7 @@ rtcbin_suite (void)
   tcase_add_test (tc, test_bad_input);
   tcase_add_test (tc, test_audio_call);
   tcase_add_test (tc, test_fingerprint_mismatch);
+  tcase_add_test (tc, test_audio_video_both_ways);
   return s;
 }
 

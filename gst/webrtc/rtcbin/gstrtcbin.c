@@ -701,10 +701,11 @@ static void
 on_demux_pad_added (GstElement *demux, GstPad *pad, GstRtcBin *self)
 {
   RtcBinRecv *r;
-  guint pt;
+  guint pt, latency;
   gint mline = -1;
   gchar *name;
-  GstPad *ghost;
+  GstPad *ghost, *existing, *jb_pad;
+  GstElement *jb;
 
   if (sscanf (GST_PAD_NAME (pad), "src_%u", &pt) != 1)
     return;
@@ -712,19 +713,43 @@ on_demux_pad_added (GstElement *demux, GstPad *pad, GstRtcBin *self)
   r = g_hash_table_lookup (self->recv, GUINT_TO_POINTER (pt));
   if (r)
     mline = r->mline;
+  latency = self->latency;
   GST_OBJECT_UNLOCK (self);
   if (mline < 0)
     return;
   name = g_strdup_printf ("src_%d", mline);
-  ghost = gst_ghost_pad_new_from_template (name, pad,
-      gst_static_pad_template_get (&src_template));
-  g_free (name);
-  gst_pad_set_active (ghost, TRUE);
-  if (!gst_element_add_pad (GST_ELEMENT (self), ghost))
+  existing = gst_element_get_static_pad (GST_ELEMENT (self), name);
+  if (existing) {
     GST_WARNING_OBJECT (self,
-        "a second payload type for m-line %d is not "
-        "exposed yet",
+        "a second payload type (%u) for m-line %d is not exposed yet", pt,
         mline);
+    gst_object_unref (existing);
+    g_free (name);
+    return;
+  }
+
+  /* Each received stream gets its own jitter buffer of `latency` ms. */
+  jb = gst_element_factory_make ("rtpjitterbuffer", NULL);
+  if (!jb) {
+    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN, (NULL),
+        ("The rtpjitterbuffer element is missing"));
+    g_free (name);
+    return;
+  }
+  g_object_set (jb, "latency", latency, NULL);
+  gst_bin_add (GST_BIN (self), jb);
+  jb_pad = gst_element_get_static_pad (jb, "sink");
+  gst_pad_link (pad, jb_pad);
+  gst_object_unref (jb_pad);
+  jb_pad = gst_element_get_static_pad (jb, "src");
+  ghost = gst_ghost_pad_new_from_template (name, jb_pad,
+      gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
+          "src_%u"));
+  gst_object_unref (jb_pad);
+  g_free (name);
+  gst_element_sync_state_with_parent (jb);
+  gst_pad_set_active (ghost, TRUE);
+  gst_element_add_pad (GST_ELEMENT (self), ghost);
 }
 
 static GstElement *
@@ -791,29 +816,36 @@ link_transport (GstRtcBin *self, GError **error)
       gst_object_ref (self->dtls_dec), gst_object_ref (self->ice_sink),
       gst_object_ref (self->ice_src), gst_object_ref (self->ptdemux),
       gst_object_ref (self->rtcp_sink), NULL);
-  ok = gst_element_link_pads (self->funnel, "src", self->dtls_enc, "rtp_sink_0")
-      && gst_element_link (self->dtls_enc, self->ice_sink)
+  ok = gst_element_link (self->dtls_enc, self->ice_sink)
       && gst_element_link (self->ice_src, self->dtls_dec)
       && gst_element_link_pads (self->dtls_dec, "rtp_src", self->ptdemux,
           "sink")
       && gst_element_link_pads (self->dtls_dec, "rtcp_src", self->rtcp_sink,
           "sink");
-  if (!ok) {
-    g_set_error (error, GST_RTC_ERROR, GST_RTC_ERROR_INTERNAL_FAILURE,
-        "Could not link the transport elements");
-    return FALSE;
-  }
+  if (!ok)
+    goto link_failed;
   pad = gst_element_get_static_pad (self->dtls_dec, "rtp_src");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, recv_probe, self, NULL);
   gst_object_unref (pad);
   self->transport_linked = TRUE;
+  /* Downstream first, and the sending funnel linked last: a push into a
+   * pad not yet active would return FLUSHING and stop the upstream task
+   * for good. */
   gst_element_sync_state_with_parent (self->rtcp_sink);
   gst_element_sync_state_with_parent (self->ptdemux);
   gst_element_sync_state_with_parent (self->dtls_dec);
   gst_element_sync_state_with_parent (self->ice_src);
   gst_element_sync_state_with_parent (self->ice_sink);
   gst_element_sync_state_with_parent (self->dtls_enc);
+  if (!gst_element_link_pads (self->funnel, "src", self->dtls_enc,
+          "rtp_sink_0"))
+    goto link_failed;
   return TRUE;
+
+link_failed:
+  g_set_error (error, GST_RTC_ERROR, GST_RTC_ERROR_INTERNAL_FAILURE,
+      "Could not link the transport elements");
+  return FALSE;
 }
 
 /* ---- session set-up ---- */
@@ -1787,8 +1819,9 @@ gst_rtc_bin_class_init (GstRtcBinClass *klass)
       "ICE transport policy", "all, or relay: only TURN relays are used",
       GST_TYPE_RTC_ICE_TRANSPORT_POLICY, GST_RTC_ICE_TRANSPORT_POLICY_ALL, rw);
   props[PROP_LATENCY] = g_param_spec_uint ("latency", "Latency",
-      "Receive jitter buffer latency in milliseconds", 0, G_MAXUINT,
-      DEFAULT_LATENCY, rw);
+      "Receive jitter buffer latency in milliseconds, for streams that "
+      "start after it is set",
+      0, G_MAXUINT, DEFAULT_LATENCY, rw);
   props[PROP_LOCAL_ADDRESSES] = g_param_spec_boxed ("local-addresses",
       "Local addresses",
       "IP addresses to gather host candidates on (default: all interfaces), "

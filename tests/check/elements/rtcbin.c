@@ -414,6 +414,7 @@ GST_START_TEST (test_audio_call)
   fail_unless (pa != NULL, "%s", error ? error->message : "");
   pb = gst_pipeline_new ("pb");
   b = make_bin ("b");
+  g_object_set (b, "latency", 100, NULL);
   gst_bin_add (GST_BIN (pb), b);
   a = gst_bin_get_by_name (GST_BIN (pa), "a");
   {
@@ -449,6 +450,23 @@ GST_START_TEST (test_audio_call)
   fail_unless (g_atomic_int_get (&r.decoded) >= 25, "decoded %d",
       g_atomic_int_get (&r.decoded));
   fail_unless (r.opus_caps);
+
+  /* The received stream goes through a jitter buffer of b's latency. */
+  {
+    GstPad *src = gst_element_get_static_pad (b, "src_0");
+    GstQuery *q = gst_query_new_latency ();
+    GstClockTime min = 0;
+    gboolean live = FALSE;
+
+    fail_unless (src != NULL);
+    fail_unless (gst_pad_query (src, q));
+    gst_query_parse_latency (q, &live, &min, NULL);
+    fail_unless (live);
+    fail_unless (min >= 100 * GST_MSECOND && min < 200 * GST_MSECOND,
+        "latency %" GST_TIME_FORMAT, GST_TIME_ARGS (min));
+    gst_query_unref (q);
+    gst_object_unref (src);
+  }
 
   gst_element_set_state (pa, GST_STATE_NULL);
   gst_element_set_state (pb, GST_STATE_NULL);

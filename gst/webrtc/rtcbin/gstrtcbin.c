@@ -238,11 +238,17 @@ op_reply_error (RtcBinOpData *d, GError *error)
 static gboolean
 op_closed (RtcBinOpData *d, gboolean closed)
 {
+  GError *error;
+
   if (!closed && !d->self->closed)
     return FALSE;
-  op_reply_error (d,
-      g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
-          "The session is closed"));
+  /* The element may be gone: answer without touching it. */
+  error = g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
+      "The session is closed");
+  op_reply (d,
+      gst_structure_new ("application/x-gst-promise", "error", G_TYPE_ERROR,
+          error, NULL));
+  g_error_free (error);
   return TRUE;
 }
 
@@ -1672,25 +1678,37 @@ gst_rtc_bin_set_property (GObject *object, guint prop_id, const GValue *value,
   GST_OBJECT_UNLOCK (self);
 }
 
+/* Until the transport is linked, sending goes nowhere rather than
+ * failing with not-linked, which would stop the payloader's task. */
+static GstPadProbeReturn
+funnel_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  return gst_pad_is_linked (pad) ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
+}
+
 static void
 gst_rtc_bin_init (GstRtcBin *self)
 {
-  self->ops = rtc_bin_ops_new ("rtcbin-session");
+  GstPad *pad;
+
+  self->ops = rtc_bin_ops_new ("rtcbin-session", G_OBJECT (self));
   self->recv = g_hash_table_new_full (NULL, NULL, NULL, rtc_bin_recv_free);
   self->funnel = gst_element_factory_make ("funnel", NULL);
   g_object_set (self->funnel, "forward-sticky-events", FALSE, NULL);
   gst_bin_add (GST_BIN (self), self->funnel);
+  pad = gst_element_get_static_pad (self->funnel, "src");
+  gst_pad_add_probe (pad,
+      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, funnel_probe,
+      NULL, NULL);
+  gst_object_unref (pad);
   self->transceivers = g_ptr_array_new_with_free_func (gst_object_unref);
   self->bundle_policy = GST_RTC_BUNDLE_POLICY_MAX_BUNDLE;
   self->latency = DEFAULT_LATENCY;
 }
 
 static void
-op_close (gpointer user_data, gboolean closed)
+close_session (GstRtcBin *self)
 {
-  RtcBinOpData *d = user_data;
-  GstRtcBin *self = d->self;
-
   self->closed = TRUE;
   if (self->ice) {
     g_signal_handlers_disconnect_by_data (self->ice, self);
@@ -1705,6 +1723,14 @@ op_close (gpointer user_data, gboolean closed)
 }
 
 static void
+op_close (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+
+  close_session (d->self);
+}
+
+static void
 gst_rtc_bin_dispose (GObject *object)
 {
   GstRtcBin *self = GST_RTC_BIN (object);
@@ -1712,8 +1738,13 @@ gst_rtc_bin_dispose (GObject *object)
   /* The transport stops calling back before the chain ends; operations
    * still queued then answer "closed". */
   if (self->ops) {
-    rtc_bin_ops_push (self->ops, op_close, op_data_new (self, NULL),
-        op_data_free);
+    /* Disposed on the session thread itself (an operation held the last
+     * reference): close right here, the chain frees itself. */
+    if (rtc_bin_ops_is_current (self->ops))
+      close_session (self);
+    else
+      rtc_bin_ops_push (self->ops, op_close, op_data_new (self, NULL),
+          op_data_free);
     rtc_bin_ops_free (self->ops);
     self->ops = NULL;
   }

@@ -3,7 +3,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
 
 G_BEGIN_DECLS
 
@@ -19,7 +19,7 @@ typedef struct _RtcBinOps RtcBinOps;
  * and the operation must only give up (e.g. reject its promise). */
 typedef void (*RtcBinOpFunc) (gpointer data, gboolean closed);
 
-RtcBinOps *rtc_bin_ops_new (const gchar *thread_name);
+RtcBinOps *rtc_bin_ops_new (const gchar *thread_name, GObject *owner);
 void rtc_bin_ops_push (RtcBinOps *ops, RtcBinOpFunc func, gpointer data,
     GDestroyNotify destroy);
 gboolean rtc_bin_ops_is_current (RtcBinOps *ops);

@@ -818,10 +818,9 @@ link_transport (GstRtcBin *self, GError **error)
 
   if (self->transport_linked)
     return TRUE;
-  gst_bin_add_many (GST_BIN (self), gst_object_ref (self->dtls_enc),
-      gst_object_ref (self->dtls_dec), gst_object_ref (self->ice_sink),
-      gst_object_ref (self->ice_src), gst_object_ref (self->ptdemux),
-      gst_object_ref (self->rtcp_sink), NULL);
+  /* Not floating any more: the bin takes a reference of its own. */
+  gst_bin_add_many (GST_BIN (self), self->dtls_enc, self->dtls_dec,
+      self->ice_sink, self->ice_src, self->ptdemux, self->rtcp_sink, NULL);
   ok = gst_element_link (self->dtls_enc, self->ice_sink)
       && gst_element_link (self->ice_src, self->dtls_dec)
       && gst_element_link_pads (self->dtls_dec, "rtp_src", self->ptdemux,
@@ -1121,6 +1120,10 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
     const GstSDPMessage *answer, gboolean local_is_offerer, GError **error)
 {
   g_autoptr (RtcJsepNegotiation) neg = NULL;
+  g_autoptr (GPtrArray) negotiated = g_ptr_array_new_with_free_func (
+      gst_object_unref);
+  g_autoptr (GArray) directions = g_array_new (FALSE, FALSE,
+      sizeof (GstRtcRtpTransceiverDirection));
   RtcJsepMedia *transport = NULL;
   guint i, j;
 
@@ -1146,12 +1149,18 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
           "rtcbin-jsep");
 
       if (jt && jt->mline == (gint)m->mline) {
-        gst_rtc_rtp_transceiver_set_current_direction (trans, m->direction);
         apply_media (self, trans, jt, m);
+        g_ptr_array_add (negotiated, gst_object_ref (trans));
+        g_array_append_val (directions, m->direction);
       }
     }
     GST_OBJECT_UNLOCK (self);
   }
+  /* Outside the lock: notify handlers may read the element. */
+  for (i = 0; i < negotiated->len; i++)
+    gst_rtc_rtp_transceiver_set_current_direction (g_ptr_array_index (negotiated,
+                                                       i),
+        g_array_index (directions, GstRtcRtpTransceiverDirection, i));
   if (!transport) {
     GST_INFO_OBJECT (self, "no media negotiated");
     return TRUE;
@@ -1193,11 +1202,18 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
 static void
 update_mlines (GstRtcBin *self)
 {
+  g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func (gst_object_unref);
   guint i;
 
   GST_OBJECT_LOCK (self);
-  for (i = 0; i < self->transceivers->len; i++) {
-    GstRtcRtpTransceiver *trans = g_ptr_array_index (self->transceivers, i);
+  for (i = 0; i < self->transceivers->len; i++)
+    g_ptr_array_add (all,
+        gst_object_ref (g_ptr_array_index (self->transceivers, i)));
+  GST_OBJECT_UNLOCK (self);
+
+  /* Outside the lock: notify handlers may read the element. */
+  for (i = 0; i < all->len; i++) {
+    GstRtcRtpTransceiver *trans = g_ptr_array_index (all, i);
     RtcJsepTransceiver *jt = g_object_get_data (G_OBJECT (trans),
         "rtcbin-jsep");
 
@@ -1207,7 +1223,6 @@ update_mlines (GstRtcBin *self)
     if (jt->mid)
       gst_rtc_rtp_transceiver_set_mid (trans, jt->mid);
   }
-  GST_OBJECT_UNLOCK (self);
 }
 
 static gboolean

@@ -12,6 +12,7 @@
 #include "dtls/rtcdtlserror.h"
 #include "ice/gstrtcicesink.h"
 #include "ice/gstrtcicesrc.h"
+#include "rtcbin/gstrtcbin.h"
 
 static gboolean
 plugin_init (GstPlugin *plugin)
@@ -24,6 +25,7 @@ plugin_init (GstPlugin *plugin)
   ret |= GST_ELEMENT_REGISTER (rtcdtlssrtpdec, plugin);
   ret |= GST_ELEMENT_REGISTER (rtcicesrc, plugin);
   ret |= GST_ELEMENT_REGISTER (rtcicesink, plugin);
+  ret |= GST_ELEMENT_REGISTER (rtcbin, plugin);
   return ret;
 }
 

@@ -1,0 +1,2003 @@
+/* gst-rtc
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-rtcbin
+ * @title: rtcbin
+ *
+ * A WebRTC session (W3C RTCPeerConnection) as a bin, with the API of
+ * gst-plugins-bad's webrtcbin: JSEP through the `create-offer`,
+ * `create-answer`, `set-local-description` and `set-remote-description`
+ * action signals answered through #GstPromise, trickle ICE through
+ * `on-ice-candidate` and `add-ice-candidate`, transceivers through
+ * `add-transceiver`, `get-transceivers` and `on-new-transceiver`.
+ *
+ * Every operation runs, in the order it was called, on the session's own
+ * thread; its promise is always answered, with a #GError in the `error`
+ * field of the reply when it fails (for instance setting a remote answer
+ * while no offer is pending).
+ *
+ * Pads: `sink_%u` (request) take RTP from a payloader; a sink pad binds
+ * to the first transceiver that has none, or makes a `sendrecv` one from
+ * its caps (then `on-negotiation-needed` fires). Once negotiated, packets
+ * are sent with the transceiver's SSRC and the negotiated payload type.
+ * `src_%u` (sometimes, `%u` being the m-line) carry received RTP after
+ * SRTP decryption, with the negotiated codec caps.
+ *
+ * All m-lines share one transport (BUNDLE, `max-bundle` behaviour):
+ * `rtcdtlssrtpenc` → `rtcicesink` out, `rtcicesrc` → `rtcdtlssrtpdec` in,
+ * with the DTLS role and the peer's certificate fingerprint taken from the
+ * negotiation. `connection-state` is `connected` once ICE and DTLS both
+ * are.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstrtcbin.h"
+
+#include <gst/rtc/rtc.h>
+#include <gst/rtp/rtp.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "rtcbinops.h"
+#include "rtcdtlsconnection.h"
+#include "rtcicetransport.h"
+#include "rtcjsep.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_rtc_bin_debug);
+#define GST_CAT_DEFAULT gst_rtc_bin_debug
+
+#define DEFAULT_LATENCY 200
+
+struct _GstRtcBin {
+  GstBin parent;
+
+  RtcBinOps *ops;
+
+  /* Session thread only. */
+  RtcJsepSession *jsep;
+  RtcIceTransport *ice;
+  gboolean gathering;
+  gboolean closed;
+  gboolean transport_linked;
+
+  /* The transport's elements, made with the session, in the bin from the
+   * first negotiation on (so the handshake starts with the right role). */
+  GstElement *funnel;
+  GstElement *dtls_enc;
+  GstElement *dtls_dec;
+  GstElement *ice_sink;
+  GstElement *ice_src;
+  GstElement *ptdemux;
+  GstElement *rtcp_sink;
+  GstRtcDtlsTransportState dtls_state;
+
+  /* Object lock. */
+  GPtrArray *transceivers;
+  GstRtcSignalingState signaling_state;
+  GstRtcIceGatheringState ice_gathering_state;
+  GstRtcIceConnectionState ice_connection_state;
+  GstRtcPeerConnectionState connection_state;
+  GstRtcSessionDescription *current_local;
+  GstRtcSessionDescription *current_remote;
+  GstRtcSessionDescription *pending_local;
+  GstRtcSessionDescription *pending_remote;
+  gchar *stun_server;
+  gchar *turn_server;
+  gchar **local_addresses;
+  GstRtcBundlePolicy bundle_policy;
+  GstRtcIceTransportPolicy ice_transport_policy;
+  guint latency;
+  /* Received payload type → RtcBinRecv; unknown ones are dropped. */
+  GHashTable *recv;
+  guint64 dropped_unknown_pt;
+  guint sink_pads;
+};
+
+/* What the sending path of one transceiver rewrites: our SSRC and the
+ * payload type the peer agreed to. Guarded by the element's object lock. */
+typedef struct {
+  guint32 ssrc;
+  gint pt;
+} RtcBinSend;
+
+typedef struct {
+  guint mline;
+  GstCaps *caps;
+} RtcBinRecv;
+
+static void
+rtc_bin_recv_free (gpointer p)
+{
+  RtcBinRecv *r = p;
+
+  gst_caps_unref (r->caps);
+  g_free (r);
+}
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%u",
+    GST_PAD_SINK, GST_PAD_REQUEST, GST_STATIC_CAPS ("application/x-rtp"));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src_%u",
+    GST_PAD_SRC, GST_PAD_SOMETIMES, GST_STATIC_CAPS ("application/x-rtp"));
+
+G_DEFINE_TYPE (GstRtcBin, gst_rtc_bin, GST_TYPE_BIN);
+GST_ELEMENT_REGISTER_DEFINE_WITH_CODE (rtcbin, "rtcbin", GST_RANK_NONE,
+    GST_TYPE_RTC_BIN,
+    GST_DEBUG_CATEGORY_INIT (gst_rtc_bin_debug, "rtcbin", 0, "rtcbin"));
+
+enum {
+  PROP_0,
+  PROP_CONNECTION_STATE,
+  PROP_SIGNALING_STATE,
+  PROP_ICE_GATHERING_STATE,
+  PROP_ICE_CONNECTION_STATE,
+  PROP_LOCAL_DESCRIPTION,
+  PROP_CURRENT_LOCAL_DESCRIPTION,
+  PROP_PENDING_LOCAL_DESCRIPTION,
+  PROP_REMOTE_DESCRIPTION,
+  PROP_CURRENT_REMOTE_DESCRIPTION,
+  PROP_PENDING_REMOTE_DESCRIPTION,
+  PROP_STUN_SERVER,
+  PROP_TURN_SERVER,
+  PROP_BUNDLE_POLICY,
+  PROP_ICE_TRANSPORT_POLICY,
+  PROP_LATENCY,
+  PROP_LOCAL_ADDRESSES,
+  N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
+enum {
+  SIGNAL_CREATE_OFFER,
+  SIGNAL_CREATE_ANSWER,
+  SIGNAL_SET_LOCAL_DESCRIPTION,
+  SIGNAL_SET_REMOTE_DESCRIPTION,
+  SIGNAL_ADD_ICE_CANDIDATE,
+  SIGNAL_ADD_TRANSCEIVER,
+  SIGNAL_GET_TRANSCEIVERS,
+  SIGNAL_ON_NEGOTIATION_NEEDED,
+  SIGNAL_ON_ICE_CANDIDATE,
+  SIGNAL_ON_NEW_TRANSCEIVER,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static GstRtcKind gst_rtc_bin_kind_from_caps (const GstCaps *caps);
+static GstRtcRtpTransceiver *add_transceiver (GstRtcBin *self,
+    GstRtcRtpTransceiverDirection direction, GstCaps *caps);
+
+/* One queued operation: what it needs, and the promise it answers. */
+typedef struct {
+  GstRtcBin *self;
+  GstStructure *options;
+  GstRtcSessionDescription *desc;
+  GstPromise *promise;
+  GstRtcRtpTransceiver *trans;
+  guint mline;
+  gchar *candidate;
+  gint state;
+} RtcBinOpData;
+
+static RtcBinOpData *
+op_data_new (GstRtcBin *self, GstPromise *promise)
+{
+  RtcBinOpData *d = g_new0 (RtcBinOpData, 1);
+
+  /* No reference: dispose drains the chain before the element goes, and
+   * a reference dropped last on the session thread could not join it. */
+  d->self = self;
+  d->promise = promise ? gst_promise_ref (promise) : NULL;
+  return d;
+}
+
+static void
+op_data_free (gpointer user_data)
+{
+  RtcBinOpData *d = user_data;
+
+  /* Every operation answers its promise; this is the last resort. */
+  if (d->promise) {
+    gst_promise_expire (d->promise);
+    gst_promise_unref (d->promise);
+  }
+  if (d->options)
+    gst_structure_free (d->options);
+  gst_rtc_session_description_free (d->desc);
+  if (d->trans)
+    gst_object_unref (d->trans);
+  g_free (d->candidate);
+  g_free (d);
+}
+
+static void
+op_reply (RtcBinOpData *d, GstStructure *s)
+{
+  if (d->promise) {
+    gst_promise_reply (d->promise, s);
+    gst_promise_unref (d->promise);
+    d->promise = NULL;
+  } else if (s) {
+    gst_structure_free (s);
+  }
+}
+
+static void
+op_reply_error (RtcBinOpData *d, GError *error)
+{
+  GST_WARNING_OBJECT (d->self, "%s", error->message);
+  op_reply (d,
+      gst_structure_new ("application/x-gst-promise", "error", G_TYPE_ERROR,
+          error, NULL));
+  g_error_free (error);
+}
+
+static gboolean
+op_closed (RtcBinOpData *d, gboolean closed)
+{
+  GError *error;
+
+  if (!closed && !d->self->closed)
+    return FALSE;
+  /* The element may be gone: answer without touching it. */
+  error = g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
+      "The session is closed");
+  op_reply (d,
+      gst_structure_new ("application/x-gst-promise", "error", G_TYPE_ERROR,
+          error, NULL));
+  g_error_free (error);
+  return TRUE;
+}
+
+static void
+push_op (GstRtcBin *self, RtcBinOpFunc func, RtcBinOpData *d)
+{
+  rtc_bin_ops_push (self->ops, func, d, op_data_free);
+}
+
+/* ---- state ---- */
+
+static void
+set_signaling_state (GstRtcBin *self, GstRtcSignalingState state)
+{
+  GST_OBJECT_LOCK (self);
+  if (self->signaling_state == state) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  self->signaling_state = state;
+  GST_OBJECT_UNLOCK (self);
+  GST_DEBUG_OBJECT (self, "signaling state %d", state);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SIGNALING_STATE]);
+}
+
+/* W3C: the aggregate of the ICE and DTLS transports. */
+static GstRtcPeerConnectionState
+connection_state_from (GstRtcIceConnectionState ice,
+    GstRtcDtlsTransportState dtls)
+{
+  gboolean ice_up = ice == GST_RTC_ICE_CONNECTION_STATE_CONNECTED
+      || ice == GST_RTC_ICE_CONNECTION_STATE_COMPLETED;
+
+  if (ice == GST_RTC_ICE_CONNECTION_STATE_FAILED
+      || dtls == GST_RTC_DTLS_TRANSPORT_STATE_FAILED)
+    return GST_RTC_PEER_CONNECTION_STATE_FAILED;
+  if (ice == GST_RTC_ICE_CONNECTION_STATE_CLOSED)
+    return GST_RTC_PEER_CONNECTION_STATE_CLOSED;
+  if (ice == GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED)
+    return GST_RTC_PEER_CONNECTION_STATE_DISCONNECTED;
+  if (ice_up && dtls == GST_RTC_DTLS_TRANSPORT_STATE_CONNECTED)
+    return GST_RTC_PEER_CONNECTION_STATE_CONNECTED;
+  if (ice == GST_RTC_ICE_CONNECTION_STATE_NEW
+      && dtls == GST_RTC_DTLS_TRANSPORT_STATE_NEW)
+    return GST_RTC_PEER_CONNECTION_STATE_NEW;
+  return GST_RTC_PEER_CONNECTION_STATE_CONNECTING;
+}
+
+/* Session thread: recomputes the derived connection state. */
+static void
+update_connection_state (GstRtcBin *self)
+{
+  GstRtcPeerConnectionState state;
+
+  GST_OBJECT_LOCK (self);
+  state = connection_state_from (self->ice_connection_state, self->dtls_state);
+  if (state == self->connection_state) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  self->connection_state = state;
+  GST_OBJECT_UNLOCK (self);
+  GST_DEBUG_OBJECT (self, "connection state %d", state);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CONNECTION_STATE]);
+}
+
+/* ---- ICE events, hopped onto the session thread ---- */
+
+static void
+op_ice_candidate (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+
+  if (closed || d->self->closed)
+    return;
+  g_signal_emit (d->self, signals[SIGNAL_ON_ICE_CANDIDATE], 0, d->mline,
+      d->candidate);
+}
+
+static void
+on_transport_candidate (RtcIceTransport *ice, guint component,
+    const gchar *candidate, GstRtcBin *self)
+{
+  RtcBinOpData *d = op_data_new (self, NULL);
+
+  g_object_get (ice, "mline-index", &d->mline, NULL);
+  d->candidate = g_strdup (candidate);
+  push_op (self, op_ice_candidate, d);
+}
+
+static void
+op_ice_state (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
+  GstRtcIceConnectionState state = GST_RTC_ICE_CONNECTION_STATE_NEW;
+
+  if (closed || self->closed)
+    return;
+  switch ((RtcIceTransportState)d->state) {
+    case RTC_ICE_TRANSPORT_STATE_NEW:
+      state = GST_RTC_ICE_CONNECTION_STATE_NEW;
+      break;
+    case RTC_ICE_TRANSPORT_STATE_CHECKING:
+      state = GST_RTC_ICE_CONNECTION_STATE_CHECKING;
+      break;
+    case RTC_ICE_TRANSPORT_STATE_CONNECTED:
+      state = GST_RTC_ICE_CONNECTION_STATE_CONNECTED;
+      break;
+    case RTC_ICE_TRANSPORT_STATE_COMPLETED:
+      state = GST_RTC_ICE_CONNECTION_STATE_COMPLETED;
+      break;
+    case RTC_ICE_TRANSPORT_STATE_DISCONNECTED:
+      state = GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED;
+      break;
+    case RTC_ICE_TRANSPORT_STATE_FAILED:
+      state = GST_RTC_ICE_CONNECTION_STATE_FAILED;
+      break;
+    case RTC_ICE_TRANSPORT_STATE_CLOSED:
+      state = GST_RTC_ICE_CONNECTION_STATE_CLOSED;
+      break;
+  }
+  GST_OBJECT_LOCK (self);
+  if (self->ice_connection_state == state) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  self->ice_connection_state = state;
+  GST_OBJECT_UNLOCK (self);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ICE_CONNECTION_STATE]);
+  update_connection_state (self);
+}
+
+static void
+on_transport_state (RtcIceTransport *ice, GParamSpec *pspec, GstRtcBin *self)
+{
+  RtcBinOpData *d = op_data_new (self, NULL);
+
+  d->state = rtc_ice_transport_get_state (ice);
+  push_op (self, op_ice_state, d);
+}
+
+static void
+op_gathering_state (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
+
+  if (closed || self->closed)
+    return;
+  GST_OBJECT_LOCK (self);
+  if (self->ice_gathering_state == (GstRtcIceGatheringState)d->state) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  /* Same values in both enums. */
+  self->ice_gathering_state = d->state;
+  GST_OBJECT_UNLOCK (self);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ICE_GATHERING_STATE]);
+}
+
+static void
+on_transport_gathering_state (RtcIceTransport *ice, GParamSpec *pspec,
+    GstRtcBin *self)
+{
+  RtcBinOpData *d = op_data_new (self, NULL);
+
+  d->state = rtc_ice_transport_get_gathering_state (ice);
+  push_op (self, op_gathering_state, d);
+}
+
+static void
+op_dtls_state (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
+  gint enc, dec;
+  GstRtcDtlsTransportState state;
+
+  if (closed || self->closed)
+    return;
+  g_object_get (self->dtls_enc, "connection-state", &enc, NULL);
+  g_object_get (self->dtls_dec, "connection-state", &dec, NULL);
+  if (enc == RTC_DTLS_CONNECTION_STATE_FAILED
+      || dec == RTC_DTLS_CONNECTION_STATE_FAILED)
+    state = GST_RTC_DTLS_TRANSPORT_STATE_FAILED;
+  else if (enc == RTC_DTLS_CONNECTION_STATE_CONNECTED
+      && dec == RTC_DTLS_CONNECTION_STATE_CONNECTED)
+    state = GST_RTC_DTLS_TRANSPORT_STATE_CONNECTED;
+  else if (enc == RTC_DTLS_CONNECTION_STATE_CLOSED
+      || dec == RTC_DTLS_CONNECTION_STATE_CLOSED)
+    state = GST_RTC_DTLS_TRANSPORT_STATE_CLOSED;
+  else if (enc == RTC_DTLS_CONNECTION_STATE_NEW
+      && dec == RTC_DTLS_CONNECTION_STATE_NEW)
+    state = GST_RTC_DTLS_TRANSPORT_STATE_NEW;
+  else
+    state = GST_RTC_DTLS_TRANSPORT_STATE_CONNECTING;
+  GST_OBJECT_LOCK (self);
+  self->dtls_state = state;
+  GST_OBJECT_UNLOCK (self);
+  GST_DEBUG_OBJECT (self, "DTLS state %d", state);
+  update_connection_state (self);
+}
+
+static void
+on_dtls_state (GstElement *dtls, GParamSpec *pspec, GstRtcBin *self)
+{
+  push_op (self, op_dtls_state, op_data_new (self, NULL));
+}
+
+/* ---- media paths ---- */
+
+static gboolean
+rewrite_rtp (GstBuffer **buf, const RtcBinSend *send)
+{
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+
+  *buf = gst_buffer_make_writable (*buf);
+  if (!gst_rtp_buffer_map (*buf, GST_MAP_READWRITE, &rtp))
+    return FALSE;
+  gst_rtp_buffer_set_ssrc (&rtp, send->ssrc);
+  gst_rtp_buffer_set_payload_type (&rtp, send->pt);
+  gst_rtp_buffer_unmap (&rtp);
+  return TRUE;
+}
+
+static gboolean
+rewrite_list_item (GstBuffer **buf, guint idx, gpointer user_data)
+{
+  if (!rewrite_rtp (buf, user_data))
+    gst_clear_buffer (buf);
+  return TRUE;
+}
+
+/* Streaming thread of a sink pad: until the transceiver is negotiated
+ * for sending, packets go nowhere; then they leave with the negotiated
+ * SSRC and payload type. */
+static GstPadProbeReturn
+sink_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstRtcBin *self = GST_RTC_BIN (gst_pad_get_parent_element (pad));
+  GstRtcRtpTransceiver *trans;
+  RtcBinSend send = { 0, -1 };
+  GstPadProbeReturn ret = GST_PAD_PROBE_DROP;
+
+  if (!self)
+    return GST_PAD_PROBE_DROP;
+  GST_OBJECT_LOCK (self);
+  trans = g_object_get_data (G_OBJECT (pad), "rtcbin-trans");
+  if (trans) {
+    RtcBinSend *s = g_object_get_data (G_OBJECT (trans), "rtcbin-send");
+
+    if (s)
+      send = *s;
+  }
+  GST_OBJECT_UNLOCK (self);
+
+  if (send.pt >= 0) {
+    if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+      GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+
+      if (rewrite_rtp (&buf, &send)) {
+        GST_PAD_PROBE_INFO_DATA (info) = buf;
+        ret = GST_PAD_PROBE_OK;
+      } else {
+        GST_PAD_PROBE_INFO_DATA (info) = buf;
+      }
+    } else {
+      GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST (info);
+
+      list = gst_buffer_list_make_writable (list);
+      gst_buffer_list_foreach (list, rewrite_list_item, &send);
+      GST_PAD_PROBE_INFO_DATA (info) = list;
+      ret = GST_PAD_PROBE_OK;
+    }
+  }
+  gst_object_unref (self);
+  return ret;
+}
+
+static void
+bind_sink_pad (GstRtcBin *self, GstPad *pad, GstRtcRtpTransceiver *trans)
+{
+  g_object_set_data_full (G_OBJECT (trans), "rtcbin-sinkpad",
+      gst_object_ref (pad), gst_object_unref);
+  g_object_set_data_full (G_OBJECT (pad), "rtcbin-trans",
+      gst_object_ref (trans), gst_object_unref);
+}
+
+/* Object lock held: the first transceiver of @kind that sends and has
+ * no sink pad yet (one from add-transceiver, or a remote offer's). */
+static GstRtcRtpTransceiver *
+find_free_transceiver (GstRtcBin *self, GstRtcKind kind)
+{
+  guint i;
+
+  for (i = 0; i < self->transceivers->len; i++) {
+    GstRtcRtpTransceiver *trans = g_ptr_array_index (self->transceivers, i);
+    GstRtcRtpTransceiverDirection dir = gst_rtc_rtp_transceiver_get_direction (
+        trans);
+
+    if (gst_rtc_rtp_transceiver_get_kind (trans) == kind
+        && (dir == GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV
+            || dir == GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY)
+        && !g_object_get_data (G_OBJECT (trans), "rtcbin-sinkpad"))
+      return trans;
+  }
+  return NULL;
+}
+
+/* A sink pad binds, on its first caps, to a free transceiver of its kind,
+ * or makes a sendrecv one from the caps. */
+static GstPadProbeReturn
+sink_caps_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstRtcBin *self;
+  GstCaps *caps;
+  gboolean bound;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  self = GST_RTC_BIN (gst_pad_get_parent_element (pad));
+  if (!self)
+    return GST_PAD_PROBE_OK;
+  GST_OBJECT_LOCK (self);
+  bound = g_object_get_data (G_OBJECT (pad), "rtcbin-trans") != NULL;
+  GST_OBJECT_UNLOCK (self);
+  gst_event_parse_caps (event, &caps);
+  if (!bound) {
+    GstCaps *prefs = gst_caps_copy (caps);
+    GstStructure *st = gst_caps_get_structure (prefs, 0);
+    GstRtcRtpTransceiver *trans;
+    GstRtcKind kind;
+
+    /* The payloader's stream properties are not codec preferences. */
+    gst_structure_remove_fields (st, "ssrc", "timestamp-offset",
+        "seqnum-offset", NULL);
+    kind = gst_rtc_bin_kind_from_caps (prefs);
+
+    GST_OBJECT_LOCK (self);
+    trans = kind == GST_RTC_KIND_UNKNOWN ? NULL
+                                         : find_free_transceiver (self, kind);
+    if (trans)
+      bind_sink_pad (self, pad, trans);
+    GST_OBJECT_UNLOCK (self);
+    if (kind == GST_RTC_KIND_UNKNOWN) {
+      GST_ELEMENT_ERROR (self, STREAM, FORMAT, (NULL),
+          ("%s: caps %" GST_PTR_FORMAT " name no audio or video media",
+              GST_PAD_NAME (pad), caps));
+    } else if (!trans) {
+      trans = add_transceiver (self, GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
+          prefs);
+      GST_OBJECT_LOCK (self);
+      bind_sink_pad (self, pad, trans);
+      GST_OBJECT_UNLOCK (self);
+      gst_object_unref (trans);
+    }
+    gst_caps_unref (prefs);
+  }
+  gst_object_unref (self);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPad *
+gst_rtc_bin_request_new_pad (GstElement *element, GstPadTemplate *templ,
+    const gchar *name, const GstCaps *caps)
+{
+  GstRtcBin *self = GST_RTC_BIN (element);
+  GstPad *target, *pad;
+  gchar *pad_name;
+
+  if (templ->direction != GST_PAD_SINK)
+    return NULL;
+  target = gst_element_request_pad_simple (self->funnel, "sink_%u");
+  GST_OBJECT_LOCK (self);
+  pad_name = name ? g_strdup (name)
+                  : g_strdup_printf ("sink_%u", self->sink_pads);
+  self->sink_pads++;
+  GST_OBJECT_UNLOCK (self);
+  pad = gst_ghost_pad_new_from_template (pad_name, target, templ);
+  g_free (pad_name);
+  gst_object_unref (target);
+
+  gst_pad_add_probe (pad,
+      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, sink_probe,
+      NULL, NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, sink_caps_probe,
+      NULL, NULL);
+  gst_pad_set_active (pad, TRUE);
+  gst_element_add_pad (element, pad);
+  return pad;
+}
+
+static void
+gst_rtc_bin_release_pad (GstElement *element, GstPad *pad)
+{
+  GstRtcBin *self = GST_RTC_BIN (element);
+  GstPad *target = gst_ghost_pad_get_target (GST_GHOST_PAD (pad));
+  GstRtcRtpTransceiver *trans;
+
+  GST_OBJECT_LOCK (self);
+  trans = g_object_steal_data (G_OBJECT (pad), "rtcbin-trans");
+  if (trans)
+    g_object_set_data (G_OBJECT (trans), "rtcbin-sinkpad", NULL);
+  GST_OBJECT_UNLOCK (self);
+  if (trans)
+    gst_object_unref (trans);
+  gst_element_remove_pad (element, pad);
+  if (target) {
+    gst_element_release_request_pad (self->funnel, target);
+    gst_object_unref (target);
+  }
+}
+
+/* Streaming thread of the receive path: payload types the negotiation
+ * did not give are dropped (and counted) before the demuxer, which would
+ * otherwise fail on them. */
+static GstPadProbeReturn
+recv_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstRtcBin *self = user_data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  gboolean known = FALSE;
+
+  if (gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp)) {
+    guint pt = gst_rtp_buffer_get_payload_type (&rtp);
+
+    gst_rtp_buffer_unmap (&rtp);
+    GST_OBJECT_LOCK (self);
+    known = g_hash_table_contains (self->recv, GUINT_TO_POINTER (pt));
+    if (!known)
+      self->dropped_unknown_pt++;
+    GST_OBJECT_UNLOCK (self);
+  }
+  return known ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
+}
+
+static GstCaps *
+on_request_pt_map (GstElement *demux, guint pt, GstRtcBin *self)
+{
+  RtcBinRecv *r;
+  GstCaps *caps = NULL;
+
+  GST_OBJECT_LOCK (self);
+  r = g_hash_table_lookup (self->recv, GUINT_TO_POINTER (pt));
+  if (r)
+    caps = gst_caps_ref (r->caps);
+  GST_OBJECT_UNLOCK (self);
+  return caps;
+}
+
+/* A new payload type arrived: expose it as src_<m-line>. */
+static void
+on_demux_pad_added (GstElement *demux, GstPad *pad, GstRtcBin *self)
+{
+  RtcBinRecv *r;
+  guint pt, latency;
+  gint mline = -1;
+  gchar *name;
+  GstPad *ghost, *existing, *jb_pad;
+  GstElement *jb;
+
+  if (sscanf (GST_PAD_NAME (pad), "src_%u", &pt) != 1)
+    return;
+  GST_OBJECT_LOCK (self);
+  r = g_hash_table_lookup (self->recv, GUINT_TO_POINTER (pt));
+  if (r)
+    mline = r->mline;
+  latency = self->latency;
+  GST_OBJECT_UNLOCK (self);
+  if (mline < 0)
+    return;
+  name = g_strdup_printf ("src_%d", mline);
+  existing = gst_element_get_static_pad (GST_ELEMENT (self), name);
+  if (existing) {
+    GST_WARNING_OBJECT (self,
+        "a second payload type (%u) for m-line %d is not exposed yet", pt,
+        mline);
+    gst_object_unref (existing);
+    g_free (name);
+    return;
+  }
+
+  /* Each received stream gets its own jitter buffer of `latency` ms. */
+  jb = gst_element_factory_make ("rtpjitterbuffer", NULL);
+  if (!jb) {
+    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN, (NULL),
+        ("The rtpjitterbuffer element is missing"));
+    g_free (name);
+    return;
+  }
+  g_object_set (jb, "latency", latency, NULL);
+  gst_bin_add (GST_BIN (self), jb);
+  jb_pad = gst_element_get_static_pad (jb, "sink");
+  gst_pad_link (pad, jb_pad);
+  gst_object_unref (jb_pad);
+  jb_pad = gst_element_get_static_pad (jb, "src");
+  ghost = gst_ghost_pad_new_from_template (name, jb_pad,
+      gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
+          "src_%u"));
+  gst_object_unref (jb_pad);
+  g_free (name);
+  gst_element_sync_state_with_parent (jb);
+  gst_pad_set_active (ghost, TRUE);
+  gst_element_add_pad (GST_ELEMENT (self), ghost);
+}
+
+static GstElement *
+make_element (const gchar *factory, GError **error)
+{
+  GstElement *e = gst_element_factory_make (factory, NULL);
+
+  if (!e)
+    g_set_error (error, GST_RTC_ERROR, GST_RTC_ERROR_INTERNAL_FAILURE,
+        "The %s element is missing", factory);
+  return e;
+}
+
+/* Session thread: the transport's elements, not yet in the bin. */
+static gboolean
+make_transport (GstRtcBin *self, GError **error)
+{
+  static gint counter;
+  gchar *id;
+
+  if (!(self->dtls_enc = make_element ("rtcdtlssrtpenc", error))
+      || !(self->dtls_dec = make_element ("rtcdtlssrtpdec", error))
+      || !(self->ice_sink = make_element ("rtcicesink", error))
+      || !(self->ice_src = make_element ("rtcicesrc", error))
+      || !(self->ptdemux = make_element ("rtpptdemux", error))
+      || !(self->rtcp_sink = make_element ("fakesink", error)))
+    return FALSE;
+  gst_object_ref_sink (self->dtls_enc);
+  gst_object_ref_sink (self->dtls_dec);
+  gst_object_ref_sink (self->ice_sink);
+  gst_object_ref_sink (self->ice_src);
+  gst_object_ref_sink (self->ptdemux);
+  gst_object_ref_sink (self->rtcp_sink);
+  id = g_strdup_printf ("rtcbin-%d-%u", (gint)getpid (),
+      (guint)g_atomic_int_add (&counter, 1));
+  g_object_set (self->dtls_enc, "connection-id", id, NULL);
+  g_object_set (self->dtls_dec, "connection-id", id, NULL);
+  g_free (id);
+  g_object_set (self->ice_sink, "transport", self->ice, NULL);
+  g_object_set (self->ice_src, "transport", self->ice, NULL);
+  g_object_set (self->rtcp_sink, "async", FALSE, "sync", FALSE, NULL);
+  g_signal_connect (self->dtls_enc, "notify::connection-state",
+      G_CALLBACK (on_dtls_state), self);
+  g_signal_connect (self->dtls_dec, "notify::connection-state",
+      G_CALLBACK (on_dtls_state), self);
+  g_signal_connect (self->ptdemux, "request-pt-map",
+      G_CALLBACK (on_request_pt_map), self);
+  g_signal_connect (self->ptdemux, "pad-added", G_CALLBACK (on_demux_pad_added),
+      self);
+  return TRUE;
+}
+
+/* Session thread, first negotiation: the transport joins the bin, with
+ * the negotiated DTLS role and peer fingerprint already set. */
+static gboolean
+link_transport (GstRtcBin *self, GError **error)
+{
+  GstPad *pad;
+  gboolean ok;
+
+  if (self->transport_linked)
+    return TRUE;
+  /* Not floating any more: the bin takes a reference of its own. */
+  gst_bin_add_many (GST_BIN (self), self->dtls_enc, self->dtls_dec,
+      self->ice_sink, self->ice_src, self->ptdemux, self->rtcp_sink, NULL);
+  ok = gst_element_link (self->dtls_enc, self->ice_sink)
+      && gst_element_link (self->ice_src, self->dtls_dec)
+      && gst_element_link_pads (self->dtls_dec, "rtp_src", self->ptdemux,
+          "sink")
+      && gst_element_link_pads (self->dtls_dec, "rtcp_src", self->rtcp_sink,
+          "sink");
+  if (!ok)
+    goto link_failed;
+  pad = gst_element_get_static_pad (self->dtls_dec, "rtp_src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, recv_probe, self, NULL);
+  gst_object_unref (pad);
+  self->transport_linked = TRUE;
+  /* Downstream first, and the sending funnel linked last: a push into a
+   * pad not yet active would return FLUSHING and stop the upstream task
+   * for good. */
+  gst_element_sync_state_with_parent (self->rtcp_sink);
+  gst_element_sync_state_with_parent (self->ptdemux);
+  gst_element_sync_state_with_parent (self->dtls_dec);
+  gst_element_sync_state_with_parent (self->ice_src);
+  gst_element_sync_state_with_parent (self->ice_sink);
+  gst_element_sync_state_with_parent (self->dtls_enc);
+  if (!gst_element_link_pads (self->funnel, "src", self->dtls_enc,
+          "rtp_sink_0"))
+    goto link_failed;
+  return TRUE;
+
+link_failed:
+  g_set_error (error, GST_RTC_ERROR, GST_RTC_ERROR_INTERNAL_FAILURE,
+      "Could not link the transport elements");
+  return FALSE;
+}
+
+/* ---- session set-up ---- */
+
+/* Session thread: the certificate, the transport and the JSEP model are
+ * made by the first operation that needs them. */
+static gboolean
+ensure_session (GstRtcBin *self, GError **error)
+{
+  gchar *ufrag = NULL, *pwd = NULL;
+  gchar *stun, *turn;
+  gchar **addresses;
+  GstRtcIceTransportPolicy policy;
+
+  gchar *fingerprint = NULL;
+
+  if (self->jsep)
+    return TRUE;
+
+  GST_OBJECT_LOCK (self);
+  stun = g_strdup (self->stun_server);
+  turn = g_strdup (self->turn_server);
+  addresses = g_strdupv (self->local_addresses);
+  policy = self->ice_transport_policy;
+  GST_OBJECT_UNLOCK (self);
+
+  self->ice = rtc_ice_transport_new ();
+  g_object_set (self->ice, "ice-transport-policy",
+      policy == GST_RTC_ICE_TRANSPORT_POLICY_RELAY
+          ? RTC_ICE_TRANSPORT_POLICY_RELAY
+          : RTC_ICE_TRANSPORT_POLICY_ALL,
+      NULL);
+  g_signal_connect (self->ice, "on-ice-candidate",
+      G_CALLBACK (on_transport_candidate), self);
+  g_signal_connect (self->ice, "notify::state", G_CALLBACK (on_transport_state),
+      self);
+  g_signal_connect (self->ice, "notify::gathering-state",
+      G_CALLBACK (on_transport_gathering_state), self);
+
+  if ((stun && !rtc_ice_transport_set_stun_server (self->ice, stun, error))
+      || (turn && !rtc_ice_transport_add_turn_server (self->ice, turn, error))
+      || (addresses
+          && !rtc_ice_transport_set_local_addresses (self->ice,
+              (const gchar *const *)addresses, error))) {
+    g_free (stun);
+    g_free (turn);
+    g_strfreev (addresses);
+    return FALSE;
+  }
+  g_free (stun);
+  g_free (turn);
+  g_strfreev (addresses);
+
+  if (!make_transport (self, error))
+    return FALSE;
+  /* The decoder holds the certificate (a fresh one per session). */
+  g_object_get (self->dtls_dec, "fingerprint", &fingerprint, NULL);
+  rtc_ice_transport_get_local_credentials (self->ice, &ufrag, &pwd);
+  self->jsep = rtc_jsep_session_new (ufrag, pwd, fingerprint);
+  g_free (fingerprint);
+  /* A single transport is all this element drives: every policy bundles
+   * everything, as max-bundle does. */
+  self->jsep->bundle_policy = GST_RTC_BUNDLE_POLICY_MAX_BUNDLE;
+  g_free (ufrag);
+  g_free (pwd);
+  return TRUE;
+}
+
+/* Session thread: gives every queued transceiver its JSEP twin. */
+static void
+sync_transceivers (GstRtcBin *self)
+{
+  guint i;
+
+  GST_OBJECT_LOCK (self);
+  for (i = 0; i < self->transceivers->len; i++) {
+    GstRtcRtpTransceiver *trans = g_ptr_array_index (self->transceivers, i);
+    RtcJsepTransceiver *jt;
+    GstCaps *caps;
+
+    if (g_object_get_data (G_OBJECT (trans), "rtcbin-jsep"))
+      continue;
+    caps = gst_rtc_rtp_transceiver_get_codec_preferences (trans);
+    jt = rtc_jsep_session_add_transceiver (self->jsep,
+        gst_rtc_rtp_transceiver_get_kind (trans),
+        gst_rtc_rtp_transceiver_get_direction (trans), caps);
+    g_object_set_data (G_OBJECT (trans), "rtcbin-jsep", jt);
+    if (caps)
+      gst_caps_unref (caps);
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static GstRtcKind
+gst_rtc_bin_kind_from_caps (const GstCaps *caps)
+{
+  const gchar *media;
+
+  if (!caps || gst_caps_is_empty (caps) || gst_caps_is_any (caps))
+    return GST_RTC_KIND_UNKNOWN;
+  media = gst_structure_get_string (gst_caps_get_structure (caps, 0), "media");
+  if (g_strcmp0 (media, "audio") == 0)
+    return GST_RTC_KIND_AUDIO;
+  if (g_strcmp0 (media, "video") == 0)
+    return GST_RTC_KIND_VIDEO;
+  return GST_RTC_KIND_UNKNOWN;
+}
+
+/* ---- create-offer / create-answer ---- */
+
+static void
+reply_description (RtcBinOpData *d, const gchar *field, GstRtcSDPType type,
+    GstSDPMessage *sdp)
+{
+  GstRtcSessionDescription *desc = gst_rtc_session_description_new (type, sdp);
+
+  /* The structure keeps its own copy. */
+  op_reply (d,
+      gst_structure_new ("application/x-gst-promise", field,
+          GST_TYPE_RTC_SESSION_DESCRIPTION, desc, NULL));
+  gst_rtc_session_description_free (desc);
+}
+
+static void
+op_create_offer (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
+  GError *error = NULL;
+  GstSDPMessage *sdp;
+  const GstSDPMessage *prev_local = NULL, *prev_remote = NULL;
+
+  if (op_closed (d, closed))
+    return;
+  if (!ensure_session (self, &error)) {
+    op_reply_error (d, error);
+    return;
+  }
+  sync_transceivers (self);
+  if (self->current_local)
+    prev_local = self->current_local->sdp;
+  if (self->current_remote)
+    prev_remote = self->current_remote->sdp;
+  sdp = rtc_jsep_create_offer (self->jsep, prev_local, prev_remote, &error);
+  if (!sdp) {
+    op_reply_error (d, error);
+    return;
+  }
+  reply_description (d, "offer", GST_RTC_SDP_TYPE_OFFER, sdp);
+}
+
+static void
+op_create_answer (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
+  GError *error = NULL;
+  GstSDPMessage *sdp;
+
+  if (op_closed (d, closed))
+    return;
+  if (!self->pending_remote
+      || self->pending_remote->type != GST_RTC_SDP_TYPE_OFFER) {
+    op_reply_error (d,
+        g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
+            "create-answer needs a remote offer (signaling "
+            "state have-remote-offer)"));
+    return;
+  }
+  sync_transceivers (self);
+  sdp = rtc_jsep_create_answer (self->jsep, self->pending_remote->sdp, &error);
+  if (!sdp) {
+    op_reply_error (d, error);
+    return;
+  }
+  reply_description (d, "answer", GST_RTC_SDP_TYPE_ANSWER, sdp);
+}
+
+static void
+gst_rtc_bin_create_offer (GstRtcBin *self, const GstStructure *options,
+    GstPromise *promise)
+{
+  RtcBinOpData *d = op_data_new (self, promise);
+
+  d->options = options ? gst_structure_copy (options) : NULL;
+  push_op (self, op_create_offer, d);
+}
+
+static void
+gst_rtc_bin_create_answer (GstRtcBin *self, const GstStructure *options,
+    GstPromise *promise)
+{
+  RtcBinOpData *d = op_data_new (self, promise);
+
+  d->options = options ? gst_structure_copy (options) : NULL;
+  push_op (self, op_create_answer, d);
+}
+
+/* ---- set-local-description / set-remote-description ---- */
+
+static const gchar *
+signaling_state_name (GstRtcSignalingState state)
+{
+  GEnumValue *v = g_enum_get_value (g_type_class_peek (
+                                        GST_TYPE_RTC_SIGNALING_STATE),
+      state);
+
+  return v ? v->value_nick : "?";
+}
+
+static gboolean
+direction_sends (GstRtcRtpTransceiverDirection dir)
+{
+  return dir == GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY
+      || dir == GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV;
+}
+
+static gboolean
+direction_receives (GstRtcRtpTransceiverDirection dir)
+{
+  return dir == GST_RTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY
+      || dir == GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV;
+}
+
+/* Session thread, object lock held: what the media paths of one m-line
+ * need from the negotiation. */
+static void
+apply_media (GstRtcBin *self, GstRtcRtpTransceiver *trans,
+    RtcJsepTransceiver *jt, const RtcJsepMedia *m)
+{
+  guint i;
+  gint pt;
+
+  if (direction_sends (m->direction) && m->codecs
+      && !gst_caps_is_empty (m->codecs)
+      && gst_structure_get_int (gst_caps_get_structure (m->codecs, 0),
+          "payload", &pt)) {
+    RtcBinSend *send = g_new0 (RtcBinSend, 1);
+
+    rtc_jsep_transceiver_ensure_ssrc (jt);
+    send->ssrc = jt->ssrc;
+    send->pt = pt;
+    g_object_set_data_full (G_OBJECT (trans), "rtcbin-send", send, g_free);
+  } else {
+    g_object_set_data (G_OBJECT (trans), "rtcbin-send", NULL);
+  }
+
+  if (!direction_receives (m->direction) || !m->codecs)
+    return;
+  for (i = 0; i < gst_caps_get_size (m->codecs); i++) {
+    GstStructure *st = gst_caps_get_structure (m->codecs, i);
+    RtcBinRecv *r;
+
+    if (!gst_structure_get_int (st, "payload", &pt))
+      continue;
+    r = g_new0 (RtcBinRecv, 1);
+    r->mline = m->mline;
+    r->caps = gst_caps_new_full (gst_structure_copy (st), NULL);
+    g_hash_table_replace (self->recv, GUINT_TO_POINTER (pt), r);
+  }
+}
+
+/* Session thread: associates the transceivers with their m-lines and
+ * points the transport at the peer, from a complete offer/answer. */
+static gboolean
+apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
+    const GstSDPMessage *answer, gboolean local_is_offerer, GError **error)
+{
+  g_autoptr (RtcJsepNegotiation) neg = NULL;
+  g_autoptr (GPtrArray) negotiated = g_ptr_array_new_with_free_func (
+      gst_object_unref);
+  g_autoptr (GArray) directions = g_array_new (FALSE, FALSE,
+      sizeof (GstRtcRtpTransceiverDirection));
+  RtcJsepMedia *transport = NULL;
+  guint i, j;
+
+  neg = rtc_jsep_negotiate (offer, answer, local_is_offerer, error);
+  if (!neg)
+    return FALSE;
+
+  GST_OBJECT_LOCK (self);
+  g_hash_table_remove_all (self->recv);
+  GST_OBJECT_UNLOCK (self);
+
+  for (i = 0; i < neg->media->len; i++) {
+    RtcJsepMedia *m = g_ptr_array_index (neg->media, i);
+
+    if (m->rejected || m->is_data)
+      continue;
+    if (!transport)
+      transport = g_ptr_array_index (neg->media, m->transport_mline);
+    GST_OBJECT_LOCK (self);
+    for (j = 0; j < self->transceivers->len; j++) {
+      GstRtcRtpTransceiver *trans = g_ptr_array_index (self->transceivers, j);
+      RtcJsepTransceiver *jt = g_object_get_data (G_OBJECT (trans),
+          "rtcbin-jsep");
+
+      if (jt && jt->mline == (gint)m->mline) {
+        apply_media (self, trans, jt, m);
+        g_ptr_array_add (negotiated, gst_object_ref (trans));
+        g_array_append_val (directions, m->direction);
+      }
+    }
+    GST_OBJECT_UNLOCK (self);
+  }
+  /* Outside the lock: notify handlers may read the element. */
+  for (i = 0; i < negotiated->len; i++)
+    gst_rtc_rtp_transceiver_set_current_direction (g_ptr_array_index (negotiated,
+                                                       i),
+        g_array_index (directions, GstRtcRtpTransceiverDirection, i));
+  if (!transport) {
+    GST_INFO_OBJECT (self, "no media negotiated");
+    return TRUE;
+  }
+
+  g_object_set (self->ice, "controlling",
+      local_is_offerer || transport->remote_ice_lite, "mid", transport->mid,
+      "mline-index", transport->mline, NULL);
+  if (transport->remote_ufrag
+      && !rtc_ice_transport_set_remote_credentials (self->ice,
+          transport->remote_ufrag, transport->remote_pwd, error))
+    return FALSE;
+  for (i = 0; i < transport->remote_candidates->len; i++) {
+    GError *cand_error = NULL;
+
+    if (!rtc_ice_transport_add_remote_candidate (self->ice,
+            g_ptr_array_index (transport->remote_candidates, i), &cand_error)) {
+      GST_WARNING_OBJECT (self, "SDP candidate dropped: %s",
+          cand_error->message);
+      g_error_free (cand_error);
+    }
+  }
+  if (transport->remote_end_of_candidates)
+    rtc_ice_transport_end_of_remote_candidates (self->ice);
+
+  if (!self->transport_linked) {
+    /* A certificate the SDP does not name fails the handshake. */
+    g_object_set (self->dtls_enc, "is-client", transport->dtls_client, NULL);
+    g_object_set (self->dtls_dec, "peer-fingerprint",
+        transport->remote_fingerprint, NULL);
+    if (!link_transport (self, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* Session thread: the local transceivers' m-lines are known once a local
+ * offer or a remote offer placed them. */
+static void
+update_mlines (GstRtcBin *self)
+{
+  g_autoptr (GPtrArray) all = g_ptr_array_new_with_free_func (gst_object_unref);
+  guint i;
+
+  GST_OBJECT_LOCK (self);
+  for (i = 0; i < self->transceivers->len; i++)
+    g_ptr_array_add (all,
+        gst_object_ref (g_ptr_array_index (self->transceivers, i)));
+  GST_OBJECT_UNLOCK (self);
+
+  /* Outside the lock: notify handlers may read the element. */
+  for (i = 0; i < all->len; i++) {
+    GstRtcRtpTransceiver *trans = g_ptr_array_index (all, i);
+    RtcJsepTransceiver *jt = g_object_get_data (G_OBJECT (trans),
+        "rtcbin-jsep");
+
+    if (!jt || jt->mline < 0)
+      continue;
+    gst_rtc_rtp_transceiver_set_mlineindex (trans, jt->mline);
+    if (jt->mid)
+      gst_rtc_rtp_transceiver_set_mid (trans, jt->mid);
+  }
+}
+
+static gboolean
+start_gathering (GstRtcBin *self, GError **error)
+{
+  if (self->gathering)
+    return TRUE;
+  if (!rtc_ice_transport_gather (self->ice, error))
+    return FALSE;
+  self->gathering = TRUE;
+  return TRUE;
+}
+
+static void
+replace_desc (GstRtcSessionDescription **slot, GstRtcSessionDescription *desc)
+{
+  gst_rtc_session_description_free (*slot);
+  *slot = desc;
+}
+
+static void
+notify_descriptions (GstRtcBin *self)
+{
+  guint p;
+
+  for (p = PROP_LOCAL_DESCRIPTION; p <= PROP_PENDING_REMOTE_DESCRIPTION; p++)
+    g_object_notify_by_pspec (G_OBJECT (self), props[p]);
+}
+
+static void
+op_set_local_description (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
+  GError *error = NULL;
+  GstRtcSignalingState state;
+  GstRtcSDPType type = d->desc->type;
+
+  if (op_closed (d, closed))
+    return;
+  GST_OBJECT_LOCK (self);
+  state = self->signaling_state;
+  GST_OBJECT_UNLOCK (self);
+
+  if (type == GST_RTC_SDP_TYPE_OFFER) {
+    if (state != GST_RTC_SIGNALING_STATE_STABLE
+        && state != GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER)
+      goto wrong_state;
+  } else if (type == GST_RTC_SDP_TYPE_ANSWER) {
+    if (state != GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER)
+      goto wrong_state;
+  } else {
+    op_reply_error (d,
+        g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_MODIFICATION,
+            "set-local-description: %s descriptions are not "
+            "supported yet",
+            gst_rtc_sdp_type_to_string (type)));
+    return;
+  }
+  if (!ensure_session (self, &error))
+    goto failed;
+  if (!rtc_jsep_validate (d->desc->sdp, type,
+          type == GST_RTC_SDP_TYPE_ANSWER ? self->pending_remote->sdp : NULL,
+          &error))
+    goto failed;
+
+  if (type == GST_RTC_SDP_TYPE_OFFER) {
+    update_mlines (self);
+    g_object_set (self->ice, "controlling", TRUE, NULL);
+    if (!start_gathering (self, &error))
+      goto failed;
+    GST_OBJECT_LOCK (self);
+    replace_desc (&self->pending_local, d->desc);
+    GST_OBJECT_UNLOCK (self);
+    d->desc = NULL;
+    set_signaling_state (self, GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER);
+  } else {
+    if (!apply_negotiation (self, self->pending_remote->sdp, d->desc->sdp,
+            FALSE, &error))
+      goto failed;
+    if (!start_gathering (self, &error))
+      goto failed;
+    GST_OBJECT_LOCK (self);
+    replace_desc (&self->current_local, d->desc);
+    replace_desc (&self->current_remote, self->pending_remote);
+    self->pending_remote = NULL;
+    replace_desc (&self->pending_local, NULL);
+    GST_OBJECT_UNLOCK (self);
+    d->desc = NULL;
+    set_signaling_state (self, GST_RTC_SIGNALING_STATE_STABLE);
+  }
+  notify_descriptions (self);
+  op_reply (d, NULL);
+  return;
+
+wrong_state:
+  op_reply_error (d,
+      g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
+          "set-local-description: cannot set a local %s in "
+          "signaling state %s",
+          gst_rtc_sdp_type_to_string (type), signaling_state_name (state)));
+  return;
+failed:
+  op_reply_error (d, error);
+}
+
+/* Session thread: transceivers the remote offer brought. */
+static void
+adopt_remote_transceivers (GstRtcBin *self)
+{
+  guint i;
+
+  for (i = 0; i < self->jsep->transceivers->len; i++) {
+    RtcJsepTransceiver *jt = g_ptr_array_index (self->jsep->transceivers, i);
+    GstRtcRtpTransceiver *trans = NULL;
+    guint j;
+
+    GST_OBJECT_LOCK (self);
+    for (j = 0; j < self->transceivers->len; j++) {
+      if (g_object_get_data (g_ptr_array_index (self->transceivers, j),
+              "rtcbin-jsep")
+          == jt)
+        break;
+    }
+    if (j == self->transceivers->len) {
+      trans = g_object_new (GST_TYPE_RTC_RTP_TRANSCEIVER, "direction",
+          jt->direction, NULL);
+      gst_rtc_rtp_transceiver_set_kind (trans, jt->kind);
+      g_object_set_data (G_OBJECT (trans), "rtcbin-jsep", jt);
+      g_ptr_array_add (self->transceivers, gst_object_ref (trans));
+    }
+    GST_OBJECT_UNLOCK (self);
+    if (trans) {
+      g_signal_emit (self, signals[SIGNAL_ON_NEW_TRANSCEIVER], 0, trans);
+      gst_object_unref (trans);
+    }
+  }
+}
+
+static void
+op_set_remote_description (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
+  GError *error = NULL;
+  GstRtcSignalingState state;
+  GstRtcSDPType type = d->desc->type;
+
+  if (op_closed (d, closed))
+    return;
+  GST_OBJECT_LOCK (self);
+  state = self->signaling_state;
+  GST_OBJECT_UNLOCK (self);
+
+  if (type == GST_RTC_SDP_TYPE_OFFER) {
+    if (state != GST_RTC_SIGNALING_STATE_STABLE
+        && state != GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER)
+      goto wrong_state;
+  } else if (type == GST_RTC_SDP_TYPE_ANSWER) {
+    if (state != GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER)
+      goto wrong_state;
+  } else {
+    op_reply_error (d,
+        g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_MODIFICATION,
+            "set-remote-description: %s descriptions are not "
+            "supported yet",
+            gst_rtc_sdp_type_to_string (type)));
+    return;
+  }
+  if (!ensure_session (self, &error))
+    goto failed;
+  if (!rtc_jsep_validate (d->desc->sdp, type,
+          type == GST_RTC_SDP_TYPE_ANSWER ? self->pending_local->sdp : NULL,
+          &error))
+    goto failed;
+
+  if (type == GST_RTC_SDP_TYPE_OFFER) {
+    sync_transceivers (self);
+    if (!rtc_jsep_session_apply_remote_offer (self->jsep, d->desc->sdp, &error))
+      goto failed;
+    adopt_remote_transceivers (self);
+    update_mlines (self);
+    GST_OBJECT_LOCK (self);
+    replace_desc (&self->pending_remote, d->desc);
+    GST_OBJECT_UNLOCK (self);
+    d->desc = NULL;
+    set_signaling_state (self, GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER);
+  } else {
+    if (!apply_negotiation (self, self->pending_local->sdp, d->desc->sdp, TRUE,
+            &error))
+      goto failed;
+    GST_OBJECT_LOCK (self);
+    replace_desc (&self->current_remote, d->desc);
+    replace_desc (&self->current_local, self->pending_local);
+    self->pending_local = NULL;
+    replace_desc (&self->pending_remote, NULL);
+    GST_OBJECT_UNLOCK (self);
+    d->desc = NULL;
+    set_signaling_state (self, GST_RTC_SIGNALING_STATE_STABLE);
+  }
+  notify_descriptions (self);
+  op_reply (d, NULL);
+  return;
+
+wrong_state:
+  op_reply_error (d,
+      g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
+          "set-remote-description: cannot set a remote %s in "
+          "signaling state %s",
+          gst_rtc_sdp_type_to_string (type), signaling_state_name (state)));
+  return;
+failed:
+  op_reply_error (d, error);
+}
+
+static void
+set_description (GstRtcBin *self, GstRtcSessionDescription *desc,
+    GstPromise *promise, RtcBinOpFunc func)
+{
+  RtcBinOpData *d = op_data_new (self, promise);
+
+  if (!desc || !desc->sdp) {
+    op_reply_error (d,
+        g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_TYPE_ERROR,
+            "A session description with an SDP is required"));
+    op_data_free (d);
+    return;
+  }
+  d->desc = gst_rtc_session_description_copy (desc);
+  push_op (self, func, d);
+}
+
+static void
+gst_rtc_bin_set_local_description (GstRtcBin *self,
+    GstRtcSessionDescription *desc, GstPromise *promise)
+{
+  set_description (self, desc, promise, op_set_local_description);
+}
+
+static void
+gst_rtc_bin_set_remote_description (GstRtcBin *self,
+    GstRtcSessionDescription *desc, GstPromise *promise)
+{
+  set_description (self, desc, promise, op_set_remote_description);
+}
+
+/* ---- add-ice-candidate ---- */
+
+static void
+op_add_ice_candidate (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
+  GError *error = NULL;
+
+  if (closed || self->closed)
+    return;
+  if (!ensure_session (self, &error)) {
+    GST_WARNING_OBJECT (self, "candidate dropped: %s", error->message);
+    g_error_free (error);
+    return;
+  }
+  /* Every m-line is bundled on the one transport. */
+  if (!d->candidate || !*d->candidate) {
+    rtc_ice_transport_end_of_remote_candidates (self->ice);
+    return;
+  }
+  if (!rtc_ice_transport_add_remote_candidate (self->ice, d->candidate,
+          &error)) {
+    GST_WARNING_OBJECT (self, "candidate for m-line %u dropped: %s", d->mline,
+        error->message);
+    g_error_free (error);
+  }
+}
+
+static void
+gst_rtc_bin_add_ice_candidate (GstRtcBin *self, guint mline,
+    const gchar *candidate)
+{
+  RtcBinOpData *d = op_data_new (self, NULL);
+
+  d->mline = mline;
+  d->candidate = g_strdup (candidate);
+  push_op (self, op_add_ice_candidate, d);
+}
+
+/* ---- transceivers ---- */
+
+static void
+op_negotiation_needed (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcSignalingState state;
+
+  if (closed || d->self->closed)
+    return;
+  GST_OBJECT_LOCK (d->self);
+  state = d->self->signaling_state;
+  GST_OBJECT_UNLOCK (d->self);
+  /* W3C: only fired in stable; a change during an exchange is picked up
+   * by the next offer. */
+  if (state != GST_RTC_SIGNALING_STATE_STABLE)
+    return;
+  g_signal_emit (d->self, signals[SIGNAL_ON_NEGOTIATION_NEEDED], 0);
+}
+
+static GstRtcRtpTransceiver *
+add_transceiver (GstRtcBin *self, GstRtcRtpTransceiverDirection direction,
+    GstCaps *caps)
+{
+  GstRtcRtpTransceiver *trans;
+
+  trans = g_object_new (GST_TYPE_RTC_RTP_TRANSCEIVER, "direction", direction,
+      NULL);
+  if (caps && !gst_caps_is_empty (caps) && !gst_caps_is_any (caps))
+    g_object_set (trans, "codec-preferences", caps, NULL);
+  gst_rtc_rtp_transceiver_set_kind (trans, gst_rtc_bin_kind_from_caps (caps));
+  GST_OBJECT_LOCK (self);
+  g_ptr_array_add (self->transceivers, gst_object_ref (trans));
+  GST_OBJECT_UNLOCK (self);
+  g_signal_emit (self, signals[SIGNAL_ON_NEW_TRANSCEIVER], 0, trans);
+  push_op (self, op_negotiation_needed, op_data_new (self, NULL));
+  return trans;
+}
+
+static GstRtcRtpTransceiver *
+gst_rtc_bin_add_transceiver (GstRtcBin *self,
+    GstRtcRtpTransceiverDirection direction, GstCaps *caps)
+{
+  if (direction == GST_RTC_RTP_TRANSCEIVER_DIRECTION_NONE) {
+    GST_WARNING_OBJECT (self, "add-transceiver: direction none is invalid");
+    return NULL;
+  }
+  if (gst_rtc_bin_kind_from_caps (caps) == GST_RTC_KIND_UNKNOWN) {
+    GST_WARNING_OBJECT (self,
+        "add-transceiver: caps %" GST_PTR_FORMAT
+        " name no audio or video media",
+        caps);
+    return NULL;
+  }
+  return add_transceiver (self, direction, caps);
+}
+
+static GArray *
+gst_rtc_bin_get_transceivers (GstRtcBin *self)
+{
+  GArray *arr = g_array_new (FALSE, TRUE, sizeof (GstRtcRtpTransceiver *));
+  guint i;
+
+  g_array_set_clear_func (arr, (GDestroyNotify)gst_clear_object);
+  GST_OBJECT_LOCK (self);
+  for (i = 0; i < self->transceivers->len; i++) {
+    GstRtcRtpTransceiver *trans = gst_object_ref (
+        g_ptr_array_index (self->transceivers, i));
+
+    g_array_append_val (arr, trans);
+  }
+  GST_OBJECT_UNLOCK (self);
+  return arr;
+}
+
+/* ---- GObject ---- */
+
+static GstRtcSessionDescription *
+desc_or (GstRtcSessionDescription *a, GstRtcSessionDescription *b)
+{
+  return a ? a : b;
+}
+
+static void
+gst_rtc_bin_get_property (GObject *object, guint prop_id, GValue *value,
+    GParamSpec *pspec)
+{
+  GstRtcBin *self = GST_RTC_BIN (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_CONNECTION_STATE:
+      g_value_set_enum (value, self->connection_state);
+      break;
+    case PROP_SIGNALING_STATE:
+      g_value_set_enum (value, self->signaling_state);
+      break;
+    case PROP_ICE_GATHERING_STATE:
+      g_value_set_enum (value, self->ice_gathering_state);
+      break;
+    case PROP_ICE_CONNECTION_STATE:
+      g_value_set_enum (value, self->ice_connection_state);
+      break;
+    case PROP_LOCAL_DESCRIPTION:
+      g_value_set_boxed (value,
+          desc_or (self->pending_local, self->current_local));
+      break;
+    case PROP_CURRENT_LOCAL_DESCRIPTION:
+      g_value_set_boxed (value, self->current_local);
+      break;
+    case PROP_PENDING_LOCAL_DESCRIPTION:
+      g_value_set_boxed (value, self->pending_local);
+      break;
+    case PROP_REMOTE_DESCRIPTION:
+      g_value_set_boxed (value,
+          desc_or (self->pending_remote, self->current_remote));
+      break;
+    case PROP_CURRENT_REMOTE_DESCRIPTION:
+      g_value_set_boxed (value, self->current_remote);
+      break;
+    case PROP_PENDING_REMOTE_DESCRIPTION:
+      g_value_set_boxed (value, self->pending_remote);
+      break;
+    case PROP_STUN_SERVER:
+      g_value_set_string (value, self->stun_server);
+      break;
+    case PROP_TURN_SERVER:
+      g_value_set_string (value, self->turn_server);
+      break;
+    case PROP_BUNDLE_POLICY:
+      g_value_set_enum (value, self->bundle_policy);
+      break;
+    case PROP_ICE_TRANSPORT_POLICY:
+      g_value_set_enum (value, self->ice_transport_policy);
+      break;
+    case PROP_LATENCY:
+      g_value_set_uint (value, self->latency);
+      break;
+    case PROP_LOCAL_ADDRESSES:
+      g_value_set_boxed (value, self->local_addresses);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_rtc_bin_set_property (GObject *object, guint prop_id, const GValue *value,
+    GParamSpec *pspec)
+{
+  GstRtcBin *self = GST_RTC_BIN (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_STUN_SERVER:
+      g_free (self->stun_server);
+      self->stun_server = g_value_dup_string (value);
+      break;
+    case PROP_TURN_SERVER:
+      g_free (self->turn_server);
+      self->turn_server = g_value_dup_string (value);
+      break;
+    case PROP_BUNDLE_POLICY:
+      self->bundle_policy = g_value_get_enum (value);
+      break;
+    case PROP_ICE_TRANSPORT_POLICY:
+      self->ice_transport_policy = g_value_get_enum (value);
+      break;
+    case PROP_LATENCY:
+      self->latency = g_value_get_uint (value);
+      break;
+    case PROP_LOCAL_ADDRESSES:
+      g_strfreev (self->local_addresses);
+      self->local_addresses = g_value_dup_boxed (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* Until the transport is linked, sending goes nowhere rather than
+ * failing with not-linked, which would stop the payloader's task. */
+static GstPadProbeReturn
+funnel_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  return gst_pad_is_linked (pad) ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
+}
+
+static void
+gst_rtc_bin_init (GstRtcBin *self)
+{
+  GstPad *pad;
+
+  self->ops = rtc_bin_ops_new ("rtcbin-session", G_OBJECT (self));
+  self->recv = g_hash_table_new_full (NULL, NULL, NULL, rtc_bin_recv_free);
+  self->funnel = gst_element_factory_make ("funnel", NULL);
+  g_object_set (self->funnel, "forward-sticky-events", FALSE, NULL);
+  gst_bin_add (GST_BIN (self), self->funnel);
+  pad = gst_element_get_static_pad (self->funnel, "src");
+  gst_pad_add_probe (pad,
+      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, funnel_probe,
+      NULL, NULL);
+  gst_object_unref (pad);
+  self->transceivers = g_ptr_array_new_with_free_func (gst_object_unref);
+  self->bundle_policy = GST_RTC_BUNDLE_POLICY_MAX_BUNDLE;
+  self->latency = DEFAULT_LATENCY;
+}
+
+static void
+close_session (GstRtcBin *self)
+{
+  self->closed = TRUE;
+  if (self->ice) {
+    g_signal_handlers_disconnect_by_data (self->ice, self);
+    if (self->dtls_enc)
+      g_signal_handlers_disconnect_by_data (self->dtls_enc, self);
+    if (self->dtls_dec)
+      g_signal_handlers_disconnect_by_data (self->dtls_dec, self);
+    if (self->ptdemux)
+      g_signal_handlers_disconnect_by_data (self->ptdemux, self);
+    rtc_ice_transport_close (self->ice);
+  }
+}
+
+static void
+op_close (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+
+  close_session (d->self);
+}
+
+static void
+gst_rtc_bin_dispose (GObject *object)
+{
+  GstRtcBin *self = GST_RTC_BIN (object);
+
+  /* The transport stops calling back before the chain ends; operations
+   * still queued then answer "closed". */
+  if (self->ops) {
+    /* Disposed on the session thread itself (an operation held the last
+     * reference): close right here, the chain frees itself. */
+    if (rtc_bin_ops_is_current (self->ops))
+      close_session (self);
+    else
+      rtc_bin_ops_push (self->ops, op_close, op_data_new (self, NULL),
+          op_data_free);
+    rtc_bin_ops_free (self->ops);
+    self->ops = NULL;
+  }
+  gst_clear_object (&self->dtls_enc);
+  gst_clear_object (&self->dtls_dec);
+  gst_clear_object (&self->ice_sink);
+  gst_clear_object (&self->ice_src);
+  gst_clear_object (&self->ptdemux);
+  gst_clear_object (&self->rtcp_sink);
+  G_OBJECT_CLASS (gst_rtc_bin_parent_class)->dispose (object);
+}
+
+static void
+gst_rtc_bin_finalize (GObject *object)
+{
+  GstRtcBin *self = GST_RTC_BIN (object);
+
+  g_clear_object (&self->ice);
+  g_hash_table_unref (self->recv);
+  if (self->jsep)
+    rtc_jsep_session_free (self->jsep);
+  g_ptr_array_unref (self->transceivers);
+  gst_rtc_session_description_free (self->current_local);
+  gst_rtc_session_description_free (self->current_remote);
+  gst_rtc_session_description_free (self->pending_local);
+  gst_rtc_session_description_free (self->pending_remote);
+  g_free (self->stun_server);
+  g_free (self->turn_server);
+  g_strfreev (self->local_addresses);
+  G_OBJECT_CLASS (gst_rtc_bin_parent_class)->finalize (object);
+}
+
+static void
+gst_rtc_bin_class_init (GstRtcBinClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+
+  gobject_class->get_property = gst_rtc_bin_get_property;
+  gobject_class->set_property = gst_rtc_bin_set_property;
+  gobject_class->dispose = gst_rtc_bin_dispose;
+  gobject_class->finalize = gst_rtc_bin_finalize;
+  element_class->request_new_pad = gst_rtc_bin_request_new_pad;
+  element_class->release_pad = gst_rtc_bin_release_pad;
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+
+  props[PROP_CONNECTION_STATE] = g_param_spec_enum ("connection-state",
+      "Connection state", "The peer connection state",
+      GST_TYPE_RTC_PEER_CONNECTION_STATE, GST_RTC_PEER_CONNECTION_STATE_NEW,
+      ro);
+  props[PROP_SIGNALING_STATE] = g_param_spec_enum ("signaling-state",
+      "Signaling state", "The JSEP signaling state",
+      GST_TYPE_RTC_SIGNALING_STATE, GST_RTC_SIGNALING_STATE_STABLE, ro);
+  props[PROP_ICE_GATHERING_STATE] = g_param_spec_enum ("ice-gathering-state",
+      "ICE gathering state", "The ICE candidate gathering state",
+      GST_TYPE_RTC_ICE_GATHERING_STATE, GST_RTC_ICE_GATHERING_STATE_NEW, ro);
+  props[PROP_ICE_CONNECTION_STATE] = g_param_spec_enum ("ice-connection-state",
+      "ICE connection state", "The ICE connection state",
+      GST_TYPE_RTC_ICE_CONNECTION_STATE, GST_RTC_ICE_CONNECTION_STATE_NEW, ro);
+  props[PROP_LOCAL_DESCRIPTION] = g_param_spec_boxed ("local-description",
+      "Local description", "The pending local description, else the current",
+      GST_TYPE_RTC_SESSION_DESCRIPTION, ro);
+  props[PROP_CURRENT_LOCAL_DESCRIPTION]
+      = g_param_spec_boxed ("current-local-description",
+          "Current local description",
+          "The local description of the last completed negotiation",
+          GST_TYPE_RTC_SESSION_DESCRIPTION, ro);
+  props[PROP_PENDING_LOCAL_DESCRIPTION]
+      = g_param_spec_boxed ("pending-local-description",
+          "Pending local description",
+          "The local description of the negotiation in progress",
+          GST_TYPE_RTC_SESSION_DESCRIPTION, ro);
+  props[PROP_REMOTE_DESCRIPTION] = g_param_spec_boxed ("remote-description",
+      "Remote description", "The pending remote description, else the current",
+      GST_TYPE_RTC_SESSION_DESCRIPTION, ro);
+  props[PROP_CURRENT_REMOTE_DESCRIPTION]
+      = g_param_spec_boxed ("current-remote-description",
+          "Current remote description",
+          "The remote description of the last completed negotiation",
+          GST_TYPE_RTC_SESSION_DESCRIPTION, ro);
+  props[PROP_PENDING_REMOTE_DESCRIPTION]
+      = g_param_spec_boxed ("pending-remote-description",
+          "Pending remote description",
+          "The remote description of the negotiation in progress",
+          GST_TYPE_RTC_SESSION_DESCRIPTION, ro);
+  props[PROP_STUN_SERVER] = g_param_spec_string ("stun-server", "STUN server",
+      "STUN server URI stun://host:port, set before the first offer or "
+      "answer",
+      NULL, rw);
+  props[PROP_TURN_SERVER] = g_param_spec_string ("turn-server", "TURN server",
+      "TURN server URI turn(s)://user:password@host:port, set before the "
+      "first offer or answer",
+      NULL, rw);
+  props[PROP_BUNDLE_POLICY] = g_param_spec_enum ("bundle-policy",
+      "Bundle policy",
+      "The BUNDLE policy; every m-line shares one transport (max-bundle) "
+      "whatever the value",
+      GST_TYPE_RTC_BUNDLE_POLICY, GST_RTC_BUNDLE_POLICY_MAX_BUNDLE, rw);
+  props[PROP_ICE_TRANSPORT_POLICY] = g_param_spec_enum ("ice-transport-policy",
+      "ICE transport policy", "all, or relay: only TURN relays are used",
+      GST_TYPE_RTC_ICE_TRANSPORT_POLICY, GST_RTC_ICE_TRANSPORT_POLICY_ALL, rw);
+  props[PROP_LATENCY] = g_param_spec_uint ("latency", "Latency",
+      "Receive jitter buffer latency in milliseconds, for streams that "
+      "start after it is set",
+      0, G_MAXUINT, DEFAULT_LATENCY, rw);
+  props[PROP_LOCAL_ADDRESSES] = g_param_spec_boxed ("local-addresses",
+      "Local addresses",
+      "IP addresses to gather host candidates on (default: all interfaces), "
+      "set before the first offer or answer",
+      G_TYPE_STRV, rw);
+  g_object_class_install_properties (gobject_class, N_PROPS, props);
+
+  /**
+   * GstRtcBin::create-offer:
+   * @self: the element
+   * @options: (nullable): offer options (none are read yet)
+   * @promise: answered with an `offer` (#GstRtcSessionDescription) field,
+   *   or an `error` (#GError) one
+   */
+  signals[SIGNAL_CREATE_OFFER] = g_signal_new_class_handler ("create-offer",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtc_bin_create_offer), NULL, NULL, NULL, G_TYPE_NONE, 2,
+      GST_TYPE_STRUCTURE, GST_TYPE_PROMISE);
+  /**
+   * GstRtcBin::create-answer:
+   * @self: the element
+   * @options: (nullable): answer options (none are read yet)
+   * @promise: answered with an `answer` (#GstRtcSessionDescription) field,
+   *   or an `error` (#GError) one
+   */
+  signals[SIGNAL_CREATE_ANSWER] = g_signal_new_class_handler ("create-answer",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtc_bin_create_answer), NULL, NULL, NULL, G_TYPE_NONE, 2,
+      GST_TYPE_STRUCTURE, GST_TYPE_PROMISE);
+  /**
+   * GstRtcBin::set-local-description:
+   * @self: the element
+   * @desc: an offer or answer
+   * @promise: (nullable): answered with %NULL on success, else with an
+   *   `error` (#GError) field
+   */
+  signals[SIGNAL_SET_LOCAL_DESCRIPTION]
+      = g_signal_new_class_handler ("set-local-description",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (gst_rtc_bin_set_local_description), NULL, NULL, NULL,
+          G_TYPE_NONE, 2, GST_TYPE_RTC_SESSION_DESCRIPTION, GST_TYPE_PROMISE);
+  /**
+   * GstRtcBin::set-remote-description:
+   * @self: the element
+   * @desc: an offer or answer
+   * @promise: (nullable): answered with %NULL on success, else with an
+   *   `error` (#GError) field
+   */
+  signals[SIGNAL_SET_REMOTE_DESCRIPTION]
+      = g_signal_new_class_handler ("set-remote-description",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (gst_rtc_bin_set_remote_description), NULL, NULL, NULL,
+          G_TYPE_NONE, 2, GST_TYPE_RTC_SESSION_DESCRIPTION, GST_TYPE_PROMISE);
+  /**
+   * GstRtcBin::add-ice-candidate:
+   * @self: the element
+   * @mline_index: the m-line of the candidate
+   * @candidate: (nullable): a `candidate:` line; empty or %NULL for the
+   *   end of the peer's candidates
+   *
+   * A candidate that does not parse is dropped with a warning.
+   */
+  signals[SIGNAL_ADD_ICE_CANDIDATE]
+      = g_signal_new_class_handler ("add-ice-candidate",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (gst_rtc_bin_add_ice_candidate), NULL, NULL, NULL,
+          G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+  /**
+   * GstRtcBin::add-transceiver:
+   * @self: the element
+   * @direction: the wanted direction
+   * @caps: `application/x-rtp` codec preferences with a `media` field
+   *
+   * Returns: (transfer full) (nullable): the new transceiver, %NULL for
+   *   invalid arguments
+   */
+  signals[SIGNAL_ADD_TRANSCEIVER]
+      = g_signal_new_class_handler ("add-transceiver",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (gst_rtc_bin_add_transceiver), NULL, NULL, NULL,
+          GST_TYPE_RTC_RTP_TRANSCEIVER, 2,
+          GST_TYPE_RTC_RTP_TRANSCEIVER_DIRECTION, GST_TYPE_CAPS);
+  /**
+   * GstRtcBin::get-transceivers:
+   * @self: the element
+   *
+   * Returns: (transfer full) (element-type GstRtcRtpTransceiver): the
+   *   transceivers
+   */
+  signals[SIGNAL_GET_TRANSCEIVERS]
+      = g_signal_new_class_handler ("get-transceivers",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (gst_rtc_bin_get_transceivers), NULL, NULL, NULL,
+          G_TYPE_ARRAY, 0);
+  /**
+   * GstRtcBin::on-negotiation-needed:
+   * @self: the element
+   *
+   * A change needs an offer/answer exchange. Emitted on the session
+   * thread, in signaling state stable.
+   */
+  signals[SIGNAL_ON_NEGOTIATION_NEEDED] = g_signal_new ("on-negotiation-needed",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 0);
+  /**
+   * GstRtcBin::on-ice-candidate:
+   * @self: the element
+   * @mline_index: the m-line to signal the candidate with
+   * @candidate: a `candidate:` line
+   *
+   * A local candidate to trickle to the peer. Emitted on the session
+   * thread.
+   */
+  signals[SIGNAL_ON_ICE_CANDIDATE] = g_signal_new ("on-ice-candidate",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+  /**
+   * GstRtcBin::on-new-transceiver:
+   * @self: the element
+   * @trans: the transceiver
+   *
+   * A transceiver was added, by `add-transceiver`, a sink pad or a remote
+   * offer.
+   */
+  signals[SIGNAL_ON_NEW_TRANSCEIVER] = g_signal_new ("on-new-transceiver",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 1, GST_TYPE_RTC_RTP_TRANSCEIVER);
+
+  gst_element_class_set_static_metadata (element_class, "WebRTC session",
+      "Filter/Network/WebRTC",
+      "A WebRTC peer connection: JSEP, ICE, DTLS-SRTP and RTP",
+      "gst-rtc contributors");
+}

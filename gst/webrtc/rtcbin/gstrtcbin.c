@@ -1252,41 +1252,90 @@ notify_descriptions (GstRtcBin *self)
     g_object_notify_by_pspec (G_OBJECT (self), props[p]);
 }
 
+/* An applied answer ends the exchange: it and the offer it answers become
+ * the current descriptions, nothing stays pending. */
+static void
+complete_exchange (GstRtcBin *self, RtcBinOpData *d, gboolean local_answer)
+{
+  GstRtcSessionDescription **answer, **offer, **pending_offer, **pending_answer;
+
+  answer = local_answer ? &self->current_local : &self->current_remote;
+  offer = local_answer ? &self->current_remote : &self->current_local;
+  pending_offer = local_answer ? &self->pending_remote : &self->pending_local;
+  pending_answer = local_answer ? &self->pending_local : &self->pending_remote;
+  GST_OBJECT_LOCK (self);
+  replace_desc (answer, g_steal_pointer (&d->desc));
+  replace_desc (offer, g_steal_pointer (pending_offer));
+  replace_desc (pending_answer, NULL);
+  GST_OBJECT_UNLOCK (self);
+  set_signaling_state (self, GST_RTC_SIGNALING_STATE_STABLE);
+}
+
+/* Whether @d's description may be set on the @local or remote side in the
+ * current signaling state (JSEP 5.5, 5.6); replies to @d if not. */
+static gboolean
+description_allowed (RtcBinOpData *d, gboolean local)
+{
+  GstRtcBin *self = d->self;
+  GstRtcSDPType type = d->desc->type;
+  const gchar *side = local ? "local" : "remote";
+  GstRtcSignalingState state, own_offer, peer_offer;
+  gboolean allowed;
+
+  GST_OBJECT_LOCK (self);
+  state = self->signaling_state;
+  GST_OBJECT_UNLOCK (self);
+  own_offer = local ? GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER
+                    : GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER;
+  peer_offer = local ? GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER
+                     : GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER;
+
+  if (type == GST_RTC_SDP_TYPE_OFFER) {
+    allowed = state == GST_RTC_SIGNALING_STATE_STABLE || state == own_offer;
+  } else if (type == GST_RTC_SDP_TYPE_ANSWER) {
+    allowed = state == peer_offer;
+  } else {
+    op_reply_error (d,
+        g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_MODIFICATION,
+            "set-%s-description: %s descriptions are not supported yet", side,
+            gst_rtc_sdp_type_to_string (type)));
+    return FALSE;
+  }
+  if (!allowed)
+    op_reply_error (d,
+        g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
+            "set-%s-description: cannot set a %s %s in signaling state %s",
+            side, side, gst_rtc_sdp_type_to_string (type),
+            signaling_state_name (state)));
+  return allowed;
+}
+
+/* Validates @d's description, an answer against the offer it answers. */
+static gboolean
+description_valid (RtcBinOpData *d, gboolean local, GError **error)
+{
+  GstRtcBin *self = d->self;
+  GstRtcSessionDescription *offer = NULL;
+
+  if (!ensure_session (self, error))
+    return FALSE;
+  if (d->desc->type == GST_RTC_SDP_TYPE_ANSWER)
+    offer = local ? self->pending_remote : self->pending_local;
+  return rtc_jsep_validate (d->desc->sdp, d->desc->type,
+      offer ? offer->sdp : NULL, error);
+}
+
 static void
 op_set_local_description (gpointer user_data, gboolean closed)
 {
   RtcBinOpData *d = user_data;
   GstRtcBin *self = d->self;
   GError *error = NULL;
-  GstRtcSignalingState state;
   GstRtcSDPType type = d->desc->type;
 
-  if (op_closed (d, closed))
+  if (op_closed (d, closed) || !description_allowed (d, TRUE))
     return;
-  GST_OBJECT_LOCK (self);
-  state = self->signaling_state;
-  GST_OBJECT_UNLOCK (self);
-
-  if (type == GST_RTC_SDP_TYPE_OFFER) {
-    if (state != GST_RTC_SIGNALING_STATE_STABLE
-        && state != GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER)
-      goto wrong_state;
-  } else if (type == GST_RTC_SDP_TYPE_ANSWER) {
-    if (state != GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER)
-      goto wrong_state;
-  } else {
-    op_reply_error (d,
-        g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_MODIFICATION,
-            "set-local-description: %s descriptions are not "
-            "supported yet",
-            gst_rtc_sdp_type_to_string (type)));
-    return;
-  }
-  if (!ensure_session (self, &error))
-    goto failed;
-  if (!rtc_jsep_validate (d->desc->sdp, type,
-          type == GST_RTC_SDP_TYPE_ANSWER ? self->pending_remote->sdp : NULL,
-          &error))
+  if (!description_valid (d, TRUE, &error))
     goto failed;
 
   if (type == GST_RTC_SDP_TYPE_OFFER) {
@@ -1305,26 +1354,12 @@ op_set_local_description (gpointer user_data, gboolean closed)
       goto failed;
     if (!start_gathering (self, &error))
       goto failed;
-    GST_OBJECT_LOCK (self);
-    replace_desc (&self->current_local, d->desc);
-    replace_desc (&self->current_remote, self->pending_remote);
-    self->pending_remote = NULL;
-    replace_desc (&self->pending_local, NULL);
-    GST_OBJECT_UNLOCK (self);
-    d->desc = NULL;
-    set_signaling_state (self, GST_RTC_SIGNALING_STATE_STABLE);
+    complete_exchange (self, d, TRUE);
   }
   notify_descriptions (self);
   op_reply (d, NULL);
   return;
 
-wrong_state:
-  op_reply_error (d,
-      g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
-          "set-local-description: cannot set a local %s in "
-          "signaling state %s",
-          gst_rtc_sdp_type_to_string (type), signaling_state_name (state)));
-  return;
 failed:
   op_reply_error (d, error);
 }
@@ -1368,35 +1403,11 @@ op_set_remote_description (gpointer user_data, gboolean closed)
   RtcBinOpData *d = user_data;
   GstRtcBin *self = d->self;
   GError *error = NULL;
-  GstRtcSignalingState state;
   GstRtcSDPType type = d->desc->type;
 
-  if (op_closed (d, closed))
+  if (op_closed (d, closed) || !description_allowed (d, FALSE))
     return;
-  GST_OBJECT_LOCK (self);
-  state = self->signaling_state;
-  GST_OBJECT_UNLOCK (self);
-
-  if (type == GST_RTC_SDP_TYPE_OFFER) {
-    if (state != GST_RTC_SIGNALING_STATE_STABLE
-        && state != GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER)
-      goto wrong_state;
-  } else if (type == GST_RTC_SDP_TYPE_ANSWER) {
-    if (state != GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER)
-      goto wrong_state;
-  } else {
-    op_reply_error (d,
-        g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_MODIFICATION,
-            "set-remote-description: %s descriptions are not "
-            "supported yet",
-            gst_rtc_sdp_type_to_string (type)));
-    return;
-  }
-  if (!ensure_session (self, &error))
-    goto failed;
-  if (!rtc_jsep_validate (d->desc->sdp, type,
-          type == GST_RTC_SDP_TYPE_ANSWER ? self->pending_local->sdp : NULL,
-          &error))
+  if (!description_valid (d, FALSE, &error))
     goto failed;
 
   if (type == GST_RTC_SDP_TYPE_OFFER) {
@@ -1414,26 +1425,12 @@ op_set_remote_description (gpointer user_data, gboolean closed)
     if (!apply_negotiation (self, self->pending_local->sdp, d->desc->sdp, TRUE,
             &error))
       goto failed;
-    GST_OBJECT_LOCK (self);
-    replace_desc (&self->current_remote, d->desc);
-    replace_desc (&self->current_local, self->pending_local);
-    self->pending_local = NULL;
-    replace_desc (&self->pending_remote, NULL);
-    GST_OBJECT_UNLOCK (self);
-    d->desc = NULL;
-    set_signaling_state (self, GST_RTC_SIGNALING_STATE_STABLE);
+    complete_exchange (self, d, FALSE);
   }
   notify_descriptions (self);
   op_reply (d, NULL);
   return;
 
-wrong_state:
-  op_reply_error (d,
-      g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
-          "set-remote-description: cannot set a remote %s in "
-          "signaling state %s",
-          gst_rtc_sdp_type_to_string (type), signaling_state_name (state)));
-  return;
 failed:
   op_reply_error (d, error);
 }

@@ -29,6 +29,14 @@
  * with the DTLS role and the peer's certificate fingerprint taken from the
  * negotiation. `connection-state` is `connected` once ICE and DTLS both
  * are.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 audiotestsrc is-live=true ! opusenc ! rtpopuspay ! rtcbin name=pc
+ * ]| Adds an Opus transceiver to `pc`; packets are held back until an
+ * application answers `on-negotiation-needed` and exchanges the offer,
+ * answer and candidates with the peer (see `tests/check/elements/rtcbin.c`
+ * for two rtcbins doing so in one process).
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

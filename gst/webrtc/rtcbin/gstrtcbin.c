@@ -1711,7 +1711,7 @@ gst_rtc_bin_init (GstRtcBin *self)
 {
   GstPad *pad;
 
-  self->ops = rtc_bin_ops_new ("rtcbin-session", G_OBJECT (self));
+  self->ops = rtc_bin_ops_new (G_OBJECT (self));
   self->recv = g_hash_table_new_full (NULL, NULL, NULL, rtc_bin_recv_free);
   self->funnel = gst_element_factory_make ("funnel", NULL);
   g_object_set (self->funnel, "forward-sticky-events", FALSE, NULL);

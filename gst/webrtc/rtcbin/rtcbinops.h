@@ -8,10 +8,13 @@
 G_BEGIN_DECLS
 
 /*
- * The operations chain of a session (W3C "operations chain"): one thread
- * with its own GMainContext runs queued operations one after the other,
- * in the order they were queued. Events from other threads (ICE) are
- * queued the same way, so the session state is only touched there.
+ * The operations chain of a session (W3C "operations chain"): queued
+ * operations run one after the other, in the order they were queued,
+ * never two of one chain at once. Events from other threads (ICE) are
+ * queued the same way, so the session state has one writer at a time.
+ * The chains of all sessions share a small pool of threads
+ * ("rtcbin-session"), so a process with many sessions does not pay a
+ * thread for each; an operation should not block for long.
  */
 typedef struct _RtcBinOps RtcBinOps;
 
@@ -19,7 +22,7 @@ typedef struct _RtcBinOps RtcBinOps;
  * and the operation must only give up (e.g. reject its promise). */
 typedef void (*RtcBinOpFunc) (gpointer data, gboolean closed);
 
-RtcBinOps *rtc_bin_ops_new (const gchar *thread_name, GObject *owner);
+RtcBinOps *rtc_bin_ops_new (GObject *owner);
 void rtc_bin_ops_push (RtcBinOps *ops, RtcBinOpFunc func, gpointer data,
     GDestroyNotify destroy);
 gboolean rtc_bin_ops_is_current (RtcBinOps *ops);

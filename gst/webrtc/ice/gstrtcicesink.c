@@ -8,7 +8,10 @@
  *
  * Sends each buffer as one packet on the selected candidate pair of an
  * #RtcIceTransport (its `transport` property), like libnice's nicesink.
- * Until the transport is connected, buffers are dropped and counted in the
+ * Until the transport has selected a pair, the last few buffers are held
+ * and sent as soon as it does: a DTLS client's first flight, made while
+ * ICE is still checking, then leaves at once instead of at its first
+ * retransmission. Older buffers are dropped and counted in the
  * transport's `send-dropped` statistic.
  *
  * Nothing can flow before connectivity, so the sink does not wait for a
@@ -40,11 +43,19 @@
 GST_DEBUG_CATEGORY_STATIC (gst_rtc_ice_sink_debug);
 #define GST_CAT_DEFAULT gst_rtc_ice_sink_debug
 
+/* Enough for a DTLS flight; a few packets more would only be stale. */
+#define MAX_HELD 8
+
 struct _GstRtcIceSink {
   GstBaseSink parent;
 
   GMutex lock;
   RtcIceTransport *transport;
+  /* While started: the transport watched for its pair, and the buffers
+   * held until then. */
+  RtcIceTransport *watched;
+  gulong pair_handler;
+  GQueue held;
 };
 
 enum { PROP_0, PROP_TRANSPORT };
@@ -82,6 +93,53 @@ send_buffer (GstRtcIceSink *self, RtcIceTransport *t, GstBuffer *buf)
   gst_buffer_unmap (buf, &map);
 }
 
+/* Holds @buf if the transport has no pair yet; checked under the lock
+ * that flush_held() takes, so a pair selected meanwhile flushes it. */
+static gboolean
+hold_buffer (GstRtcIceSink *self, RtcIceTransport *t, GstBuffer *buf)
+{
+  GstBuffer *evicted = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (t != self->watched || rtc_ice_transport_get_selected_pair (t, NULL, NULL)
+      || rtc_ice_transport_get_state (t) == RTC_ICE_TRANSPORT_STATE_CLOSED) {
+    g_mutex_unlock (&self->lock);
+    return FALSE;
+  }
+  g_queue_push_tail (&self->held, gst_buffer_ref (buf));
+  if (g_queue_get_length (&self->held) > MAX_HELD)
+    evicted = g_queue_pop_head (&self->held);
+  g_mutex_unlock (&self->lock);
+  if (evicted) {
+    /* Refused by the transport, hence counted in send-dropped. */
+    send_buffer (self, t, evicted);
+    gst_buffer_unref (evicted);
+  }
+  return TRUE;
+}
+
+/* On the ICE thread, once a pair is selected. */
+static void
+flush_held (RtcIceTransport *t, GParamSpec *pspec, GstRtcIceSink *self)
+{
+  GQueue held = G_QUEUE_INIT;
+  GstBuffer *buf;
+
+  if (!rtc_ice_transport_get_selected_pair (t, NULL, NULL))
+    return;
+  g_mutex_lock (&self->lock);
+  held = self->held;
+  g_queue_init (&self->held);
+  g_mutex_unlock (&self->lock);
+  if (!g_queue_is_empty (&held))
+    GST_DEBUG_OBJECT (self, "pair selected: sending %u held packets",
+        g_queue_get_length (&held));
+  while ((buf = g_queue_pop_head (&held))) {
+    send_buffer (self, t, buf);
+    gst_buffer_unref (buf);
+  }
+}
+
 static GstFlowReturn
 gst_rtc_ice_sink_render (GstBaseSink *sink, GstBuffer *buf)
 {
@@ -90,7 +148,8 @@ gst_rtc_ice_sink_render (GstBaseSink *sink, GstBuffer *buf)
 
   if (!t)
     return GST_FLOW_OK;
-  send_buffer (self, t, buf);
+  if (!hold_buffer (self, t, buf))
+    send_buffer (self, t, buf);
   g_object_unref (t);
   return GST_FLOW_OK;
 }
@@ -104,8 +163,12 @@ gst_rtc_ice_sink_render_list (GstBaseSink *sink, GstBufferList *list)
 
   if (!t)
     return GST_FLOW_OK;
-  for (i = 0; i < n; i++)
-    send_buffer (self, t, gst_buffer_list_get (list, i));
+  for (i = 0; i < n; i++) {
+    GstBuffer *buf = gst_buffer_list_get (list, i);
+
+    if (!hold_buffer (self, t, buf))
+      send_buffer (self, t, buf);
+  }
   g_object_unref (t);
   return GST_FLOW_OK;
 }
@@ -121,7 +184,31 @@ gst_rtc_ice_sink_start (GstBaseSink *sink)
         ("Set the transport property before starting"));
     return FALSE;
   }
-  g_object_unref (t);
+  g_mutex_lock (&self->lock);
+  self->watched = t;
+  g_mutex_unlock (&self->lock);
+  self->pair_handler = g_signal_connect (t, "notify::selected-local-candidate",
+      G_CALLBACK (flush_held), self);
+  return TRUE;
+}
+
+static gboolean
+gst_rtc_ice_sink_stop (GstBaseSink *sink)
+{
+  GstRtcIceSink *self = GST_RTC_ICE_SINK (sink);
+  RtcIceTransport *t;
+
+  g_mutex_lock (&self->lock);
+  t = g_steal_pointer (&self->watched);
+  g_mutex_unlock (&self->lock);
+  if (t) {
+    g_signal_handler_disconnect (t, self->pair_handler);
+    self->pair_handler = 0;
+    g_object_unref (t);
+  }
+  g_mutex_lock (&self->lock);
+  g_queue_clear_full (&self->held, (GDestroyNotify)gst_buffer_unref);
+  g_mutex_unlock (&self->lock);
   return TRUE;
 }
 
@@ -166,6 +253,7 @@ gst_rtc_ice_sink_finalize (GObject *object)
   GstRtcIceSink *self = GST_RTC_ICE_SINK (object);
 
   g_clear_object (&self->transport);
+  g_queue_clear_full (&self->held, (GDestroyNotify)gst_buffer_unref);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (gst_rtc_ice_sink_parent_class)->finalize (object);
 }
@@ -174,6 +262,7 @@ static void
 gst_rtc_ice_sink_init (GstRtcIceSink *self)
 {
   g_mutex_init (&self->lock);
+  g_queue_init (&self->held);
   gst_base_sink_set_sync (GST_BASE_SINK (self), FALSE);
   gst_base_sink_set_async_enabled (GST_BASE_SINK (self), FALSE);
 }
@@ -193,6 +282,7 @@ gst_rtc_ice_sink_class_init (GstRtcIceSinkClass *klass)
   sink_class->render = gst_rtc_ice_sink_render;
   sink_class->render_list = gst_rtc_ice_sink_render_list;
   sink_class->start = gst_rtc_ice_sink_start;
+  sink_class->stop = gst_rtc_ice_sink_stop;
 
   g_object_class_install_property (gobject_class, PROP_TRANSPORT,
       g_param_spec_object ("transport", "Transport",

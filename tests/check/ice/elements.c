@@ -143,6 +143,87 @@ GST_START_TEST (test_pipeline_both_ways)
 
 GST_END_TEST;
 
+/* A counter of the transport's `stats` (the plugin's type: the test's own
+ * copy of the core is not that one). */
+static guint64
+plugin_stat (IcePeer *p, const gchar *name)
+{
+  GstStructure *stats = NULL;
+  guint64 v = G_MAXUINT64;
+
+  g_object_get (p->t, "stats", &stats, NULL);
+  fail_unless (stats != NULL);
+  fail_unless (gst_structure_get_uint64 (stats, name, &v));
+  gst_structure_free (stats);
+  return v;
+}
+
+/* Packets sent before the transport has a pair: the last eight wait in
+ * the sink and leave once a pair is selected, in order; older ones are
+ * dropped and counted. */
+GST_START_TEST (test_sink_holds_until_connected)
+{
+  IcePeer a, b;
+  GstElement *pipeline, *in, *out;
+  GError *error = NULL;
+  GType type;
+  guint seq;
+
+  pipeline = gst_parse_launch ("appsrc name=in format=time ! rtcicesink "
+                               "name=sink rtcicesrc name=src ! appsink "
+                               "name=out sync=false async=false",
+      &error);
+  fail_unless (pipeline != NULL, "%s", error ? error->message : "");
+  type = g_type_from_name ("RtcIceTransport");
+  fail_unless (type != 0);
+  ice_peer_init (&a, &b, TRUE, type);
+  ice_peer_init (&b, &a, FALSE, type);
+  g_object_set (by_name (pipeline, "sink"), "transport", a.t, NULL);
+  g_object_set (by_name (pipeline, "src"), "transport", b.t, NULL);
+  in = by_name (pipeline, "in");
+  out = by_name (pipeline, "out");
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING)
+      != GST_STATE_CHANGE_FAILURE);
+
+  for (seq = 0; seq < 10; seq++)
+    fail_unless_equals_int (gst_app_src_push_buffer (GST_APP_SRC (in),
+                                make_packet ('a', seq)),
+        GST_FLOW_OK);
+  /* All ten reach the sink (appsrc pushes from its own thread). */
+  {
+    gint64 end = g_get_monotonic_time () + RTC_TEST_MS (2000) * 1000;
+
+    while (
+        plugin_stat (&a, "send-dropped") < 2 && g_get_monotonic_time () < end)
+      g_usleep (1000);
+  }
+  fail_unless_equals_int (plugin_stat (&a, "send-dropped"), 2);
+  fail_unless_equals_int (plugin_stat (&a, "packets-sent"), 0);
+
+  ice_connect (&a, &b);
+  for (seq = 2; seq < 10; seq++) {
+    GstSample *sample = gst_app_sink_try_pull_sample (GST_APP_SINK (out),
+        PULL_TIMEOUT);
+    GstMapInfo map;
+
+    fail_unless (sample != NULL, "packet %u not received", seq);
+    gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ);
+    fail_unless_equals_int ((map.data[2] << 8) | map.data[3], seq);
+    gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
+    gst_sample_unref (sample);
+  }
+  fail_unless_equals_int (plugin_stat (&a, "packets-sent"), 8);
+  fail_unless_equals_int (plugin_stat (&a, "send-dropped"), 2);
+
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_NULL),
+      GST_STATE_CHANGE_SUCCESS);
+  gst_object_unref (pipeline);
+  ice_peer_clear (&a);
+  ice_peer_clear (&b);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_no_transport_is_an_error)
 {
   GstElement *e;
@@ -185,6 +266,7 @@ ice_elements_suite (void)
 
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_pipeline_both_ways);
+  tcase_add_test (tc, test_sink_holds_until_connected);
   tcase_add_test (tc, test_no_transport_is_an_error);
   tcase_add_test (tc, test_sink_defaults);
   return s;

@@ -68,7 +68,7 @@ struct _GstRtcBin {
 
   RtcBinOps *ops;
 
-  /* Session thread only. */
+  /* Session thread only (gathering: written under the object lock). */
   RtcJsepSession *jsep;
   RtcIceTransport *ice;
   gboolean gathering;
@@ -937,22 +937,23 @@ link_failed:
 
 /* ---- session set-up ---- */
 
-/* Session thread: the servers of add-turn-server, beside `turn-server`. */
+/* Session thread: the servers of add-turn-server not yet given to the
+ * transport, beside `turn-server`. */
 static gboolean
 add_turn_servers (GstRtcBin *self, GError **error)
 {
-  gchar **uris;
+  GPtrArray *uris;
   gboolean ok = TRUE;
   guint i;
 
   GST_OBJECT_LOCK (self);
-  g_ptr_array_add (self->turn_servers, NULL);
-  uris = g_strdupv ((gchar **)self->turn_servers->pdata);
-  g_ptr_array_remove_index (self->turn_servers, self->turn_servers->len - 1);
+  uris = self->turn_servers;
+  self->turn_servers = g_ptr_array_new_with_free_func (g_free);
   GST_OBJECT_UNLOCK (self);
-  for (i = 0; ok && uris[i]; i++)
-    ok = rtc_ice_transport_add_turn_server (self->ice, uris[i], error);
-  g_strfreev (uris);
+  for (i = 0; ok && i < uris->len; i++)
+    ok = rtc_ice_transport_add_turn_server (self->ice,
+        g_ptr_array_index (uris, i), error);
+  g_ptr_array_unref (uris);
   return ok;
 }
 
@@ -1131,6 +1132,17 @@ find_unbound_sink_pad (GstRtcBin *self)
   return NULL;
 }
 
+static gboolean
+has_codec_preferences (GstRtcRtpTransceiver *trans)
+{
+  GstCaps *caps = gst_rtc_rtp_transceiver_get_codec_preferences (trans);
+
+  if (!caps)
+    return FALSE;
+  gst_caps_unref (caps);
+  return TRUE;
+}
+
 /* Session thread: every sink pad gets its transceiver before an offer is
  * made, from what its payloader can produce, else from its caps, waited
  * for up to `caps-timeout`. */
@@ -1158,6 +1170,18 @@ bind_sink_pads (GstRtcBin *self, GError **error)
       continue;
     }
     if (!caps) {
+      /* A transceiver the application made with codec preferences and
+       * no pad yet is what this pad is for. */
+      trans = find_free_transceiver (self, GST_RTC_KIND_AUDIO);
+      if (!trans)
+        trans = find_free_transceiver (self, GST_RTC_KIND_VIDEO);
+      if (trans && has_codec_preferences (trans)) {
+        GST_DEBUG_OBJECT (self, "%s: codec from its transceiver's preferences",
+            GST_PAD_NAME (pad));
+        bind_sink_pad (self, pad, trans);
+        gst_object_unref (pad);
+        continue;
+      }
       if (!g_cond_wait_until (&self->caps_cond, GST_OBJECT_GET_LOCK (self),
               deadline)
           && !g_object_get_data (G_OBJECT (pad), "rtcbin-trans")) {
@@ -1473,7 +1497,10 @@ start_gathering (GstRtcBin *self, GError **error)
     return TRUE;
   if (!rtc_ice_transport_gather (self->ice, error))
     return FALSE;
+  /* Under the lock: add-turn-server reads it. */
+  GST_OBJECT_LOCK (self);
   self->gathering = TRUE;
+  GST_OBJECT_UNLOCK (self);
   return TRUE;
 }
 
@@ -1890,9 +1917,10 @@ op_add_turn_server (gpointer user_data, gboolean closed)
   RtcBinOpData *d = user_data;
   GError *error = NULL;
 
+  /* Without a transport yet, ensure_session() gives it the server. */
   if (closed || d->self->closed || !d->self->ice)
     return;
-  if (!rtc_ice_transport_add_turn_server (d->self->ice, d->candidate, &error)) {
+  if (!add_turn_servers (d->self, &error)) {
     GST_WARNING_OBJECT (d->self, "add-turn-server: %s", error->message);
     g_error_free (error);
   }
@@ -1904,7 +1932,17 @@ gst_rtc_bin_add_turn_server (GstRtcBin *self, const gchar *uri)
   g_autoptr (RtcIceServerUri) parsed = NULL;
   GError *error = NULL;
   RtcBinOpData *d;
+  gboolean gathering;
 
+  GST_OBJECT_LOCK (self);
+  gathering = self->gathering;
+  GST_OBJECT_UNLOCK (self);
+  if (gathering) {
+    /* The ICE agent takes its relays before it gathers. */
+    GST_WARNING_OBJECT (self,
+        "add-turn-server: gathering has started, %s is not used", uri);
+    return FALSE;
+  }
   if (!uri || !(parsed = rtc_ice_server_uri_parse (uri, &error))
       || !parsed->is_turn) {
     GST_WARNING_OBJECT (self, "add-turn-server: %s is no TURN server URI%s%s",
@@ -1917,7 +1955,6 @@ gst_rtc_bin_add_turn_server (GstRtcBin *self, const gchar *uri)
   GST_OBJECT_UNLOCK (self);
   /* Once the transport exists it takes the server directly. */
   d = op_data_new (self, NULL);
-  d->candidate = g_strdup (uri);
   push_op (self, op_add_turn_server, d);
   return TRUE;
 }
@@ -2363,10 +2400,11 @@ gst_rtc_bin_class_init (GstRtcBinClass *klass)
    * @self: the element
    * @uri: `turn(s)://user:password@host:port[?transport=udp|tcp]`
    *
-   * Adds a TURN server beside `turn-server`; usable before or after
-   * gathering starts.
+   * Adds a TURN server beside `turn-server`, before gathering starts
+   * (the first set-local-description).
    *
-   * Returns: whether @uri is a valid TURN server URI
+   * Returns: whether @uri is a valid TURN server URI and was added:
+   *   %FALSE once gathering has started
    */
   signals[SIGNAL_ADD_TURN_SERVER]
       = g_signal_new_class_handler ("add-turn-server",

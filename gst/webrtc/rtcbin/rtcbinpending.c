@@ -9,12 +9,39 @@
  */
 #include "rtcbinpending.h"
 
-/* Whether @s names one codec of one media kind. */
+/* Payloader templates do not all say their media (rtpvp8pay does not):
+ * the codecs a WebRTC session sends tell it by their name. */
+static const gchar *
+media_of_encoding (const gchar *name)
+{
+  static const gchar *const video[] = { "VP8", "VP9", "H264", "H265", "AV1",
+    NULL };
+  static const gchar *const audio[] = { "OPUS", "PCMU", "PCMA", "G722",
+    "TELEPHONE-EVENT", NULL };
+  guint i;
+
+  for (i = 0; name && video[i]; i++)
+    if (!g_ascii_strcasecmp (name, video[i]))
+      return "video";
+  for (i = 0; name && audio[i]; i++)
+    if (!g_ascii_strcasecmp (name, audio[i]))
+      return "audio";
+  return NULL;
+}
+
+/* Whether @s names one codec of one media kind; fills in a missing
+ * `media`. */
 static gboolean
-names_codec (const GstStructure *s)
+names_codec (GstStructure *s)
 {
   const gchar *media = gst_structure_get_string (s, "media");
   gint clock_rate;
+
+  if (!media) {
+    media = media_of_encoding (gst_structure_get_string (s, "encoding-name"));
+    if (media)
+      gst_structure_set (s, "media", G_TYPE_STRING, media, NULL);
+  }
 
   return gst_structure_has_name (s, "application/x-rtp")
       && (!g_strcmp0 (media, "audio") || !g_strcmp0 (media, "video"))

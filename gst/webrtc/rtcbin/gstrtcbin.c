@@ -1263,6 +1263,7 @@ op_create_answer (gpointer user_data, gboolean closed)
   GstRtcBin *self = d->self;
   GError *error = NULL;
   GstSDPMessage *sdp;
+  gchar *rejected;
 
   if (op_closed (d, closed))
     return;
@@ -1282,6 +1283,19 @@ op_create_answer (gpointer user_data, gboolean closed)
   sdp = rtc_jsep_create_answer (self->jsep, self->pending_remote->sdp, &error);
   if (!sdp) {
     op_reply_error (d, error);
+    return;
+  }
+  /* An answer rejecting every m-line (no codec in common anywhere) would
+   * leave the session with nothing: say why instead. */
+  if ((rejected = rtc_bin_sdp_nothing_accepted (self->pending_remote->sdp,
+           sdp))) {
+    op_reply_error (d,
+        g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INTERNAL_FAILURE,
+            "create-answer: no codec in common with the offer, every m-line "
+            "would be rejected (offered %s)",
+            rejected));
+    g_free (rejected);
+    gst_sdp_message_free (sdp);
     return;
   }
   GST_OBJECT_LOCK (self);

@@ -83,3 +83,62 @@ rtc_bin_sdp_ice_ufrag (const GstSDPMessage *sdp)
   }
   return gst_sdp_message_get_attribute_val (sdp, "ice-ufrag");
 }
+
+static gboolean
+media_open (const GstSDPMedia *m)
+{
+  return gst_sdp_media_get_port (m) != 0
+      || gst_sdp_media_get_attribute_val (m, "bundle-only");
+}
+
+/**
+ * rtc_bin_sdp_nothing_accepted:
+ * @offer: a remote offer
+ * @answer: our answer to it
+ *
+ * Returns: (transfer full) (nullable): when @answer rejects every m-line
+ *   @offer did not reject itself, the codecs each offered, as text
+ *   (`m-line 0 (audio): G729/8000`); else %NULL
+ */
+gchar *
+rtc_bin_sdp_nothing_accepted (const GstSDPMessage *offer,
+    const GstSDPMessage *answer)
+{
+  GString *text = g_string_new (NULL);
+  guint i, j, open = 0;
+
+  for (i = 0; i < gst_sdp_message_medias_len (offer); i++) {
+    const GstSDPMedia *o = gst_sdp_message_get_media (offer, i);
+    const GstSDPMedia *a = i < gst_sdp_message_medias_len (answer)
+        ? gst_sdp_message_get_media (answer, i)
+        : NULL;
+
+    if (!media_open (o))
+      continue;
+    if (a && media_open (a)) {
+      g_string_free (text, TRUE);
+      return NULL;
+    }
+    open++;
+    g_string_append_printf (text, "%sm-line %u (%s):", open > 1 ? "; " : "", i,
+        gst_sdp_media_get_media (o));
+    for (j = 0; j < gst_sdp_media_attributes_len (o); j++) {
+      const GstSDPAttribute *attr = gst_sdp_media_get_attribute (o, j);
+      const gchar *sp;
+
+      if (g_strcmp0 (attr->key, "rtpmap") || !attr->value
+          || !(sp = strchr (attr->value, ' ')))
+        continue;
+      g_string_append_printf (text, " %.40s", sp + 1);
+    }
+    if (gst_sdp_media_formats_len (o) > 0
+        && !gst_sdp_media_get_attribute_val (o, "rtpmap"))
+      g_string_append_printf (text, " payload type %s",
+          gst_sdp_media_get_format (o, 0));
+  }
+  if (open == 0) {
+    g_string_free (text, TRUE);
+    return NULL;
+  }
+  return g_string_free (text, FALSE);
+}

@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 void rtc_bin_sdp_add_candidate (GstSDPMessage *sdp, guint mline,
     const gchar *candidate);
 void rtc_bin_sdp_add_end_of_candidates (GstSDPMessage *sdp, guint mline);
+gchar *rtc_bin_sdp_nothing_accepted (const GstSDPMessage *offer,
+    const GstSDPMessage *answer);
 const gchar *rtc_bin_sdp_ice_ufrag (const GstSDPMessage *sdp);
 
 G_END_DECLS

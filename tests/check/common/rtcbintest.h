@@ -251,6 +251,16 @@ rtcbin_test_n_transceivers (GstElement *bin)
   return n;
 }
 
+static inline gboolean
+rtcbin_test_wait_transceivers (GstElement *bin, guint n, guint64 ms)
+{
+  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
+
+  while (rtcbin_test_n_transceivers (bin) < n && g_get_monotonic_time () < end)
+    g_usleep (5000);
+  return rtcbin_test_n_transceivers (bin) >= n;
+}
+
 typedef struct {
   GstElement *pipeline;
   gint audio;

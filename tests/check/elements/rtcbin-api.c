@@ -780,9 +780,12 @@ GST_START_TEST (test_directions)
       RTCBIN_TEST_OPUS_CAPS);
   gst_element_set_state (pa, GST_STATE_PLAYING);
   gst_element_set_state (pb, GST_STATE_PLAYING);
-  g_usleep (RTC_TEST_MS (200) * 1000);
+  /* An offer binds a's payloader to t; b's makes b's transceiver on its
+   * first caps, which the offer must find. */
+  rtcbin_test_flush (a);
   if (offered == GST_RTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE)
     g_object_set (t, "direction", offered, NULL);
+  fail_unless (rtcbin_test_wait_transceivers (b, 1, 5000));
   fail_unless_equals_int (rtcbin_test_n_transceivers (a), 1);
   fail_unless_equals_int (rtcbin_test_n_transceivers (b), 1);
 

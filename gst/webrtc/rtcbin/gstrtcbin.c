@@ -9,8 +9,12 @@
  * gst-plugins-bad's webrtcbin: JSEP through the `create-offer`,
  * `create-answer`, `set-local-description` and `set-remote-description`
  * action signals answered through #GstPromise, trickle ICE through
- * `on-ice-candidate` and `add-ice-candidate`, transceivers through
- * `add-transceiver`, `get-transceivers` and `on-new-transceiver`.
+ * `on-ice-candidate` and `add-ice-candidate` (an empty candidate marks
+ * the end of gathering, both ways), transceivers through
+ * `add-transceiver`, `get-transceiver(s)` and `on-new-transceiver`, TURN
+ * servers through `turn-server` and `add-turn-server`.
+ * `on-negotiation-needed` fires when the W3C check says an exchange is
+ * needed (a new transceiver, a changed direction), once per need.
  *
  * Every operation runs, in the order it was called, on the session's own
  * thread; its promise is always answered, with a #GError in the `error`
@@ -19,7 +23,9 @@
  *
  * Pads: `sink_%u` (request) take RTP from a payloader; a sink pad binds
  * to the first transceiver that has none, or makes a `sendrecv` one from
- * its caps (then `on-negotiation-needed` fires). Once negotiated, packets
+ * its caps (then `on-negotiation-needed` fires). An offer made before a
+ * pad's caps arrive takes its codec from what the payloader can produce,
+ * or waits for the caps up to `caps-timeout`. Once negotiated, packets
  * are sent with the transceiver's SSRC and the negotiated payload type.
  * `src_%u` (sometimes, `%u` being the m-line) carry received RTP after
  * SRTP decryption, with the negotiated codec caps.
@@ -672,16 +678,19 @@ sink_caps_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
     kind = gst_rtc_bin_kind_from_caps (prefs);
 
     GST_OBJECT_LOCK (self);
-    trans = kind == GST_RTC_KIND_UNKNOWN ? NULL
-                                         : find_free_transceiver (self, kind);
+    /* An offer may have bound it meanwhile, from its peer's caps. */
+    bound = g_object_get_data (G_OBJECT (pad), "rtcbin-trans") != NULL;
+    trans = bound || kind == GST_RTC_KIND_UNKNOWN
+        ? NULL
+        : find_free_transceiver (self, kind);
     if (trans)
       bind_sink_pad (self, pad, trans);
     GST_OBJECT_UNLOCK (self);
-    if (kind == GST_RTC_KIND_UNKNOWN) {
+    if (!bound && kind == GST_RTC_KIND_UNKNOWN) {
       GST_ELEMENT_ERROR (self, STREAM, FORMAT, (NULL),
           ("%s: caps %" GST_PTR_FORMAT " name no audio or video media",
               GST_PAD_NAME (pad), caps));
-    } else if (!trans) {
+    } else if (!bound && !trans) {
       trans = add_transceiver (self, GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
           prefs);
       GST_OBJECT_LOCK (self);

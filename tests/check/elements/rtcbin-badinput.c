@@ -20,7 +20,8 @@ add_opus (GstElement *bin)
   return trans;
 }
 
-/* @error is @code of GST_RTC_ERROR and its message has @words. */
+/* @error (freed) is @code of GST_RTC_ERROR and its message has @word1
+ * and @word2. */
 static void
 check_error (GError *error, GstRtcError code, const gchar *word1,
     const gchar *word2)
@@ -33,6 +34,7 @@ check_error (GError *error, GstRtcError code, const gchar *word1,
       error->message);
   fail_unless (!word2 || strstr (error->message, word2) != NULL,
       "'%s' not in: %s", word2, error->message);
+  g_error_free (error);
 }
 
 /* After the bad input: a full offer/answer from @a to @b, ICE connects. */
@@ -160,7 +162,7 @@ GST_START_TEST (test_unknown_and_garbled_lines)
   bad = replaced (offer, "a=setup:actpass", "a=setup:sideways");
   error = rtcbin_test_set (b, "set-remote-description", bad);
   check_error (error, GST_RTC_ERROR_SDP_SYNTAX_ERROR, "setup", NULL);
-  g_clear_error (&error);
+  error = NULL;
   gst_rtc_session_description_free (bad);
 
   {
@@ -171,7 +173,7 @@ GST_START_TEST (test_unknown_and_garbled_lines)
   }
   error = rtcbin_test_set (b, "set-remote-description", bad);
   check_error (error, GST_RTC_ERROR_SDP_SYNTAX_ERROR, "ice", NULL);
-  g_clear_error (&error);
+  error = NULL;
   gst_rtc_session_description_free (bad);
   fail_unless_equals_int (rtcbin_test_enum (b, "signaling-state"),
       GST_RTC_SIGNALING_STATE_STABLE);
@@ -277,7 +279,7 @@ GST_START_TEST (test_unsupported_codec_only)
   fail_unless (rtcbin_test_set (b, "set-remote-description", bad) == NULL);
   fail_unless (rtcbin_test_create (b, "create-answer", NULL, &error) == NULL);
   check_error (error, GST_RTC_ERROR_INTERNAL_FAILURE, "codec", "G729/8000");
-  g_clear_error (&error);
+  error = NULL;
   fail_unless_equals_int (rtcbin_test_enum (b, "signaling-state"),
       GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER);
   gst_rtc_session_description_free (bad);
@@ -370,7 +372,7 @@ GST_START_TEST (test_wrong_state_calls)
   fail_unless (rtcbin_test_create (a, "create-answer", NULL, &error) == NULL);
   check_error (error, GST_RTC_ERROR_INVALID_STATE, "create-answer",
       "remote offer");
-  g_clear_error (&error);
+  error = NULL;
 
   offer = rtcbin_test_create (a, "create-offer", NULL, NULL);
   as_answer = gst_rtc_session_description_copy (offer);

@@ -829,6 +829,74 @@ GST_START_TEST (test_directions)
 
 GST_END_TEST;
 
+/* A direction changed mid-call: on-negotiation-needed fires, and once
+ * renegotiated the media stops; changed back, it flows again over the
+ * same transport. */
+GST_START_TEST (test_direction_change_mid_call)
+{
+  GstElement *pa, *pb, *a, *b;
+  RtcBinTestCounts cb = { 0 };
+  GstRtcRtpTransceiver *t;
+  GError *error = NULL;
+  gint needed = 0, before, after;
+
+  pa = gst_parse_launch (OPUS_SEND "rtcbin name=a", &error);
+  fail_unless (pa != NULL, "%s", error ? error->message : "");
+  pb = gst_pipeline_new ("pb");
+  b = rtcbin_test_new ("b");
+  gst_bin_add (GST_BIN (pb), b);
+  a = gst_bin_get_by_name (GST_BIN (pa), "a");
+  rtcbin_test_restrict (a);
+  cb.pipeline = pb;
+  rtcbin_test_trickle (a, b);
+  g_signal_connect (b, "pad-added", G_CALLBACK (rtcbin_test_decode_pad), &cb);
+  g_signal_connect (a, "on-negotiation-needed", G_CALLBACK (count_signal),
+      &needed);
+
+  t = add_transceiver (a, GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY,
+      RTCBIN_TEST_OPUS_CAPS);
+  gst_element_set_state (pa, GST_STATE_PLAYING);
+  gst_element_set_state (pb, GST_STATE_PLAYING);
+  rtcbin_test_negotiate (a, b);
+  fail_unless (rtcbin_test_wait_int (&cb.audio, 25, 10000), "b decoded %d",
+      cb.audio);
+  rtcbin_test_flush (a);
+  fail_unless_equals_int (g_atomic_int_get (&needed), 1);
+
+  g_object_set (t, "direction", GST_RTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE,
+      NULL);
+  fail_unless (rtcbin_test_wait_int (&needed, 2, 5000));
+  rtcbin_test_negotiate (a, b);
+  fail_unless_equals_int (rtcbin_test_current_direction (a, 0),
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE);
+  fail_unless_equals_int (rtcbin_test_current_direction (b, 0),
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE);
+  /* What the jitter buffer held drains, then nothing more comes. */
+  g_usleep (RTC_TEST_MS (600) * 1000);
+  before = g_atomic_int_get (&cb.audio);
+  g_usleep (RTC_TEST_MS (700) * 1000);
+  after = g_atomic_int_get (&cb.audio);
+  fail_unless_equals_int (after, before);
+
+  g_object_set (t, "direction", GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY,
+      NULL);
+  fail_unless (rtcbin_test_wait_int (&needed, 3, 5000));
+  rtcbin_test_negotiate (a, b);
+  fail_unless_equals_int (rtcbin_test_current_direction (b, 0),
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY);
+  fail_unless (rtcbin_test_wait_int (&cb.audio, after + 25, 10000),
+      "b decoded %d after %d", cb.audio, after);
+
+  gst_element_set_state (pa, GST_STATE_NULL);
+  gst_element_set_state (pb, GST_STATE_NULL);
+  gst_object_unref (t);
+  gst_object_unref (a);
+  gst_object_unref (pa);
+  gst_object_unref (pb);
+}
+
+GST_END_TEST;
+
 static Suite *
 rtcbin_api_suite (void)
 {
@@ -847,6 +915,7 @@ rtcbin_api_suite (void)
   tcase_add_test (tc, test_answer_keeps_rtx_and_extensions);
   tcase_add_test (tc, test_offer_options);
   tcase_add_loop_test (tc, test_directions, 0, G_N_ELEMENTS (direction_cases));
+  tcase_add_test (tc, test_direction_change_mid_call);
   return s;
 }
 

@@ -2175,7 +2175,15 @@ static void
 gst_rtc_bin_dispose (GObject *object)
 {
   GstRtcBin *self = GST_RTC_BIN (object);
+  guint i;
 
+  /* Transceivers the application still holds stop calling back. */
+  GST_OBJECT_LOCK (self);
+  for (i = 0; i < self->transceivers->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->transceivers,
+                                              i),
+        self);
+  GST_OBJECT_UNLOCK (self);
   /* The transport stops calling back before the chain ends; operations
    * still queued then answer "closed". */
   if (self->ops) {

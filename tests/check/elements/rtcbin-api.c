@@ -57,9 +57,15 @@ GST_START_TEST (test_get_transceiver)
   fail_unless (g_array_index (arr, GstRtcRtpTransceiver *, 1) == t1);
   g_array_unref (arr);
 
+  /* A transceiver may outlive its element; changing it then is only a
+   * change of the object. */
+  gst_object_unref (a);
+  g_object_set (t0, "direction", GST_RTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE,
+      NULL);
+  fail_unless_equals_int (gst_rtc_rtp_transceiver_get_direction (t0),
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE);
   gst_object_unref (t0);
   gst_object_unref (t1);
-  gst_object_unref (a);
 }
 
 GST_END_TEST;

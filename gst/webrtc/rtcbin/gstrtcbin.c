@@ -73,6 +73,8 @@ struct _GstRtcBin {
   GstBin parent;
 
   RtcBinOps *ops;
+  /* Guards ops against its release in dispose. */
+  GMutex ops_lock;
 
   /* Session thread only (gathering: written under the object lock). */
   RtcJsepSession *jsep;
@@ -286,10 +288,20 @@ op_closed (RtcBinOpData *d, gboolean closed)
   return TRUE;
 }
 
+/* Any thread. Transport events may still be on their way from the ICE
+ * thread while the element is disposed: once the chain is gone they are
+ * dropped rather than queued on a freed chain. */
 static void
 push_op (GstRtcBin *self, RtcBinOpFunc func, RtcBinOpData *d)
 {
-  rtc_bin_ops_push (self->ops, func, d, op_data_free);
+  g_mutex_lock (&self->ops_lock);
+  if (self->ops) {
+    rtc_bin_ops_push (self->ops, func, d, op_data_free);
+    d = NULL;
+  }
+  g_mutex_unlock (&self->ops_lock);
+  if (d)
+    op_data_free (d);
 }
 
 /* ---- state ---- */
@@ -2128,6 +2140,7 @@ gst_rtc_bin_init (GstRtcBin *self)
 {
   GstPad *pad;
 
+  g_mutex_init (&self->ops_lock);
   self->ops = rtc_bin_ops_new ("rtcbin-session", G_OBJECT (self));
   self->recv = g_hash_table_new_full (NULL, NULL, NULL, rtc_bin_recv_free);
   self->funnel = gst_element_factory_make ("funnel", NULL);
@@ -2175,6 +2188,7 @@ static void
 gst_rtc_bin_dispose (GObject *object)
 {
   GstRtcBin *self = GST_RTC_BIN (object);
+  RtcBinOps *ops;
   guint i;
 
   /* Transceivers the application still holds stop calling back. */
@@ -2186,16 +2200,17 @@ gst_rtc_bin_dispose (GObject *object)
   GST_OBJECT_UNLOCK (self);
   /* The transport stops calling back before the chain ends; operations
    * still queued then answer "closed". */
-  if (self->ops) {
+  g_mutex_lock (&self->ops_lock);
+  ops = g_steal_pointer (&self->ops);
+  g_mutex_unlock (&self->ops_lock);
+  if (ops) {
     /* Disposed on the session thread itself (an operation held the last
      * reference): close right here, the chain frees itself. */
-    if (rtc_bin_ops_is_current (self->ops))
+    if (rtc_bin_ops_is_current (ops))
       close_session (self);
     else
-      rtc_bin_ops_push (self->ops, op_close, op_data_new (self, NULL),
-          op_data_free);
-    rtc_bin_ops_free (self->ops);
-    self->ops = NULL;
+      rtc_bin_ops_push (ops, op_close, op_data_new (self, NULL), op_data_free);
+    rtc_bin_ops_free (ops);
   }
   gst_clear_object (&self->dtls_enc);
   gst_clear_object (&self->dtls_dec);
@@ -2225,6 +2240,7 @@ gst_rtc_bin_finalize (GObject *object)
   g_ptr_array_unref (self->turn_servers);
   g_ptr_array_unref (self->local_candidates);
   g_cond_clear (&self->caps_cond);
+  g_mutex_clear (&self->ops_lock);
   g_strfreev (self->local_addresses);
   G_OBJECT_CLASS (gst_rtc_bin_parent_class)->finalize (object);
 }

@@ -212,6 +212,11 @@ RtcJsepNegotiation *rtc_jsep_negotiate (const GstSDPMessage *offer,
     const GstSDPMessage *answer, gboolean local_is_offerer, GError **error);
 void rtc_jsep_negotiation_free (RtcJsepNegotiation *neg);
 
+/* Negotiation-needed check (rtcjsepneeded.c). */
+gboolean rtc_jsep_negotiation_needed (const RtcJsepSession *session,
+    const GstSDPMessage *local, gboolean local_is_offer,
+    const GstSDPMessage *remote);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RtcJsepSession, rtc_jsep_session_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RtcJsepNegotiation, rtc_jsep_negotiation_free)
 

@@ -9,8 +9,12 @@
  * gst-plugins-bad's webrtcbin: JSEP through the `create-offer`,
  * `create-answer`, `set-local-description` and `set-remote-description`
  * action signals answered through #GstPromise, trickle ICE through
- * `on-ice-candidate` and `add-ice-candidate`, transceivers through
- * `add-transceiver`, `get-transceivers` and `on-new-transceiver`.
+ * `on-ice-candidate` and `add-ice-candidate` (an empty candidate marks
+ * the end of gathering, both ways), transceivers through
+ * `add-transceiver`, `get-transceiver(s)` and `on-new-transceiver`, TURN
+ * servers through `turn-server` and `add-turn-server`.
+ * `on-negotiation-needed` fires when the W3C check says an exchange is
+ * needed (a new transceiver, a changed direction), once per need.
  *
  * Every operation runs, in the order it was called, on the session's own
  * thread; its promise is always answered, with a #GError in the `error`
@@ -19,7 +23,9 @@
  *
  * Pads: `sink_%u` (request) take RTP from a payloader; a sink pad binds
  * to the first transceiver that has none, or makes a `sendrecv` one from
- * its caps (then `on-negotiation-needed` fires). Once negotiated, packets
+ * its caps (then `on-negotiation-needed` fires). An offer made before a
+ * pad's caps arrive takes its codec from what the payloader can produce,
+ * or waits for the caps up to `caps-timeout`. Once negotiated, packets
  * are sent with the transceiver's SSRC and the negotiated payload type.
  * `src_%u` (sometimes, `%u` being the m-line) carry received RTP after
  * SRTP decryption, with the negotiated codec caps.
@@ -50,8 +56,12 @@
 #include <unistd.h>
 
 #include "rtcbinops.h"
+#include "rtcbinoptions.h"
+#include "rtcbinpending.h"
+#include "rtcbinsdp.h"
 #include "rtcdtlsconnection.h"
 #include "rtcicetransport.h"
+#include "rtciceuri.h"
 #include "rtcjsep.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_rtc_bin_debug);
@@ -63,13 +73,22 @@ struct _GstRtcBin {
   GstBin parent;
 
   RtcBinOps *ops;
+  /* Guards ops against its release in dispose. */
+  GMutex ops_lock;
 
-  /* Session thread only. */
+  /* Session thread only (gathering: written under the object lock). */
   RtcJsepSession *jsep;
   RtcIceTransport *ice;
   gboolean gathering;
   gboolean closed;
   gboolean transport_linked;
+  /* W3C [[NegotiationNeeded]]: set when on-negotiation-needed fired,
+   * cleared when an exchange completes. */
+  gboolean negotiation_needed;
+  /* Our trickled candidates and whether gathering ended, for local
+   * descriptions set after they came. */
+  GPtrArray *local_candidates;
+  gboolean end_of_candidates;
 
   /* The transport's elements, made with the session, in the bin from the
    * first negotiation on (so the handshake starts with the right role). */
@@ -94,7 +113,11 @@ struct _GstRtcBin {
   GstRtcSessionDescription *pending_remote;
   gchar *stun_server;
   gchar *turn_server;
+  GPtrArray *turn_servers;
   gchar **local_addresses;
+  guint caps_timeout;
+  /* Signalled when a sink pad binds to a transceiver. */
+  GCond caps_cond;
   GstRtcBundlePolicy bundle_policy;
   GstRtcIceTransportPolicy ice_transport_policy;
   guint latency;
@@ -153,6 +176,7 @@ enum {
   PROP_ICE_TRANSPORT_POLICY,
   PROP_LATENCY,
   PROP_LOCAL_ADDRESSES,
+  PROP_CAPS_TIMEOUT,
   N_PROPS
 };
 
@@ -166,6 +190,8 @@ enum {
   SIGNAL_ADD_ICE_CANDIDATE,
   SIGNAL_ADD_TRANSCEIVER,
   SIGNAL_GET_TRANSCEIVERS,
+  SIGNAL_GET_TRANSCEIVER,
+  SIGNAL_ADD_TURN_SERVER,
   SIGNAL_ON_NEGOTIATION_NEEDED,
   SIGNAL_ON_ICE_CANDIDATE,
   SIGNAL_ON_NEW_TRANSCEIVER,
@@ -177,6 +203,8 @@ static guint signals[N_SIGNALS];
 static GstRtcKind gst_rtc_bin_kind_from_caps (const GstCaps *caps);
 static GstRtcRtpTransceiver *add_transceiver (GstRtcBin *self,
     GstRtcRtpTransceiverDirection direction, GstCaps *caps);
+static void op_negotiation_needed (gpointer user_data, gboolean closed);
+static void watch_transceiver (GstRtcBin *self, GstRtcRtpTransceiver *trans);
 
 /* One queued operation: what it needs, and the promise it answers. */
 typedef struct {
@@ -260,10 +288,20 @@ op_closed (RtcBinOpData *d, gboolean closed)
   return TRUE;
 }
 
+/* Any thread. Transport events may still be on their way from the ICE
+ * thread while the element is disposed: once the chain is gone they are
+ * dropped rather than queued on a freed chain. */
 static void
 push_op (GstRtcBin *self, RtcBinOpFunc func, RtcBinOpData *d)
 {
-  rtc_bin_ops_push (self->ops, func, d, op_data_free);
+  g_mutex_lock (&self->ops_lock);
+  if (self->ops) {
+    rtc_bin_ops_push (self->ops, func, d, op_data_free);
+    d = NULL;
+  }
+  g_mutex_unlock (&self->ops_lock);
+  if (d)
+    op_data_free (d);
 }
 
 /* ---- state ---- */
@@ -325,15 +363,67 @@ update_connection_state (GstRtcBin *self)
 
 /* ---- ICE events, hopped onto the session thread ---- */
 
+/* Session thread, object lock held: the local descriptions carry the
+ * candidates gathered so far and, once gathering ended, say so. */
+static void
+add_candidates_to (GstRtcBin *self, GstRtcSessionDescription *desc)
+{
+  guint mline, i;
+
+  if (!desc || !self->ice)
+    return;
+  g_object_get (self->ice, "mline-index", &mline, NULL);
+  for (i = 0; i < self->local_candidates->len; i++)
+    rtc_bin_sdp_add_candidate (desc->sdp, mline,
+        g_ptr_array_index (self->local_candidates, i));
+  if (self->end_of_candidates)
+    rtc_bin_sdp_add_end_of_candidates (desc->sdp, mline);
+}
+
 static void
 op_ice_candidate (gpointer user_data, gboolean closed)
 {
   RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
 
-  if (closed || d->self->closed)
+  if (closed || self->closed)
     return;
-  g_signal_emit (d->self, signals[SIGNAL_ON_ICE_CANDIDATE], 0, d->mline,
+  GST_OBJECT_LOCK (self);
+  g_ptr_array_add (self->local_candidates, g_strdup (d->candidate));
+  add_candidates_to (self, self->pending_local);
+  add_candidates_to (self, self->current_local);
+  GST_OBJECT_UNLOCK (self);
+  g_signal_emit (self, signals[SIGNAL_ON_ICE_CANDIDATE], 0, d->mline,
       d->candidate);
+}
+
+/* Gathering ended: `a=end-of-candidates` in the local description, and an
+ * empty candidate through on-ice-candidate (the W3C null candidate; an
+ * application forwards it to the peer like any other, and add-ice-candidate
+ * takes it as the peer's end of candidates). */
+static void
+op_end_of_candidates (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
+
+  if (closed || self->closed)
+    return;
+  GST_OBJECT_LOCK (self);
+  self->end_of_candidates = TRUE;
+  add_candidates_to (self, self->pending_local);
+  add_candidates_to (self, self->current_local);
+  GST_OBJECT_UNLOCK (self);
+  g_signal_emit (self, signals[SIGNAL_ON_ICE_CANDIDATE], 0, d->mline, "");
+}
+
+static void
+on_transport_end_of_candidates (RtcIceTransport *ice, GstRtcBin *self)
+{
+  RtcBinOpData *d = op_data_new (self, NULL);
+
+  g_object_get (ice, "mline-index", &d->mline, NULL);
+  push_op (self, op_end_of_candidates, d);
 }
 
 static void
@@ -544,6 +634,8 @@ bind_sink_pad (GstRtcBin *self, GstPad *pad, GstRtcRtpTransceiver *trans)
       gst_object_ref (pad), gst_object_unref);
   g_object_set_data_full (G_OBJECT (pad), "rtcbin-trans",
       gst_object_ref (trans), gst_object_unref);
+  /* An offer may be waiting for this pad's codec. */
+  g_cond_broadcast (&self->caps_cond);
 }
 
 /* Object lock held: the first transceiver of @kind that sends and has
@@ -598,16 +690,19 @@ sink_caps_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
     kind = gst_rtc_bin_kind_from_caps (prefs);
 
     GST_OBJECT_LOCK (self);
-    trans = kind == GST_RTC_KIND_UNKNOWN ? NULL
-                                         : find_free_transceiver (self, kind);
+    /* An offer may have bound it meanwhile, from its peer's caps. */
+    bound = g_object_get_data (G_OBJECT (pad), "rtcbin-trans") != NULL;
+    trans = bound || kind == GST_RTC_KIND_UNKNOWN
+        ? NULL
+        : find_free_transceiver (self, kind);
     if (trans)
       bind_sink_pad (self, pad, trans);
     GST_OBJECT_UNLOCK (self);
-    if (kind == GST_RTC_KIND_UNKNOWN) {
+    if (!bound && kind == GST_RTC_KIND_UNKNOWN) {
       GST_ELEMENT_ERROR (self, STREAM, FORMAT, (NULL),
           ("%s: caps %" GST_PTR_FORMAT " name no audio or video media",
               GST_PAD_NAME (pad), caps));
-    } else if (!trans) {
+    } else if (!bound && !trans) {
       trans = add_transceiver (self, GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
           prefs);
       GST_OBJECT_LOCK (self);
@@ -863,6 +958,26 @@ link_failed:
 
 /* ---- session set-up ---- */
 
+/* Session thread: the servers of add-turn-server not yet given to the
+ * transport, beside `turn-server`. */
+static gboolean
+add_turn_servers (GstRtcBin *self, GError **error)
+{
+  GPtrArray *uris;
+  gboolean ok = TRUE;
+  guint i;
+
+  GST_OBJECT_LOCK (self);
+  uris = self->turn_servers;
+  self->turn_servers = g_ptr_array_new_with_free_func (g_free);
+  GST_OBJECT_UNLOCK (self);
+  for (i = 0; ok && i < uris->len; i++)
+    ok = rtc_ice_transport_add_turn_server (self->ice,
+        g_ptr_array_index (uris, i), error);
+  g_ptr_array_unref (uris);
+  return ok;
+}
+
 /* Session thread: the certificate, the transport and the JSEP model are
  * made by the first operation that needs them. */
 static gboolean
@@ -897,9 +1012,12 @@ ensure_session (GstRtcBin *self, GError **error)
       self);
   g_signal_connect (self->ice, "notify::gathering-state",
       G_CALLBACK (on_transport_gathering_state), self);
+  g_signal_connect (self->ice, "on-end-of-candidates",
+      G_CALLBACK (on_transport_end_of_candidates), self);
 
   if ((stun && !rtc_ice_transport_set_stun_server (self->ice, stun, error))
       || (turn && !rtc_ice_transport_add_turn_server (self->ice, turn, error))
+      || !add_turn_servers (self, error)
       || (addresses
           && !rtc_ice_transport_set_local_addresses (self->ice,
               (const gchar *const *)addresses, error))) {
@@ -927,7 +1045,8 @@ ensure_session (GstRtcBin *self, GError **error)
   return TRUE;
 }
 
-/* Session thread: gives every queued transceiver its JSEP twin. */
+/* Session thread: gives every queued transceiver its JSEP twin, and
+ * every twin the direction the application wants now. */
 static void
 sync_transceivers (GstRtcBin *self)
 {
@@ -939,8 +1058,10 @@ sync_transceivers (GstRtcBin *self)
     RtcJsepTransceiver *jt;
     GstCaps *caps;
 
-    if (g_object_get_data (G_OBJECT (trans), "rtcbin-jsep"))
+    if ((jt = g_object_get_data (G_OBJECT (trans), "rtcbin-jsep"))) {
+      jt->direction = gst_rtc_rtp_transceiver_get_direction (trans);
       continue;
+    }
     caps = gst_rtc_rtp_transceiver_get_codec_preferences (trans);
     jt = rtc_jsep_session_add_transceiver (self->jsep,
         gst_rtc_rtp_transceiver_get_kind (trans),
@@ -982,6 +1103,142 @@ reply_description (RtcBinOpData *d, const gchar *field, GstRtcSDPType type,
   gst_rtc_session_description_free (desc);
 }
 
+/* Session thread: the JSEP model takes the transport's current ICE
+ * credentials (new after a restart). */
+static void
+refresh_credentials (GstRtcBin *self)
+{
+  gchar *ufrag = NULL, *pwd = NULL;
+
+  rtc_ice_transport_get_local_credentials (self->ice, &ufrag, &pwd);
+  g_free (self->jsep->ice_ufrag);
+  g_free (self->jsep->ice_pwd);
+  self->jsep->ice_ufrag = ufrag;
+  self->jsep->ice_pwd = pwd;
+}
+
+/* Session thread: an ICE restart signals every candidate again. */
+static gboolean
+restart_ice (GstRtcBin *self, GError **error)
+{
+  GError *ice_error = NULL;
+
+  if (!self->gathering)
+    return TRUE;
+  if (!rtc_ice_transport_restart (self->ice, &ice_error)) {
+    g_set_error (error, GST_RTC_ERROR, GST_RTC_ERROR_INTERNAL_FAILURE,
+        "ICE restart failed: %s", ice_error->message);
+    g_error_free (ice_error);
+    return FALSE;
+  }
+  GST_OBJECT_LOCK (self);
+  g_ptr_array_set_size (self->local_candidates, 0);
+  self->end_of_candidates = FALSE;
+  GST_OBJECT_UNLOCK (self);
+  refresh_credentials (self);
+  return TRUE;
+}
+
+/* Session thread, object lock held: the first sink pad with no
+ * transceiver yet, reffed. */
+static GstPad *
+find_unbound_sink_pad (GstRtcBin *self)
+{
+  GList *l;
+
+  for (l = GST_ELEMENT (self)->sinkpads; l; l = l->next) {
+    if (!g_object_get_data (G_OBJECT (l->data), "rtcbin-trans"))
+      return gst_object_ref (l->data);
+  }
+  return NULL;
+}
+
+static gboolean
+has_codec_preferences (GstRtcRtpTransceiver *trans)
+{
+  GstCaps *caps = gst_rtc_rtp_transceiver_get_codec_preferences (trans);
+
+  if (!caps)
+    return FALSE;
+  gst_caps_unref (caps);
+  return TRUE;
+}
+
+/* Session thread: every sink pad gets its transceiver before an offer is
+ * made, from what its payloader can produce, else from its caps, waited
+ * for up to `caps-timeout`. */
+static gboolean
+bind_sink_pads (GstRtcBin *self, GError **error)
+{
+  gint64 deadline;
+  GstPad *pad;
+
+  GST_OBJECT_LOCK (self);
+  deadline = g_get_monotonic_time ()
+      + self->caps_timeout * G_TIME_SPAN_MILLISECOND;
+  while ((pad = find_unbound_sink_pad (self))) {
+    GstCaps *caps;
+    GstRtcRtpTransceiver *trans;
+    GstRtcKind kind;
+
+    GST_OBJECT_UNLOCK (self);
+    caps = rtc_bin_pending_codec_from_peer (pad);
+    GST_OBJECT_LOCK (self);
+    if (g_object_get_data (G_OBJECT (pad), "rtcbin-trans")) {
+      /* Its caps came meanwhile. */
+      gst_clear_caps (&caps);
+      gst_object_unref (pad);
+      continue;
+    }
+    if (!caps) {
+      /* A transceiver the application made with codec preferences and
+       * no pad yet is what this pad is for. */
+      trans = find_free_transceiver (self, GST_RTC_KIND_AUDIO);
+      if (!trans)
+        trans = find_free_transceiver (self, GST_RTC_KIND_VIDEO);
+      if (trans && has_codec_preferences (trans)) {
+        GST_DEBUG_OBJECT (self, "%s: codec from its transceiver's preferences",
+            GST_PAD_NAME (pad));
+        bind_sink_pad (self, pad, trans);
+        gst_object_unref (pad);
+        continue;
+      }
+      if (!g_cond_wait_until (&self->caps_cond, GST_OBJECT_GET_LOCK (self),
+              deadline)
+          && !g_object_get_data (G_OBJECT (pad), "rtcbin-trans")) {
+        g_set_error (error, GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
+            "create-offer: sink pad %s has no caps after %u ms and its peer "
+            "names no codec",
+            GST_PAD_NAME (pad), self->caps_timeout);
+        GST_OBJECT_UNLOCK (self);
+        gst_object_unref (pad);
+        return FALSE;
+      }
+      gst_object_unref (pad);
+      continue;
+    }
+    GST_DEBUG_OBJECT (self, "%s: codec from its peer %" GST_PTR_FORMAT,
+        GST_PAD_NAME (pad), caps);
+    kind = gst_rtc_bin_kind_from_caps (caps);
+    trans = find_free_transceiver (self, kind);
+    if (trans) {
+      bind_sink_pad (self, pad, trans);
+    } else {
+      GST_OBJECT_UNLOCK (self);
+      trans = add_transceiver (self, GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
+          caps);
+      GST_OBJECT_LOCK (self);
+      if (!g_object_get_data (G_OBJECT (pad), "rtcbin-trans"))
+        bind_sink_pad (self, pad, trans);
+      gst_object_unref (trans);
+    }
+    gst_caps_unref (caps);
+    gst_object_unref (pad);
+  }
+  GST_OBJECT_UNLOCK (self);
+  return TRUE;
+}
+
 static void
 op_create_offer (gpointer user_data, gboolean closed)
 {
@@ -990,10 +1247,13 @@ op_create_offer (gpointer user_data, gboolean closed)
   GError *error = NULL;
   GstSDPMessage *sdp;
   const GstSDPMessage *prev_local = NULL, *prev_remote = NULL;
+  RtcBinOfferOptions options;
 
   if (op_closed (d, closed))
     return;
-  if (!ensure_session (self, &error)) {
+  if (!rtc_bin_offer_options_parse (d->options, &options, &error)
+      || !ensure_session (self, &error) || !bind_sink_pads (self, &error)
+      || (options.ice_restart && !restart_ice (self, &error))) {
     op_reply_error (d, error);
     return;
   }
@@ -1007,6 +1267,13 @@ op_create_offer (gpointer user_data, gboolean closed)
     op_reply_error (d, error);
     return;
   }
+  GST_OBJECT_LOCK (self);
+  if (self->gathering) {
+    GstRtcSessionDescription tmp = { GST_RTC_SDP_TYPE_OFFER, sdp };
+
+    add_candidates_to (self, &tmp);
+  }
+  GST_OBJECT_UNLOCK (self);
   reply_description (d, "offer", GST_RTC_SDP_TYPE_OFFER, sdp);
 }
 
@@ -1017,9 +1284,14 @@ op_create_answer (gpointer user_data, gboolean closed)
   GstRtcBin *self = d->self;
   GError *error = NULL;
   GstSDPMessage *sdp;
+  gchar *rejected;
 
   if (op_closed (d, closed))
     return;
+  if (!rtc_bin_answer_options_parse (d->options, &error)) {
+    op_reply_error (d, error);
+    return;
+  }
   if (!self->pending_remote
       || self->pending_remote->type != GST_RTC_SDP_TYPE_OFFER) {
     op_reply_error (d,
@@ -1034,6 +1306,26 @@ op_create_answer (gpointer user_data, gboolean closed)
     op_reply_error (d, error);
     return;
   }
+  /* An answer rejecting every m-line (no codec in common anywhere) would
+   * leave the session with nothing: say why instead. */
+  if ((rejected = rtc_bin_sdp_nothing_accepted (self->pending_remote->sdp,
+           sdp))) {
+    op_reply_error (d,
+        g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INTERNAL_FAILURE,
+            "create-answer: no codec in common with the offer, every m-line "
+            "would be rejected (offered %s)",
+            rejected));
+    g_free (rejected);
+    gst_sdp_message_free (sdp);
+    return;
+  }
+  GST_OBJECT_LOCK (self);
+  if (self->gathering) {
+    GstRtcSessionDescription tmp = { GST_RTC_SDP_TYPE_ANSWER, sdp };
+
+    add_candidates_to (self, &tmp);
+  }
+  GST_OBJECT_UNLOCK (self);
   reply_description (d, "answer", GST_RTC_SDP_TYPE_ANSWER, sdp);
 }
 
@@ -1240,7 +1532,10 @@ start_gathering (GstRtcBin *self, GError **error)
     return TRUE;
   if (!rtc_ice_transport_gather (self->ice, error))
     return FALSE;
+  /* Under the lock: add-turn-server reads it. */
+  GST_OBJECT_LOCK (self);
   self->gathering = TRUE;
+  GST_OBJECT_UNLOCK (self);
   return TRUE;
 }
 
@@ -1277,6 +1572,10 @@ complete_exchange (GstRtcBin *self, RtcBinOpData *d, gboolean local_answer)
   replace_desc (pending_answer, NULL);
   GST_OBJECT_UNLOCK (self);
   set_signaling_state (self, GST_RTC_SIGNALING_STATE_STABLE);
+  /* W3C: the flag is cleared, and looked at again once this operation
+   * has answered its promise. */
+  self->negotiation_needed = FALSE;
+  push_op (self, op_negotiation_needed, op_data_new (self, NULL));
 }
 
 /* Whether @d's description may be set on the @local or remote side in the
@@ -1352,6 +1651,7 @@ op_set_local_description (gpointer user_data, gboolean closed)
     if (!start_gathering (self, &error))
       goto failed;
     GST_OBJECT_LOCK (self);
+    add_candidates_to (self, d->desc);
     replace_desc (&self->pending_local, d->desc);
     GST_OBJECT_UNLOCK (self);
     d->desc = NULL;
@@ -1362,6 +1662,9 @@ op_set_local_description (gpointer user_data, gboolean closed)
       goto failed;
     if (!start_gathering (self, &error))
       goto failed;
+    GST_OBJECT_LOCK (self);
+    add_candidates_to (self, d->desc);
+    GST_OBJECT_UNLOCK (self);
     complete_exchange (self, d, TRUE);
   }
   notify_descriptions (self);
@@ -1395,6 +1698,7 @@ adopt_remote_transceivers (GstRtcBin *self)
           jt->direction, NULL);
       gst_rtc_rtp_transceiver_set_kind (trans, jt->kind);
       g_object_set_data (G_OBJECT (trans), "rtcbin-jsep", jt);
+      watch_transceiver (self, trans);
       g_ptr_array_add (self->transceivers, gst_object_ref (trans));
     }
     GST_OBJECT_UNLOCK (self);
@@ -1421,6 +1725,13 @@ op_set_remote_description (gpointer user_data, gboolean closed)
   if (type == GST_RTC_SDP_TYPE_OFFER) {
     sync_transceivers (self);
     if (!rtc_jsep_session_apply_remote_offer (self->jsep, d->desc->sdp, &error))
+      goto failed;
+    /* The peer restarts ICE: so do we, for our answer to carry new
+     * credentials. */
+    if (self->current_remote
+        && g_strcmp0 (rtc_bin_sdp_ice_ufrag (self->current_remote->sdp),
+            rtc_bin_sdp_ice_ufrag (d->desc->sdp))
+        && !restart_ice (self, &error))
       goto failed;
     adopt_remote_transceivers (self);
     update_mlines (self);
@@ -1516,22 +1827,69 @@ gst_rtc_bin_add_ice_candidate (GstRtcBin *self, guint mline,
 
 /* ---- transceivers ---- */
 
+/* Session thread (W3C "update the negotiation-needed flag"): fires
+ * on-negotiation-needed once per need, only in stable; a change made
+ * during an exchange is looked at again when the exchange completes. */
+static void
+update_negotiation_needed (GstRtcBin *self)
+{
+  GstRtcSignalingState state;
+  const GstRtcSessionDescription *local;
+  gboolean any, needed;
+  GError *error = NULL;
+
+  GST_OBJECT_LOCK (self);
+  state = self->signaling_state;
+  any = self->transceivers->len > 0;
+  GST_OBJECT_UNLOCK (self);
+  if (state != GST_RTC_SIGNALING_STATE_STABLE)
+    return;
+  if (!self->jsep && !any)
+    return;
+  if (!ensure_session (self, &error)) {
+    GST_WARNING_OBJECT (self, "%s", error->message);
+    g_error_free (error);
+    return;
+  }
+  sync_transceivers (self);
+  local = self->current_local;
+  needed = rtc_jsep_negotiation_needed (self->jsep, local ? local->sdp : NULL,
+      local && local->type == GST_RTC_SDP_TYPE_OFFER,
+      self->current_remote ? self->current_remote->sdp : NULL);
+  if (!needed) {
+    self->negotiation_needed = FALSE;
+    return;
+  }
+  if (self->negotiation_needed)
+    return;
+  self->negotiation_needed = TRUE;
+  GST_DEBUG_OBJECT (self, "negotiation needed");
+  g_signal_emit (self, signals[SIGNAL_ON_NEGOTIATION_NEEDED], 0);
+}
+
 static void
 op_negotiation_needed (gpointer user_data, gboolean closed)
 {
   RtcBinOpData *d = user_data;
-  GstRtcSignalingState state;
 
   if (closed || d->self->closed)
     return;
-  GST_OBJECT_LOCK (d->self);
-  state = d->self->signaling_state;
-  GST_OBJECT_UNLOCK (d->self);
-  /* W3C: only fired in stable; a change during an exchange is picked up
-   * by the next offer. */
-  if (state != GST_RTC_SIGNALING_STATE_STABLE)
-    return;
-  g_signal_emit (d->self, signals[SIGNAL_ON_NEGOTIATION_NEEDED], 0);
+  update_negotiation_needed (d->self);
+}
+
+/* Any thread: a direction set after negotiation may need a new one. */
+static void
+on_transceiver_direction (GstRtcRtpTransceiver *trans, GParamSpec *pspec,
+    GstRtcBin *self)
+{
+  push_op (self, op_negotiation_needed, op_data_new (self, NULL));
+}
+
+static void
+watch_transceiver (GstRtcBin *self, GstRtcRtpTransceiver *trans)
+{
+  g_signal_connect_object (trans, "notify::direction",
+      G_CALLBACK (on_transceiver_direction), self, 0);
 }
 
 static GstRtcRtpTransceiver *
@@ -1545,6 +1903,7 @@ add_transceiver (GstRtcBin *self, GstRtcRtpTransceiverDirection direction,
   if (caps && !gst_caps_is_empty (caps) && !gst_caps_is_any (caps))
     g_object_set (trans, "codec-preferences", caps, NULL);
   gst_rtc_rtp_transceiver_set_kind (trans, gst_rtc_bin_kind_from_caps (caps));
+  watch_transceiver (self, trans);
   GST_OBJECT_LOCK (self);
   g_ptr_array_add (self->transceivers, gst_object_ref (trans));
   GST_OBJECT_UNLOCK (self);
@@ -1569,6 +1928,70 @@ gst_rtc_bin_add_transceiver (GstRtcBin *self,
     return NULL;
   }
   return add_transceiver (self, direction, caps);
+}
+
+static GstRtcRtpTransceiver *
+gst_rtc_bin_get_transceiver (GstRtcBin *self, gint idx)
+{
+  GstRtcRtpTransceiver *trans = NULL;
+
+  GST_OBJECT_LOCK (self);
+  if (idx >= 0 && (guint)idx < self->transceivers->len)
+    trans = gst_object_ref (g_ptr_array_index (self->transceivers, idx));
+  GST_OBJECT_UNLOCK (self);
+  if (!trans)
+    GST_WARNING_OBJECT (self, "get-transceiver: no transceiver %d", idx);
+  return trans;
+}
+
+/* ---- add-turn-server ---- */
+
+static void
+op_add_turn_server (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GError *error = NULL;
+
+  /* Without a transport yet, ensure_session() gives it the server. */
+  if (closed || d->self->closed || !d->self->ice)
+    return;
+  if (!add_turn_servers (d->self, &error)) {
+    GST_WARNING_OBJECT (d->self, "add-turn-server: %s", error->message);
+    g_error_free (error);
+  }
+}
+
+static gboolean
+gst_rtc_bin_add_turn_server (GstRtcBin *self, const gchar *uri)
+{
+  g_autoptr (RtcIceServerUri) parsed = NULL;
+  GError *error = NULL;
+  RtcBinOpData *d;
+  gboolean gathering;
+
+  GST_OBJECT_LOCK (self);
+  gathering = self->gathering;
+  GST_OBJECT_UNLOCK (self);
+  if (gathering) {
+    /* The ICE agent takes its relays before it gathers. */
+    GST_WARNING_OBJECT (self,
+        "add-turn-server: gathering has started, %s is not used", uri);
+    return FALSE;
+  }
+  if (!uri || !(parsed = rtc_ice_server_uri_parse (uri, &error))
+      || !parsed->is_turn) {
+    GST_WARNING_OBJECT (self, "add-turn-server: %s is no TURN server URI%s%s",
+        uri ? uri : "(null)", error ? ": " : "", error ? error->message : "");
+    g_clear_error (&error);
+    return FALSE;
+  }
+  GST_OBJECT_LOCK (self);
+  g_ptr_array_add (self->turn_servers, g_strdup (uri));
+  GST_OBJECT_UNLOCK (self);
+  /* Once the transport exists it takes the server directly. */
+  d = op_data_new (self, NULL);
+  push_op (self, op_add_turn_server, d);
+  return TRUE;
 }
 
 static GArray *
@@ -1655,6 +2078,9 @@ gst_rtc_bin_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_LOCAL_ADDRESSES:
       g_value_set_boxed (value, self->local_addresses);
       break;
+    case PROP_CAPS_TIMEOUT:
+      g_value_set_uint (value, self->caps_timeout);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1691,6 +2117,9 @@ gst_rtc_bin_set_property (GObject *object, guint prop_id, const GValue *value,
       g_strfreev (self->local_addresses);
       self->local_addresses = g_value_dup_boxed (value);
       break;
+    case PROP_CAPS_TIMEOUT:
+      self->caps_timeout = g_value_get_uint (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1711,6 +2140,7 @@ gst_rtc_bin_init (GstRtcBin *self)
 {
   GstPad *pad;
 
+  g_mutex_init (&self->ops_lock);
   self->ops = rtc_bin_ops_new (G_OBJECT (self));
   self->recv = g_hash_table_new_full (NULL, NULL, NULL, rtc_bin_recv_free);
   self->funnel = gst_element_factory_make ("funnel", NULL);
@@ -1724,6 +2154,10 @@ gst_rtc_bin_init (GstRtcBin *self)
   self->transceivers = g_ptr_array_new_with_free_func (gst_object_unref);
   self->bundle_policy = GST_RTC_BUNDLE_POLICY_MAX_BUNDLE;
   self->latency = DEFAULT_LATENCY;
+  self->caps_timeout = RTC_BIN_DEFAULT_CAPS_TIMEOUT;
+  self->turn_servers = g_ptr_array_new_with_free_func (g_free);
+  self->local_candidates = g_ptr_array_new_with_free_func (g_free);
+  g_cond_init (&self->caps_cond);
 }
 
 static void
@@ -1754,19 +2188,29 @@ static void
 gst_rtc_bin_dispose (GObject *object)
 {
   GstRtcBin *self = GST_RTC_BIN (object);
+  RtcBinOps *ops;
+  guint i;
 
+  /* Transceivers the application still holds stop calling back. */
+  GST_OBJECT_LOCK (self);
+  for (i = 0; i < self->transceivers->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->transceivers,
+                                              i),
+        self);
+  GST_OBJECT_UNLOCK (self);
   /* The transport stops calling back before the chain ends; operations
    * still queued then answer "closed". */
-  if (self->ops) {
+  g_mutex_lock (&self->ops_lock);
+  ops = g_steal_pointer (&self->ops);
+  g_mutex_unlock (&self->ops_lock);
+  if (ops) {
     /* Disposed on the session thread itself (an operation held the last
      * reference): close right here, the chain frees itself. */
-    if (rtc_bin_ops_is_current (self->ops))
+    if (rtc_bin_ops_is_current (ops))
       close_session (self);
     else
-      rtc_bin_ops_push (self->ops, op_close, op_data_new (self, NULL),
-          op_data_free);
-    rtc_bin_ops_free (self->ops);
-    self->ops = NULL;
+      rtc_bin_ops_push (ops, op_close, op_data_new (self, NULL), op_data_free);
+    rtc_bin_ops_free (ops);
   }
   gst_clear_object (&self->dtls_enc);
   gst_clear_object (&self->dtls_dec);
@@ -1793,6 +2237,10 @@ gst_rtc_bin_finalize (GObject *object)
   gst_rtc_session_description_free (self->pending_remote);
   g_free (self->stun_server);
   g_free (self->turn_server);
+  g_ptr_array_unref (self->turn_servers);
+  g_ptr_array_unref (self->local_candidates);
+  g_cond_clear (&self->caps_cond);
+  g_mutex_clear (&self->ops_lock);
   g_strfreev (self->local_addresses);
   G_OBJECT_CLASS (gst_rtc_bin_parent_class)->finalize (object);
 }
@@ -1878,12 +2326,25 @@ gst_rtc_bin_class_init (GstRtcBinClass *klass)
       "IP addresses to gather host candidates on (default: all interfaces), "
       "set before the first offer or answer",
       G_TYPE_STRV, rw);
+  /**
+   * GstRtcBin:caps-timeout:
+   *
+   * How long `create-offer` waits for a sink pad to learn its codec
+   * (from its caps, or else from what its peer can produce) before
+   * replying with an error. Not in webrtcbin, whose offers leave such a
+   * pad out.
+   */
+  props[PROP_CAPS_TIMEOUT] = g_param_spec_uint ("caps-timeout", "Caps timeout",
+      "Milliseconds create-offer waits for a sink pad's codec before failing",
+      0, G_MAXUINT, RTC_BIN_DEFAULT_CAPS_TIMEOUT, rw);
   g_object_class_install_properties (gobject_class, N_PROPS, props);
 
   /**
    * GstRtcBin::create-offer:
    * @self: the element
-   * @options: (nullable): offer options (none are read yet)
+   * @options: (nullable): offer options: `ice-restart` (boolean, as in
+   *   webrtcbin) makes new ICE credentials and gathers again; other
+   *   fields are ignored, as webrtcbin does
    * @promise: answered with an `offer` (#GstRtcSessionDescription) field,
    *   or an `error` (#GError) one
    */
@@ -1894,7 +2355,8 @@ gst_rtc_bin_class_init (GstRtcBinClass *klass)
   /**
    * GstRtcBin::create-answer:
    * @self: the element
-   * @options: (nullable): answer options (none are read yet)
+   * @options: (nullable): answer options; none are read (webrtcbin
+   *   reads none either)
    * @promise: answered with an `answer` (#GstRtcSessionDescription) field,
    *   or an `error` (#GError) one
    */
@@ -1968,11 +2430,43 @@ gst_rtc_bin_class_init (GstRtcBinClass *klass)
           G_CALLBACK (gst_rtc_bin_get_transceivers), NULL, NULL, NULL,
           G_TYPE_ARRAY, 0);
   /**
+   * GstRtcBin::get-transceiver:
+   * @self: the element
+   * @idx: the index of the transceiver, in the order they were made
+   *
+   * Returns: (transfer full) (nullable): the transceiver, %NULL when
+   *   there is none at @idx
+   */
+  signals[SIGNAL_GET_TRANSCEIVER]
+      = g_signal_new_class_handler ("get-transceiver",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (gst_rtc_bin_get_transceiver), NULL, NULL, NULL,
+          GST_TYPE_RTC_RTP_TRANSCEIVER, 1, G_TYPE_INT);
+  /**
+   * GstRtcBin::add-turn-server:
+   * @self: the element
+   * @uri: `turn(s)://user:password@host:port[?transport=udp|tcp]`
+   *
+   * Adds a TURN server beside `turn-server`, before gathering starts
+   * (the first set-local-description).
+   *
+   * Returns: whether @uri is a valid TURN server URI and was added:
+   *   %FALSE once gathering has started
+   */
+  signals[SIGNAL_ADD_TURN_SERVER]
+      = g_signal_new_class_handler ("add-turn-server",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (gst_rtc_bin_add_turn_server), NULL, NULL, NULL,
+          G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
+  /**
    * GstRtcBin::on-negotiation-needed:
    * @self: the element
    *
-   * A change needs an offer/answer exchange. Emitted on the session
-   * thread, in signaling state stable.
+   * A change needs an offer/answer exchange (W3C: a transceiver not yet
+   * in the current local description, or whose direction differs from
+   * it). Emitted on the session thread, in signaling state stable, once
+   * per need: not again until an exchange completes, after which it is
+   * emitted again if something changed meanwhile.
    */
   signals[SIGNAL_ON_NEGOTIATION_NEEDED] = g_signal_new ("on-negotiation-needed",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -1981,10 +2475,13 @@ gst_rtc_bin_class_init (GstRtcBinClass *klass)
    * GstRtcBin::on-ice-candidate:
    * @self: the element
    * @mline_index: the m-line to signal the candidate with
-   * @candidate: a `candidate:` line
+   * @candidate: a `candidate:` line, or an empty string once gathering
+   *   ended
    *
    * A local candidate to trickle to the peer. Emitted on the session
-   * thread.
+   * thread. When gathering completes it is emitted once more with an
+   * empty @candidate (W3C's null candidate; webrtcbin 1.22 emits nothing
+   * then), and the local description gains `a=end-of-candidates`.
    */
   signals[SIGNAL_ON_ICE_CANDIDATE] = g_signal_new ("on-ice-candidate",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

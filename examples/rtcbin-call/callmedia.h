@@ -31,6 +31,8 @@ typedef struct {
   gboolean display;
   /* Gather only on these addresses (NULL: every interface). */
   gchar **local_addresses;
+  /* Print descriptions and candidates. */
+  gboolean verbose;
 } CallMediaConfig;
 
 CallMedia *call_media_new (const gchar *name, const CallMediaConfig *config,

@@ -36,6 +36,7 @@ struct _CallPeer {
   gint64 started_at;
   gint64 connected_at;
   CallCounts last; /* of the previous call */
+  gint64 last_connected_ms;
   gchar *error;
 };
 
@@ -100,6 +101,8 @@ send_description (CallPeer *peer, GstRtcSessionDescription *desc)
   send_builder (peer, b);
   g_print ("%s: sent %s\n", peer->name,
       gst_rtc_sdp_type_to_string (desc->type));
+  if (peer->config.verbose)
+    g_print ("%s", sdp);
 }
 
 static void
@@ -197,6 +200,8 @@ on_description (CallPeer *peer, GstRtcSDPType type, const gchar *text)
     fail (peer, "unparsable %s", gst_rtc_sdp_type_to_string (type));
     return;
   }
+  if (peer->config.verbose)
+    g_print ("%s", text);
   desc = gst_rtc_session_description_new (type, sdp);
   reply = call_action (rtcbin, "set-remote-description", desc, &error);
   gst_rtc_session_description_free (desc);
@@ -227,6 +232,8 @@ handle_event (gpointer user_data)
       }
       break;
     case EVENT_CANDIDATE:
+      if (peer->config.verbose)
+        g_print ("%s: local %s\n", peer->name, ev->candidate);
       send_candidate (peer, ev->mline, ev->candidate);
       break;
     case EVENT_CONNECTION_STATE:
@@ -295,12 +302,15 @@ on_connection_state (GstElement *rtcbin, GParamSpec *pspec, gpointer generation)
       NULL, state);
 }
 
+gint64 call_peer_connected_ms (CallPeer *peer);
+
 static void
 stop_call (CallPeer *peer)
 {
   if (!peer->media)
     return;
   call_media_get_counts (peer->media, &peer->last);
+  peer->last_connected_ms = call_peer_connected_ms (peer);
   call_media_free (peer->media);
   peer->media = NULL;
   peer->connected_at = 0;
@@ -352,6 +362,13 @@ on_candidate (CallPeer *peer, JsonObject *msg)
   guint mline = 0;
 
   /* null, or an empty candidate, is the end of the peer's candidates. */
+  if (peer->config.verbose)
+    g_print ("%s: remote %s\n", peer->name,
+        node && JSON_NODE_HOLDS_OBJECT (node)
+            ? json_object_get_string_member_with_default (json_node_get_object (
+                                                              node),
+                "candidate", "")
+            : "end of candidates");
   if (!node || JSON_NODE_HOLDS_NULL (node)) {
     g_signal_emit_by_name (rtcbin, "add-ice-candidate", mline, NULL);
     return;
@@ -443,6 +460,7 @@ call_peer_new (const gchar *name, const gchar *url,
   peer->config = *config;
   peer->config.local_addresses = g_strdupv (config->local_addresses);
   peer->session = soup_session_new ();
+  peer->last_connected_ms = -1;
   peer->cancel = g_cancellable_new ();
   return peer;
 }
@@ -472,10 +490,13 @@ call_peer_connected_at (CallPeer *peer)
   return peer->connected_at;
 }
 
-/* How long the current call took to connect, -1 if it has not. */
+/* How long the current call (else the last one) took to connect, -1 if
+ * it has not. */
 gint64
 call_peer_connected_ms (CallPeer *peer)
 {
+  if (!peer->media)
+    return peer->last_connected_ms;
   if (!peer->connected_at)
     return -1;
   return (peer->connected_at - peer->started_at) / 1000;

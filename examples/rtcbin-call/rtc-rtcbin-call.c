@@ -179,7 +179,7 @@ int
 main (int argc, char *argv[])
 {
   gboolean selftest = FALSE, serve = FALSE, browser_offers = FALSE;
-  gboolean headless = FALSE;
+  gboolean headless = FALSE, verbose = FALSE;
   gint port = -1, seconds = -1, timeout = -1;
   gchar *room = NULL;
   gchar **addresses = NULL;
@@ -210,6 +210,8 @@ main (int argc, char *argv[])
         "ADDR" },
     { "headless", 0, 0, G_OPTION_ARG_NONE, &headless,
         "Count what arrives instead of showing and playing it", NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+        "Print the descriptions and candidates exchanged", NULL },
     { NULL }
   };
   const gchar *loopback[] = { "127.0.0.1", NULL };
@@ -258,6 +260,7 @@ main (int argc, char *argv[])
   app.seconds = seconds >= 0 ? seconds : selftest ? 5 : 0;
   app.timeout = timeout >= 0 ? timeout : app.seconds > 0 ? app.seconds + 30 : 0;
   app.config.devices = !selftest;
+  app.config.verbose = verbose;
   app.config.display = !selftest && display && !headless;
   app.config.local_addresses = addresses ? addresses
       : selftest                         ? (gchar **)loopback

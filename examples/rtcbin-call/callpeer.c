@@ -302,7 +302,6 @@ on_connection_state (GstElement *rtcbin, GParamSpec *pspec, gpointer generation)
       NULL, state);
 }
 
-gint64 call_peer_connected_ms (CallPeer *peer);
 
 static void
 stop_call (CallPeer *peer)

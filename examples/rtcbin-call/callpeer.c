@@ -302,7 +302,6 @@ on_connection_state (GstElement *rtcbin, GParamSpec *pspec, gpointer generation)
       NULL, state);
 }
 
-
 static void
 stop_call (CallPeer *peer)
 {

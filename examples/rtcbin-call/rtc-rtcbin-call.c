@@ -19,7 +19,9 @@
 #include "callpeer.h"
 #include "callserver.h"
 
+#include <gio/gio.h>
 #include <glib-unix.h>
+#include <nice/interfaces.h>
 #include <stdio.h>
 
 /* What counts as media having flowed, per peer. */
@@ -163,6 +165,29 @@ on_joined (const gchar *room, guint peers, gpointer user_data)
   }
 }
 
+/* Every address of this host, loopback included: the browser runs here
+ * (the page comes from 127.0.0.1), and on a host with loopback only, or
+ * for a browser told to use it, that is where the two can meet. libnice
+ * alone leaves loopback out. Link-local IPv6 addresses need a scope,
+ * which candidates do not carry: left out. */
+static gchar **
+all_local_addresses (void)
+{
+  GList *ips = nice_interfaces_get_local_ips (TRUE), *l;
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (l = ips; l; l = l->next) {
+    GInetAddress *addr = g_inet_address_new_from_string (l->data);
+
+    if (addr && !g_inet_address_get_is_link_local (addr))
+      g_ptr_array_add (out, g_strdup (l->data));
+    g_clear_object (&addr);
+  }
+  g_list_free_full (ips, g_free);
+  g_ptr_array_add (out, NULL);
+  return (gchar **)g_ptr_array_free (out, FALSE);
+}
+
 static gboolean
 on_signal (gpointer user_data)
 {
@@ -205,8 +230,8 @@ main (int argc, char *argv[])
     { "browser-offers", 0, 0, G_OPTION_ARG_NONE, &browser_offers,
         "The GStreamer peer joins after the browser, which then offers", NULL },
     { "local-address", 'a', 0, G_OPTION_ARG_STRING_ARRAY, &addresses,
-        "Gather ICE candidates on this address only (repeatable; selftest "
-        "default: 127.0.0.1)",
+        "Gather ICE candidates on this address only (repeatable; default: "
+        "every address, loopback included; selftest: 127.0.0.1)",
         "ADDR" },
     { "headless", 0, 0, G_OPTION_ARG_NONE, &headless,
         "Count what arrives instead of showing and playing it", NULL },
@@ -262,9 +287,10 @@ main (int argc, char *argv[])
   app.config.devices = !selftest;
   app.config.verbose = verbose;
   app.config.display = !selftest && display && !headless;
-  app.config.local_addresses = addresses ? addresses
-      : selftest                         ? (gchar **)loopback
-                                         : NULL;
+  if (!addresses)
+    addresses = selftest ? g_strdupv ((gchar **)loopback)
+                         : all_local_addresses ();
+  app.config.local_addresses = addresses;
   app.loop = g_main_loop_new (NULL, FALSE);
   app.peers = g_ptr_array_new_with_free_func ((GDestroyNotify)call_peer_free);
 

@@ -38,8 +38,9 @@ function programResult(server) {
 }
 
 const t0 = performance.now();
-// libnice leaves loopback out unless asked, and loopback is all there is.
-const args = ['--serve', '--headless', '--local-address', '127.0.0.1', '--room', room, '--seconds', String(CALL_SECONDS),
+// The program gathers on every address, loopback included: here that
+// is all there is.
+const args = ['--serve', '--headless', '--room', room, '--seconds', String(CALL_SECONDS),
   '--timeout', String(Math.round(40 * SCALE))];
 if (role === 'offer')
   args.push('--browser-offers');

@@ -94,6 +94,30 @@ send_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* Says once what a decoder puts out, e.g. "decoding 640x480 video". */
+static GstPadProbeReturn
+caps_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  CallMedia *media = user_data;
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstStructure *st;
+  GstCaps *caps;
+  gint width, height, rate, channels;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_caps (event, &caps);
+  st = gst_caps_get_structure (caps, 0);
+  if (gst_structure_get_int (st, "width", &width)
+      && gst_structure_get_int (st, "height", &height))
+    g_print ("%s: decoding %dx%d video\n", media->name, width, height);
+  else if (gst_structure_get_int (st, "rate", &rate)
+      && gst_structure_get_int (st, "channels", &channels))
+    g_print ("%s: decoding %d Hz %d-channel audio\n", media->name, rate,
+        channels);
+  return GST_PAD_PROBE_REMOVE;
+}
+
 static void
 add_probe (CallMedia *media, GstElement *element, const gchar *pad_name,
     gint *counter, GstPadProbeCallback probe)
@@ -165,6 +189,10 @@ on_pad_added (GstElement *rtcbin, GstPad *pad, CallMedia *media)
       video ? &media->counts.decoded_video_frames
             : &media->counts.decoded_audio_buffers,
       count_probe);
+  sinkpad = gst_element_get_static_pad (dec, "src");
+  gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, caps_probe,
+      media, NULL);
+  gst_object_unref (sinkpad);
   gst_pad_add_probe (pad,
       GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, count_probe,
       video ? &media->counts.received_video_packets

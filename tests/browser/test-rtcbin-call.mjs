@@ -46,6 +46,7 @@ if (role === 'offer')
   args.push('--browser-offers');
 const server = await CallServer.start(binary, wrapper, args);
 let status;
+let sent;
 try {
   await withBrowser(async (browser) => {
     const page = await browser.open(`${server.url}?room=${room}`, 'page');
@@ -76,6 +77,17 @@ try {
     log(`page: video ${JSON.stringify(v1)}, audio ${JSON.stringify(a1)}`);
     check(v1.framesDecoded >= 20 && v1.framesDecoded - v0.framesDecoded >= 10,
       `the page decodes rtcbin's video (${v0.framesDecoded} -> ${v1.framesDecoded} frames)`);
+    // What the page decoded is rtcbin's test pattern, 320x240.
+    const vin = after.find((s) => s.type === 'inbound-rtp' && s.kind === 'video');
+    log(`page inbound video: ${vin.frameWidth}x${vin.frameHeight}, ${vin.framesPerSecond} fps, ` +
+      `dropped ${vin.framesDropped}, PLIs ${vin.pliCount}, NACKs ${vin.nackCount}, ` +
+      `packets lost ${vin.packetsLost}`);
+    check(vin.frameWidth === 320 && vin.frameHeight === 240,
+      `the page decodes rtcbin's 320x240 pattern (${vin.frameWidth}x${vin.frameHeight})`);
+    const vout = after.find((s) => s.type === 'outbound-rtp' && s.kind === 'video');
+    sent = `${vout.frameWidth}x${vout.frameHeight}`;
+    log(`page outbound video: ${sent}, ${vout.framesPerSecond} fps, ` +
+      `${vout.framesEncoded} frames encoded, ${vout.packetsSent} packets`);
     check(a1.packetsReceived - a0.packetsReceived >= 25 &&
           a1.totalSamplesReceived - a0.totalSamplesReceived >= 48000,
       `the page receives rtcbin's audio (${a0.packetsReceived} -> ${a1.packetsReceived} packets, ` +
@@ -99,6 +111,10 @@ check(result['decoded-video-frames'] >= 2 * 20,
   `rtcbin decoded the browser's video (${result['decoded-video-frames']} frames)`);
 check(result['decoded-audio-buffers'] >= 50 * 2,
   `rtcbin decoded the browser's audio (${result['decoded-audio-buffers']} buffers)`);
+check(server.stdout.includes(`gst: decoding ${sent} video`),
+  `rtcbin decodes the browser's video at the size it was sent (${sent})`);
+check(server.stdout.includes('gst: decoding 48000 Hz 2-channel audio'),
+  'rtcbin decodes the browser\'s Opus as 48 kHz stereo');
 check(result['sent-video-packets'] > 0 && result['sent-audio-packets'] > 0,
   `rtcbin sent audio and video (${result['sent-audio-packets']}, ${result['sent-video-packets']} packets)`);
 check(status.code === 0, `the program exited saying media flowed both ways (${JSON.stringify(status)})`);

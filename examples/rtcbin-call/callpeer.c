@@ -431,14 +431,18 @@ on_connected (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   CallPeer *peer = user_data;
   g_autoptr (GError) error = NULL;
+  SoupWebsocketConnection *ws;
 
-  peer->ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), res,
+  ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), res,
       &error);
-  if (!peer->ws) {
-    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-      fail (peer, "cannot reach the signalling server: %s", error->message);
+  /* Cancelled: the peer is gone. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (!ws) {
+    fail (peer, "cannot reach the signalling server: %s", error->message);
     return;
   }
+  peer->ws = ws;
   soup_websocket_connection_set_max_incoming_payload_size (peer->ws,
       256 * 1024);
   g_signal_connect (peer->ws, "message", G_CALLBACK (on_message), peer);

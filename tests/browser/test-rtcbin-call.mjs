@@ -20,7 +20,10 @@ if (!binary || !['offer', 'answer'].includes(role)) {
 const wrapper = (process.env.RTC_CALL_SERVER_WRAPPER || '').split(/\s+/).filter((w) => w);
 const room = `rtcbin-${role}`;
 // The program ends the call this long after it connected.
-const CALL_SECONDS = 4;
+const CALL_SECONDS = 9;
+// How long chromium's bandwidth estimate is watched: it fell within 6 s
+// when rtcbin negotiated congestion control feedback it does not send.
+const ESTIMATE_MS = 7000;
 
 function connected(page) {
   return run(page, () => window.pc && window.pc.connectionState === 'connected');
@@ -52,7 +55,8 @@ try {
     const page = await browser.open(`${server.url}?room=${room}`, 'page');
     const loaded = performance.now();
     await waitFor(() => connected(page), 20000, 'page connected');
-    log(`connected ${(performance.now() - loaded).toFixed(0)} ms after the page loaded`);
+    const up = performance.now();
+    log(`connected ${(up - loaded).toFixed(0)} ms after the page loaded`);
 
     const polite = await run(page, () => window.call.polite);
     check(polite === (role === 'answer'),
@@ -93,6 +97,22 @@ try {
       `the page receives rtcbin's audio (${a0.packetsReceived} -> ${a1.packetsReceived} packets, ` +
       `${a0.totalSamplesReceived} -> ${a1.totalSamplesReceived} samples)`);
 
+    // Chromium's send-side estimate holds (it starts at 300 kbit/s on
+    // loopback), and its video is not limited by it.
+    let lowest = Infinity, limited = '';
+    // A measuring period, not a bound: not scaled.
+    while (performance.now() - up < ESTIMATE_MS) {
+      const st = await getStats(page);
+      const pair = st.find((s) => s.type === 'candidate-pair' && s.nominated);
+      const out = st.find((s) => s.type === 'outbound-rtp' && s.kind === 'video');
+      lowest = Math.min(lowest, pair?.availableOutgoingBitrate ?? Infinity);
+      if (out?.qualityLimitationReason === 'bandwidth')
+        limited = `${out.frameWidth}x${out.frameHeight} at ${out.framesPerSecond} fps`;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    check(lowest >= 200000 && !limited,
+      `chromium's bandwidth estimate held (lowest ${lowest} bit/s${limited ? `, video cut to ${limited}` : ''})`);
+
     // The program ends its call by itself and says what it decoded.
     status = await waitFor(() => server.proc.exitCode !== null && server.exited,
       (CALL_SECONDS + 20) * 1000, 'the program ends the call');
@@ -107,9 +127,9 @@ status = await server.exited;
 const result = programResult(server);
 log(`program: ${JSON.stringify(result)}`);
 check(result !== null, 'the program printed its counts');
-check(result['decoded-video-frames'] >= 2 * 20,
+check(result['decoded-video-frames'] >= 100,
   `rtcbin decoded the browser's video (${result['decoded-video-frames']} frames)`);
-check(result['decoded-audio-buffers'] >= 50 * 2,
+check(result['decoded-audio-buffers'] >= 250,
   `rtcbin decoded the browser's audio (${result['decoded-audio-buffers']} buffers)`);
 check(server.stdout.includes(`gst: decoding ${sent} video`),
   `rtcbin decodes the browser's video at the size it was sent (${sent})`);

@@ -52,7 +52,7 @@ let status;
 let sent;
 try {
   await withBrowser(async (browser) => {
-    const page = await browser.open(`${server.url}?room=${room}`, 'page');
+    let page = await browser.open(`${server.url}?room=${room}`, 'page');
     const loaded = performance.now();
     await waitFor(() => connected(page), 20000, 'page connected');
     const up = performance.now();
@@ -112,6 +112,25 @@ try {
     }
     check(lowest >= 200000 && !limited,
       `chromium's bandwidth estimate held (lowest ${lowest} bit/s${limited ? `, video cut to ${limited}` : ''})`);
+
+    if (role === 'answer') {
+      // The page leaves and another opens: rtcbin calls it afresh (the
+      // program's counts are then the second call's).
+      const errors = await run(page, () => window.call.errors);
+      check(errors.length === 0, `no error in the first page (${errors})`);
+      await page.close();
+      await waitFor(() => server.stdout.includes('gst: the other peer left'), 10000,
+        'the peer sees the page leave');
+      page = await browser.open(`${server.url}?room=${room}`, 'page2');
+      const again = performance.now();
+      await waitFor(() => connected(page), 20000, 'second page connected');
+      log(`second call connected ${(performance.now() - again).toFixed(0)} ms after the page loaded`);
+      const v = await waitFor(async () => {
+        const s = inbound(await getStats(page), 'video');
+        return s.framesDecoded >= 20 && s;
+      }, 10000, 'the second page decodes rtcbin\'s video');
+      check(v.framesDecoded >= 20, `the second page decodes rtcbin's video (${v.framesDecoded} frames)`);
+    }
 
     // The program ends its call by itself and says what it decoded.
     status = await waitFor(() => server.proc.exitCode !== null && server.exited,

@@ -209,6 +209,8 @@ on_pad_added (GstElement *rtcbin, GstPad *pad, CallMedia *media)
   gst_object_unref (sinkpad);
   g_print ("%s: receiving %s on %s\n", media->name, video ? "VP8" : "Opus",
       GST_PAD_NAME (pad));
+  gst_element_post_message (media->pipeline,
+      gst_message_new_latency (GST_OBJECT (media->pipeline)));
 }
 
 static gboolean
@@ -226,6 +228,11 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer user_data)
           debug ? debug : "");
       if (!media->error)
         media->error = g_strdup (error->message);
+      break;
+    case GST_MESSAGE_LATENCY:
+      /* A receive branch joined the playing pipeline: its sinks must wait
+       * for the jitter buffers' latency, else they drop late frames. */
+      gst_bin_recalculate_latency (GST_BIN (media->pipeline));
       break;
     case GST_MESSAGE_WARNING:
       gst_message_parse_warning (msg, &error, &debug);

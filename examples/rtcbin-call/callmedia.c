@@ -298,8 +298,9 @@ call_media_new (const gchar *name, const CallMediaConfig *config,
              : "videotestsrc is-live=true pattern=ball ! "
                "video/x-raw,width=320,height=240,framerate=30/1 ! ",
       VP8_SEND,
+      /* Not wave=ticks: it leaves most samples uninitialised. */
       microphone ? "alsasrc ! queue ! "
-                 : "audiotestsrc is-live=true wave=ticks ! ",
+                 : "audiotestsrc is-live=true wave=sine volume=0.2 ! ",
       OPUS_SEND, NULL);
   media->pipeline = gst_parse_launch (desc, error);
   if (!media->pipeline) {

@@ -461,7 +461,9 @@ call_peer_new (const gchar *name, const gchar *url,
   peer->url = g_strdup (url);
   peer->config = *config;
   peer->config.local_addresses = g_strdupv (config->local_addresses);
-  peer->session = soup_session_new ();
+  /* The server is on this host: no proxy, whatever the environment says
+   * (one configured for the web would be asked to reach 127.0.0.1). */
+  peer->session = soup_session_new_with_options ("proxy-resolver", NULL, NULL);
   peer->last_connected_ms = -1;
   peer->cancel = g_cancellable_new ();
   return peer;

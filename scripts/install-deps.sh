@@ -30,6 +30,9 @@ packages=(
   openssl
   # examples/webrtc-call: the signalling server
   libsoup-3.0-dev libjson-glib-dev
+  # examples/rtcbin-call: microphone and speakers (alsasrc, alsasink) and
+  # a window (ximagesink) for the call
+  gstreamer1.0-alsa gstreamer1.0-x
   # test: browser interop (tests/browser), headless chromium driven from
   # node by playwright-core
   chromium nodejs

@@ -24,9 +24,9 @@ for mode in "${modes[@]}"; do
       logs+=(build/meson-logs/testlog.json)
       ;;
     asan)
-      # Examples are built for the browser suite's signalling server; the
-      # examples suite itself encodes in real time, which ASan cannot keep
-      # pace with.
+      # Examples are built for the browser suite, which runs the signalling
+      # server and the rtcbin-call program under ASan; the examples suite
+      # itself encodes in real time, which ASan cannot keep pace with.
       BUILD_DIR=build-asan ./scripts/build.sh -Db_sanitize=address,undefined \
         -Db_lundef=false -Dbenchmarks=disabled
       # The plugin scanner is not instrumented, so plugins load in-process;

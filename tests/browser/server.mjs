@@ -16,10 +16,11 @@ function onLines(stream, fn) {
 }
 
 export class CallServer {
-  // `wrapper`: a command line to run the server under (valgrind, ...).
-  static async start(binary, wrapper = []) {
+  // `wrapper`: a command line to run the server under (valgrind, ...);
+  // `args`: more arguments for it.
+  static async start(binary, wrapper = [], args = []) {
     const self = new CallServer();
-    const argv = [...wrapper, binary, '--port', '0'];
+    const argv = [...wrapper, binary, '--port', '0', ...args];
     self.stderr = [];
     self.stdout = [];
     self.proc = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });

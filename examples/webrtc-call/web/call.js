@@ -67,9 +67,13 @@ async function startCall() {
       } : null,
     });
   };
-  pc.ontrack = ({ track, streams }) => {
-    const remote = document.getElementById('remote');
-    remote.srcObject = streams[0] || new MediaStream([track]);
+  // All the peer's tracks play in one element, whichever streams the peer
+  // put them in: a GStreamer peer gives each transceiver its own (its
+  // audio would otherwise never be played, nor decoded).
+  const remoteStream = new MediaStream();
+  pc.ontrack = ({ track }) => {
+    remoteStream.addTrack(track);
+    document.getElementById('remote').srcObject = remoteStream;
   };
   pc.onconnectionstatechange = () => status(`connection ${pc.connectionState}`);
   pc.onsignalingstatechange = () => console.log(`${room}: signaling ${pc.signalingState}`);

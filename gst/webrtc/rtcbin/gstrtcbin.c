@@ -53,6 +53,7 @@
 #include <gst/rtc/rtc.h>
 #include <gst/rtp/rtp.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "rtcbinops.h"
@@ -1239,6 +1240,34 @@ bind_sink_pads (GstRtcBin *self, GError **error)
   return TRUE;
 }
 
+/* The media path sends neither transport-wide congestion control
+ * feedback nor REMB yet: a peer that negotiated either waits for it in
+ * vain, and chromium's send-side estimate then falls to ~80 kbit/s within
+ * seconds (its video to 320x240 at a few frames a second). So they are
+ * neither offered nor answered until the media path provides them. */
+static void
+drop_unimplemented_feedback (GstSDPMessage *sdp)
+{
+  guint i, j;
+
+  for (i = 0; i < gst_sdp_message_medias_len (sdp); i++) {
+    GstSDPMedia *media = (GstSDPMedia *)gst_sdp_message_get_media (sdp, i);
+
+    for (j = gst_sdp_media_attributes_len (media); j-- > 0;) {
+      const GstSDPAttribute *a = gst_sdp_media_get_attribute (media, j);
+      const gchar *v = a->value ? a->value : "";
+      const gchar *sp = strchr (v, ' ');
+
+      if ((!g_strcmp0 (a->key, "rtcp-fb") && sp
+              && (!g_strcmp0 (sp + 1, "transport-cc")
+                  || !g_strcmp0 (sp + 1, "goog-remb")))
+          || (!g_strcmp0 (a->key, "extmap") && sp
+              && g_str_has_prefix (sp + 1, RTC_JSEP_EXT_TWCC)))
+        gst_sdp_media_remove_attribute (media, j);
+    }
+  }
+}
+
 static void
 op_create_offer (gpointer user_data, gboolean closed)
 {
@@ -1274,6 +1303,7 @@ op_create_offer (gpointer user_data, gboolean closed)
     add_candidates_to (self, &tmp);
   }
   GST_OBJECT_UNLOCK (self);
+  drop_unimplemented_feedback (sdp);
   reply_description (d, "offer", GST_RTC_SDP_TYPE_OFFER, sdp);
 }
 
@@ -1326,6 +1356,7 @@ op_create_answer (gpointer user_data, gboolean closed)
     add_candidates_to (self, &tmp);
   }
   GST_OBJECT_UNLOCK (self);
+  drop_unimplemented_feedback (sdp);
   reply_description (d, "answer", GST_RTC_SDP_TYPE_ANSWER, sdp);
 }
 

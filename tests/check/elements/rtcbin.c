@@ -705,6 +705,75 @@ GST_START_TEST (test_audio_video_both_ways)
 
 GST_END_TEST;
 
+/* Whether any m-line of @desc has an attribute @key whose value ends with
+ * @suffix. */
+static gboolean
+has_attribute (GstRtcSessionDescription *desc, const gchar *key,
+    const gchar *suffix)
+{
+  guint i, j;
+
+  for (i = 0; i < gst_sdp_message_medias_len (desc->sdp); i++) {
+    const GstSDPMedia *m = gst_sdp_message_get_media (desc->sdp, i);
+
+    for (j = 0; j < gst_sdp_media_attributes_len (m); j++) {
+      const GstSDPAttribute *a = gst_sdp_media_get_attribute (m, j);
+
+      if (!g_strcmp0 (a->key, key) && a->value
+          && g_str_has_suffix (a->value, suffix))
+        return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+#define TWCC_URI \
+  "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"
+
+/* rtcbin sends no transport-wide or REMB feedback, so it neither offers
+ * them nor accepts them in an answer (a browser that negotiated them
+ * waits for the feedback and cuts its bitrate); NACK and PLI stay. */
+GST_START_TEST (test_no_unimplemented_feedback)
+{
+  GstElement *a = make_bin ("a"), *b = make_bin ("b");
+  GstCaps *caps = gst_caps_from_string ("application/x-rtp,media=video,"
+                                        "encoding-name=VP8,clock-rate=90000,"
+                                        "payload=96");
+  GstRtcRtpTransceiver *trans = NULL;
+  GstRtcSessionDescription *offer, *answer;
+  GstSDPMedia *m;
+
+  g_signal_emit_by_name (a, "add-transceiver",
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, caps, &trans);
+  gst_object_unref (trans);
+  offer = create_desc (a, "create-offer", "offer");
+  fail_unless (has_attribute (offer, "rtcp-fb", " nack pli"));
+  fail_if (has_attribute (offer, "rtcp-fb", " transport-cc"));
+  fail_if (has_attribute (offer, "rtcp-fb", " goog-remb"));
+  fail_if (has_attribute (offer, "extmap", TWCC_URI));
+
+  /* A browser's offer has them all: the answer leaves them out. */
+  m = (GstSDPMedia *)gst_sdp_message_get_media (offer->sdp, 0);
+  gst_sdp_media_add_attribute (m, "extmap", "3 " TWCC_URI);
+  gst_sdp_media_add_attribute (m, "rtcp-fb", "96 transport-cc");
+  gst_sdp_media_add_attribute (m, "rtcp-fb", "96 goog-remb");
+  fail_unless (set_desc (b, "set-remote-description", offer) == NULL);
+  answer = create_desc (b, "create-answer", "answer");
+  fail_unless (has_attribute (answer, "rtcp-fb", " nack pli"));
+  fail_if (has_attribute (answer, "rtcp-fb", " transport-cc"));
+  fail_if (has_attribute (answer, "rtcp-fb", " goog-remb"));
+  fail_if (has_attribute (answer, "extmap", TWCC_URI));
+  fail_unless (set_desc (b, "set-local-description", answer) == NULL);
+
+  gst_rtc_session_description_free (offer);
+  gst_rtc_session_description_free (answer);
+  gst_caps_unref (caps);
+  gst_object_unref (a);
+  gst_object_unref (b);
+}
+
+GST_END_TEST;
+
 static Suite *
 rtcbin_suite (void)
 {
@@ -719,6 +788,7 @@ rtcbin_suite (void)
   tcase_add_test (tc, test_audio_call);
   tcase_add_test (tc, test_fingerprint_mismatch);
   tcase_add_test (tc, test_audio_video_both_ways);
+  tcase_add_test (tc, test_no_unimplemented_feedback);
   return s;
 }
 

@@ -118,7 +118,6 @@ struct _GstRtcBin {
   gchar **local_addresses;
   guint caps_timeout;
   /* Signalled when a sink pad binds to a transceiver. */
-  GCond caps_cond;
   GstRtcBundlePolicy bundle_policy;
   GstRtcIceTransportPolicy ice_transport_policy;
   guint latency;
@@ -217,6 +216,7 @@ typedef struct {
   guint mline;
   gchar *candidate;
   gint state;
+  gint64 deadline; /* create-offer waiting for a sink pad's caps */
 } RtcBinOpData;
 
 static RtcBinOpData *
@@ -636,7 +636,7 @@ bind_sink_pad (GstRtcBin *self, GstPad *pad, GstRtcRtpTransceiver *trans)
   g_object_set_data_full (G_OBJECT (pad), "rtcbin-trans",
       gst_object_ref (trans), gst_object_unref);
   /* An offer may be waiting for this pad's codec. */
-  g_cond_broadcast (&self->caps_cond);
+  rtc_bin_ops_wake (self->ops);
 }
 
 /* Object lock held: the first transceiver of @kind that sends and has
@@ -1165,18 +1165,21 @@ has_codec_preferences (GstRtcRtpTransceiver *trans)
   return TRUE;
 }
 
+typedef enum {
+  SINK_PADS_BOUND,
+  SINK_PADS_WAIT,
+  SINK_PADS_ERROR,
+} SinkPadsBinding;
+
 /* Session thread: every sink pad gets its transceiver before an offer is
- * made, from what its payloader can produce, else from its caps, waited
- * for up to `caps-timeout`. */
-static gboolean
-bind_sink_pads (GstRtcBin *self, GError **error)
+ * made, from what its payloader can produce, else from its caps, which
+ * the offer waits for until @deadline (SINK_PADS_WAIT). */
+static SinkPadsBinding
+bind_sink_pads (GstRtcBin *self, gint64 deadline, GError **error)
 {
-  gint64 deadline;
   GstPad *pad;
 
   GST_OBJECT_LOCK (self);
-  deadline = g_get_monotonic_time ()
-      + self->caps_timeout * G_TIME_SPAN_MILLISECOND;
   while ((pad = find_unbound_sink_pad (self))) {
     GstCaps *caps;
     GstRtcRtpTransceiver *trans;
@@ -1204,19 +1207,19 @@ bind_sink_pads (GstRtcBin *self, GError **error)
         gst_object_unref (pad);
         continue;
       }
-      if (!g_cond_wait_until (&self->caps_cond, GST_OBJECT_GET_LOCK (self),
-              deadline)
-          && !g_object_get_data (G_OBJECT (pad), "rtcbin-trans")) {
-        g_set_error (error, GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
-            "create-offer: sink pad %s has no caps after %u ms and its peer "
-            "names no codec",
-            GST_PAD_NAME (pad), self->caps_timeout);
-        GST_OBJECT_UNLOCK (self);
+      GST_OBJECT_UNLOCK (self);
+      if (g_get_monotonic_time () < deadline) {
+        GST_DEBUG_OBJECT (self, "create-offer waits for %s's caps",
+            GST_PAD_NAME (pad));
         gst_object_unref (pad);
-        return FALSE;
+        return SINK_PADS_WAIT;
       }
+      g_set_error (error, GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
+          "create-offer: sink pad %s has no caps after %u ms and its peer "
+          "names no codec",
+          GST_PAD_NAME (pad), self->caps_timeout);
       gst_object_unref (pad);
-      continue;
+      return SINK_PADS_ERROR;
     }
     GST_DEBUG_OBJECT (self, "%s: codec from its peer %" GST_PTR_FORMAT,
         GST_PAD_NAME (pad), caps);
@@ -1237,7 +1240,7 @@ bind_sink_pads (GstRtcBin *self, GError **error)
     gst_object_unref (pad);
   }
   GST_OBJECT_UNLOCK (self);
-  return TRUE;
+  return SINK_PADS_BOUND;
 }
 
 /* The media path sends neither transport-wide congestion control
@@ -1281,8 +1284,29 @@ op_create_offer (gpointer user_data, gboolean closed)
   if (op_closed (d, closed))
     return;
   if (!rtc_bin_offer_options_parse (d->options, &options, &error)
-      || !ensure_session (self, &error) || !bind_sink_pads (self, &error)
-      || (options.ice_restart && !restart_ice (self, &error))) {
+      || !ensure_session (self, &error)) {
+    op_reply_error (d, error);
+    return;
+  }
+  if (!d->deadline) {
+    GST_OBJECT_LOCK (self);
+    d->deadline = g_get_monotonic_time ()
+        + self->caps_timeout * G_TIME_SPAN_MILLISECOND;
+    GST_OBJECT_UNLOCK (self);
+  }
+  switch (bind_sink_pads (self, d->deadline, &error)) {
+    case SINK_PADS_WAIT:
+      /* Runs again when a pad binds or at the deadline; the session's
+       * later operations wait, other sessions do not. */
+      rtc_bin_ops_retry (self->ops, d->deadline);
+      return;
+    case SINK_PADS_ERROR:
+      op_reply_error (d, error);
+      return;
+    case SINK_PADS_BOUND:
+      break;
+  }
+  if (options.ice_restart && !restart_ice (self, &error)) {
     op_reply_error (d, error);
     return;
   }
@@ -2188,7 +2212,6 @@ gst_rtc_bin_init (GstRtcBin *self)
   self->caps_timeout = RTC_BIN_DEFAULT_CAPS_TIMEOUT;
   self->turn_servers = g_ptr_array_new_with_free_func (g_free);
   self->local_candidates = g_ptr_array_new_with_free_func (g_free);
-  g_cond_init (&self->caps_cond);
 }
 
 static void
@@ -2270,7 +2293,6 @@ gst_rtc_bin_finalize (GObject *object)
   g_free (self->turn_server);
   g_ptr_array_unref (self->turn_servers);
   g_ptr_array_unref (self->local_candidates);
-  g_cond_clear (&self->caps_cond);
   g_mutex_clear (&self->ops_lock);
   g_strfreev (self->local_addresses);
   G_OBJECT_CLASS (gst_rtc_bin_parent_class)->finalize (object);

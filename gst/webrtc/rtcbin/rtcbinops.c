@@ -20,6 +20,9 @@ struct _RtcBinOps {
   gboolean running; /* a worker runs one of its operations */
   gboolean closed;
   gboolean orphan; /* freed while running: the worker frees it */
+  gboolean retry; /* the running operation asked to run again later */
+  gboolean parked; /* in pool.parked until woken or wake_time */
+  gint64 wake_time; /* monotonic */
 };
 
 typedef struct {
@@ -35,6 +38,7 @@ static struct {
   GCond work; /* pool.ready got a chain */
   GCond drain; /* a chain stopped running */
   GQueue ready; /* RtcBinOps with operations, not running */
+  GQueue parked; /* RtcBinOps whose first operation waits to run again */
   guint workers, idle;
 } pool;
 
@@ -50,12 +54,62 @@ ops_destroy (RtcBinOps *ops)
 }
 
 static void
-op_run (RtcBinOp *op, gboolean closed)
+op_free (RtcBinOp *op)
 {
-  op->func (op->data, closed);
   if (op->destroy)
     op->destroy (op->data);
   g_free (op);
+}
+
+static void
+op_run (RtcBinOp *op, gboolean closed)
+{
+  op->func (op->data, closed);
+  op_free (op);
+}
+
+/* Called with the lock held. */
+static void
+schedule_locked (RtcBinOps *ops)
+{
+  ops->scheduled = TRUE;
+  g_queue_push_tail (&pool.ready, ops);
+}
+
+static void
+unpark (RtcBinOps *ops)
+{
+  g_queue_remove (&pool.parked, ops);
+  ops->parked = FALSE;
+}
+
+/* Called with the lock held by an idle worker: waits for work, waking
+ * parked chains whose time has come. */
+static void
+wait_for_work (void)
+{
+  while (g_queue_is_empty (&pool.ready)) {
+    gint64 now = g_get_monotonic_time (), earliest = G_MAXINT64;
+    GList *l, *next;
+
+    for (l = pool.parked.head; l; l = next) {
+      RtcBinOps *ops = l->data;
+
+      next = l->next;
+      if (ops->wake_time <= now) {
+        unpark (ops);
+        schedule_locked (ops);
+      } else {
+        earliest = MIN (earliest, ops->wake_time);
+      }
+    }
+    if (!g_queue_is_empty (&pool.ready))
+      break;
+    if (earliest == G_MAXINT64)
+      g_cond_wait (&pool.work, &pool.lock);
+    else
+      g_cond_wait_until (&pool.work, &pool.lock, earliest);
+  }
 }
 
 static gpointer
@@ -67,11 +121,10 @@ worker_main (gpointer unused)
     RtcBinOps *ops;
     RtcBinOp *op;
     GObject *owner = NULL;
-    gboolean closed;
+    gboolean closed, retry;
 
     pool.idle++;
-    while (g_queue_is_empty (&pool.ready))
-      g_cond_wait (&pool.work, &pool.lock);
+    wait_for_work ();
     pool.idle--;
     ops = g_queue_pop_head (&pool.ready);
     ops->scheduled = FALSE;
@@ -86,18 +139,33 @@ worker_main (gpointer unused)
     g_mutex_unlock (&pool.lock);
 
     g_private_set (&current_ops, ops);
-    op_run (op, closed);
+    op->func (op->data, closed);
+    /* Only this thread sets it, from within the operation. */
+    retry = ops->retry;
+    ops->retry = FALSE;
+    if (!retry)
+      op_free (op);
     if (owner)
       g_object_unref (owner);
     g_private_set (&current_ops, NULL);
 
     g_mutex_lock (&pool.lock);
     ops->running = FALSE;
+    if (retry) {
+      /* Back at the head of its chain, which waits without holding a
+       * thread; a chain closed meanwhile runs it again at once. */
+      g_queue_push_head (&ops->queue, op);
+      if (!ops->closed) {
+        ops->parked = TRUE;
+        g_queue_push_tail (&pool.parked, ops);
+        g_cond_broadcast (&pool.drain);
+        continue;
+      }
+    }
     /* One operation per turn: the chain goes to the back, so a busy
      * session does not starve the others. */
     if (!g_queue_is_empty (&ops->queue)) {
-      ops->scheduled = TRUE;
-      g_queue_push_tail (&pool.ready, ops);
+      schedule_locked (ops);
     } else if (ops->orphan) {
       ops_destroy (ops);
       continue;
@@ -113,8 +181,7 @@ schedule (RtcBinOps *ops)
 {
   if (ops->scheduled || ops->running)
     return;
-  ops->scheduled = TRUE;
-  g_queue_push_tail (&pool.ready, ops);
+  schedule_locked (ops);
   if (pool.idle == 0 && pool.workers < MAX_WORKERS) {
     pool.workers++;
     g_thread_unref (g_thread_new ("rtcbin-session", worker_main, NULL));
@@ -155,6 +222,31 @@ rtc_bin_ops_is_current (RtcBinOps *ops)
   return g_private_get (&current_ops) == ops;
 }
 
+/* From the running operation of @ops: once it returns, it stays at the
+ * head of its chain and runs again when rtc_bin_ops_wake() is called or
+ * at @wake_time (monotonic), whichever is first; until then the chain
+ * waits without a thread. A closed chain runs it again at once with
+ * closed=TRUE. */
+void
+rtc_bin_ops_retry (RtcBinOps *ops, gint64 wake_time)
+{
+  g_return_if_fail (rtc_bin_ops_is_current (ops));
+  ops->retry = TRUE;
+  ops->wake_time = wake_time;
+}
+
+/* Any thread: a chain waiting in rtc_bin_ops_retry() runs again now. */
+void
+rtc_bin_ops_wake (RtcBinOps *ops)
+{
+  g_mutex_lock (&pool.lock);
+  if (ops->parked) {
+    unpark (ops);
+    schedule (ops);
+  }
+  g_mutex_unlock (&pool.lock);
+}
+
 /* Operations still queued run with closed=TRUE, so each gives its answer
  * (and must not touch the owner any more). Called from an operation of
  * the chain itself, the chain frees itself after the current operation
@@ -171,6 +263,11 @@ rtc_bin_ops_free (RtcBinOps *ops)
     ops->orphan = TRUE;
     g_mutex_unlock (&pool.lock);
     return;
+  }
+  if (ops->parked) {
+    unpark (ops);
+    if (!g_private_get (&in_pool))
+      schedule (ops);
   }
   if (!g_private_get (&in_pool)) {
     /* The pool answers them, in order, on its threads as usual. */

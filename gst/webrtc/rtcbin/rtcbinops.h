@@ -26,6 +26,8 @@ RtcBinOps *rtc_bin_ops_new (GObject *owner);
 void rtc_bin_ops_push (RtcBinOps *ops, RtcBinOpFunc func, gpointer data,
     GDestroyNotify destroy);
 gboolean rtc_bin_ops_is_current (RtcBinOps *ops);
+void rtc_bin_ops_retry (RtcBinOps *ops, gint64 wake_time);
+void rtc_bin_ops_wake (RtcBinOps *ops);
 void rtc_bin_ops_free (RtcBinOps *ops);
 
 G_END_DECLS

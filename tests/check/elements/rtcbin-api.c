@@ -503,6 +503,72 @@ GST_START_TEST (test_offer_waits_for_caps)
 
 GST_END_TEST;
 
+static void
+count_reply (GstPromise *promise, gpointer counter)
+{
+  g_atomic_int_inc ((gint *)counter);
+}
+
+/* Offers waiting for caps hold no thread: with more sessions waiting
+ * than the operation pool has threads, another session's offer is
+ * answered at once, and the waiting ones complete when their caps come. */
+GST_START_TEST (test_offer_wait_holds_no_thread)
+{
+  GstElement *waiting[3], *b = rtcbin_test_new ("b");
+  GstPad *pads[3];
+  GstPromise *promises[3];
+  GstRtcRtpTransceiver *t;
+  GstRtcSessionDescription *offer;
+  GstCaps *caps = gst_caps_from_string (RTCBIN_TEST_VP8_CAPS);
+  gint64 start;
+  gint replied = 0;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (waiting); i++) {
+    gchar *name = g_strdup_printf ("w%u", i);
+
+    waiting[i] = rtcbin_test_new (name);
+    g_free (name);
+    g_object_set (waiting[i], "caps-timeout", RTC_TEST_MS (10000), NULL);
+    pads[i] = gst_element_request_pad_simple (waiting[i], "sink_%u");
+    promises[i] = gst_promise_new_with_change_func (count_reply, &replied,
+        NULL);
+    g_signal_emit_by_name (waiting[i], "create-offer", NULL, promises[i]);
+  }
+  g_usleep (50 * 1000);
+
+  g_signal_emit_by_name (b, "add-transceiver",
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, caps, &t);
+  gst_object_unref (t);
+  start = g_get_monotonic_time ();
+  offer = rtcbin_test_create (b, "create-offer", NULL, NULL);
+  fail_unless (offer != NULL);
+  fail_unless (g_get_monotonic_time () - start < RTC_TEST_MS (2000) * 1000,
+      "offer took %" G_GINT64_FORMAT " us", g_get_monotonic_time () - start);
+  gst_rtc_session_description_free (offer);
+  fail_unless_equals_int (g_atomic_int_get (&replied), 0);
+
+  for (i = 0; i < G_N_ELEMENTS (waiting); i++) {
+    const GstStructure *reply;
+
+    gst_pad_send_event (pads[i], gst_event_new_stream_start ("s"));
+    gst_pad_send_event (pads[i], gst_event_new_caps (caps));
+    reply = rtcbin_test_await (promises[i]);
+    fail_unless (gst_structure_get (reply, "offer",
+        GST_TYPE_RTC_SESSION_DESCRIPTION, &offer, NULL));
+    fail_unless (offers_codec (offer, 0, "VP8"));
+    gst_rtc_session_description_free (offer);
+    gst_promise_unref (promises[i]);
+    gst_element_release_request_pad (waiting[i], pads[i]);
+    gst_object_unref (pads[i]);
+    gst_object_unref (waiting[i]);
+  }
+  gst_caps_unref (caps);
+  gst_object_unref (b);
+}
+
+GST_END_TEST;
+
 /* A pad requested after add-transceiver with codec preferences takes
  * that transceiver when its peer does not tell its codec. */
 GST_START_TEST (test_offer_pad_takes_codec_preferences)
@@ -919,6 +985,7 @@ rtcbin_api_suite (void)
   tcase_add_test (tc, test_offer_before_caps);
   tcase_add_test (tc, test_first_offer_ssrc_msid);
   tcase_add_test (tc, test_offer_waits_for_caps);
+  tcase_add_test (tc, test_offer_wait_holds_no_thread);
   tcase_add_test (tc, test_offer_pad_takes_codec_preferences);
   tcase_add_test (tc, test_answer_keeps_rtx_and_extensions);
   tcase_add_test (tc, test_offer_options);

@@ -33,6 +33,10 @@ GST_DEBUG_CATEGORY_STATIC (rtc_bin_media_debug);
 
 #define MID_URI "urn:ietf:params:rtp-hdrext:sdes:mid"
 
+/* Remote SSRCs learned from packets: each costs rtpbin a jitter buffer,
+ * so a peer spraying new ones is cut off here. */
+#define MAX_LEARNED_SSRCS 64
+
 /* What the sending path of one transceiver writes into its packets. */
 typedef struct {
   guint32 ssrc;
@@ -65,6 +69,7 @@ struct _RtcBinMedia {
   guint32 first_ssrc;
   GstElement *rtxsend;
   GstElement *rtxrecv;
+  guint learned;
   guint64 dropped;
 };
 
@@ -317,13 +322,26 @@ on_rtpbin_pad_removed (GstElement *rtpbin, GstPad *pad, RtcBinMedia *media)
 
 /* ---- receive classification (streaming thread of the decoder) ---- */
 
+/* Lock held: remembers @ssrc's m-line, within the limit. */
+static gboolean
+learn_ssrc (RtcBinMedia *media, guint32 ssrc, gpointer mline)
+{
+  if (media->learned >= MAX_LEARNED_SSRCS) {
+    GST_LOG ("SSRC %08x beyond the limit, dropped", ssrc);
+    return FALSE;
+  }
+  media->learned++;
+  GST_DEBUG ("new SSRC %08x on m-line %d", ssrc, GPOINTER_TO_INT (mline));
+  g_hash_table_insert (media->ssrc_mline, GUINT_TO_POINTER (ssrc), mline);
+  return TRUE;
+}
+
 static gint
 classify (RtcBinMedia *media, GstRTPBuffer *rtp)
 {
   guint32 ssrc = gst_rtp_buffer_get_ssrc (rtp);
   guint pt = gst_rtp_buffer_get_payload_type (rtp);
   gpointer value;
-  gint mline = -1;
 
   if (!g_hash_table_contains (media->pt_mline, GUINT_TO_POINTER (pt)))
     return -1;
@@ -341,9 +359,18 @@ classify (RtcBinMedia *media, GstRTPBuffer *rtp)
       memcpy (mid, data, size);
       mid[size] = '\0';
       if (g_hash_table_lookup_extended (media->mid_mline, mid, NULL, &value)) {
-        mline = GPOINTER_TO_INT (value);
-        g_hash_table_insert (media->ssrc_mline, GUINT_TO_POINTER (ssrc), value);
-        return mline;
+        gpointer known;
+
+        /* The mid wins over what the SSRC was known as. */
+        if (g_hash_table_lookup_extended (media->ssrc_mline,
+                GUINT_TO_POINTER (ssrc), NULL, &known)) {
+          if (known != value)
+            g_hash_table_insert (media->ssrc_mline, GUINT_TO_POINTER (ssrc),
+                value);
+        } else if (!learn_ssrc (media, ssrc, value)) {
+          return -1;
+        }
+        return GPOINTER_TO_INT (value);
       }
     }
   }
@@ -351,8 +378,7 @@ classify (RtcBinMedia *media, GstRTPBuffer *rtp)
           NULL, &value))
     return GPOINTER_TO_INT (value);
   value = g_hash_table_lookup (media->pt_mline, GUINT_TO_POINTER (pt));
-  g_hash_table_insert (media->ssrc_mline, GUINT_TO_POINTER (ssrc), value);
-  return GPOINTER_TO_INT (value);
+  return learn_ssrc (media, ssrc, value) ? GPOINTER_TO_INT (value) : -1;
 }
 
 static gboolean
@@ -364,8 +390,14 @@ accept_packet (RtcBinMedia *media, GstBuffer *buf)
   if (gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp)) {
     g_mutex_lock (&media->lock);
     mline = classify (media, &rtp);
-    if (mline < 0)
-      media->dropped++;
+    /* Logged at powers of two: a flood does not flood the log. */
+    if (mline < 0) {
+      guint64 n = ++media->dropped;
+
+      if ((n & (n - 1)) == 0)
+        GST_INFO_OBJECT (media->bin,
+            "%" G_GUINT64_FORMAT " packets of no negotiated stream dropped", n);
+    }
     g_mutex_unlock (&media->lock);
     gst_rtp_buffer_unmap (&rtp);
   }
@@ -565,6 +597,7 @@ rtc_bin_media_begin (RtcBinMedia *media)
   g_hash_table_remove_all (media->pt_caps);
   g_hash_table_remove_all (media->pt_mline);
   g_hash_table_remove_all (media->ssrc_mline);
+  media->learned = 0;
   g_hash_table_remove_all (media->mid_mline);
   g_hash_table_remove_all (media->nack_mline);
   g_hash_table_remove_all (media->send);

@@ -22,7 +22,9 @@
  * its caps (then `on-negotiation-needed` fires). Once negotiated, packets
  * are sent with the transceiver's SSRC and the negotiated payload type.
  * `src_%u` (sometimes, `%u` being the m-line) carry received RTP after
- * SRTP decryption, with the negotiated codec caps.
+ * SRTP decryption and a jitter buffer, with the negotiated codec caps;
+ * a peer that changes SSRC keeps flowing out of the same pad. RTP and
+ * RTCP (reports, NACK/RTX, PLI) run through one `rtpbin` session.
  *
  * All m-lines share one transport (BUNDLE, `max-bundle` behaviour):
  * `rtcdtlssrtpenc` → `rtcicesink` out, `rtcicesrc` → `rtcdtlssrtpdec` in,

@@ -665,6 +665,7 @@ ensure_session (GstRtcBin *self, GError **error)
   gchar *stun, *turn;
   gchar **addresses;
   GstRtcIceTransportPolicy policy;
+  GstRtcBundlePolicy bundle_policy;
 
   gchar *fingerprint = NULL;
 
@@ -676,6 +677,7 @@ ensure_session (GstRtcBin *self, GError **error)
   turn = g_strdup (self->turn_server);
   addresses = g_strdupv (self->local_addresses);
   policy = self->ice_transport_policy;
+  bundle_policy = self->bundle_policy;
   GST_OBJECT_UNLOCK (self);
 
   self->ice = rtc_ice_transport_new ();
@@ -712,9 +714,13 @@ ensure_session (GstRtcBin *self, GError **error)
   rtc_ice_transport_get_local_credentials (self->ice, &ufrag, &pwd);
   self->jsep = rtc_jsep_session_new (ufrag, pwd, fingerprint);
   g_free (fingerprint);
-  /* A single transport is all this element drives: every policy bundles
-   * everything, as max-bundle does. */
-  self->jsep->bundle_policy = GST_RTC_BUNDLE_POLICY_MAX_BUNDLE;
+  /* One transport is all this element drives: offers follow the policy
+   * (which m-lines are bundle-only), and a peer accepting BUNDLE puts
+   * everything on the tagged m-line's transport; `none`, which offers no
+   * group at all, is taken as max-bundle. */
+  self->jsep->bundle_policy = bundle_policy == GST_RTC_BUNDLE_POLICY_NONE
+      ? GST_RTC_BUNDLE_POLICY_MAX_BUNDLE
+      : bundle_policy;
   g_free (ufrag);
   g_free (pwd);
   return TRUE;
@@ -889,6 +895,11 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
       continue;
     if (!transport)
       transport = g_ptr_array_index (neg->media, m->transport_mline);
+    else if (m->transport_mline != transport->mline)
+      GST_WARNING_OBJECT (self,
+          "m-line %u is not bundled with m-line %u (the peer refused "
+          "BUNDLE): only one transport is driven, its media will not flow",
+          m->mline, transport->mline);
     GST_OBJECT_LOCK (self);
     for (j = 0; j < self->transceivers->len; j++) {
       GstRtcRtpTransceiver *trans = g_ptr_array_index (self->transceivers, j);
@@ -1588,8 +1599,9 @@ gst_rtc_bin_class_init (GstRtcBinClass *klass)
       NULL, rw);
   props[PROP_BUNDLE_POLICY] = g_param_spec_enum ("bundle-policy",
       "Bundle policy",
-      "The BUNDLE policy; every m-line shares one transport (max-bundle) "
-      "whatever the value",
+      "The BUNDLE policy of offers (which m-lines are bundle-only); media "
+      "flows on one transport, so the peer must accept BUNDLE (none acts "
+      "as max-bundle)",
       GST_TYPE_RTC_BUNDLE_POLICY, GST_RTC_BUNDLE_POLICY_MAX_BUNDLE, rw);
   props[PROP_ICE_TRANSPORT_POLICY] = g_param_spec_enum ("ice-transport-policy",
       "ICE transport policy", "all, or relay: only TURN relays are used",

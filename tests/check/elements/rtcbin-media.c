@@ -6,7 +6,8 @@
  * payload type without one) keeps flowing out of the same src pad; a key
  * unit request on the receiver reaches the right encoder's payloader as
  * GstForceKeyUnit through PLI; lost video packets come back through
- * NACK and RTX.
+ * NACK and RTX; offers under each bundle policy mark bundle-only m-lines
+ * as JSEP says and, BUNDLE accepted, carry everything on one transport.
  */
 #include <gst/check/gstcheck.h>
 #include <gst/rtc/rtc.h>
@@ -16,9 +17,10 @@
 
 #define OPUS_SEND \
   "audiotestsrc is-live=true ! opusenc ! rtpopuspay name=apay pt=96 ! "
-#define VP8_SEND \
+#define VP8_SEND_NAMED(name) \
   "videotestsrc is-live=true ! video/x-raw,width=160,height=120," \
-  "framerate=30/1 ! vp8enc deadline=1 ! rtpvp8pay name=vpay pt=97 ! "
+  "framerate=30/1 ! vp8enc deadline=1 ! rtpvp8pay name=" name " pt=97 ! "
+#define VP8_SEND VP8_SEND_NAMED ("vpay")
 
 typedef struct {
   GstElement *pipeline;
@@ -30,6 +32,8 @@ typedef struct {
 typedef struct {
   GstElement *pa, *pb, *a, *b;
   Counts ca, cb;
+  GstRtcBundlePolicy policy;
+  GstSDPMessage *offer;
 } Call;
 
 static const GstStructure *
@@ -73,12 +77,15 @@ set_desc (GstElement *bin, const gchar *action, GstRtcSessionDescription *desc)
   gst_promise_unref (promise);
 }
 
-static void
+/* Returns a copy of the offer. */
+static GstSDPMessage *
 negotiate (GstElement *a, GstElement *b)
 {
   GstRtcSessionDescription *offer, *answer;
+  GstSDPMessage *copy;
 
   offer = create_desc (a, "create-offer", "offer");
+  gst_sdp_message_copy (offer->sdp, &copy);
   set_desc (a, "set-local-description", offer);
   set_desc (b, "set-remote-description", offer);
   answer = create_desc (b, "create-answer", "answer");
@@ -86,6 +93,7 @@ negotiate (GstElement *a, GstElement *b)
   set_desc (a, "set-remote-description", answer);
   gst_rtc_session_description_free (offer);
   gst_rtc_session_description_free (answer);
+  return copy;
 }
 
 static void
@@ -183,6 +191,8 @@ call_start (Call *call, const gchar *send, guint n_streams)
   gst_bin_add (GST_BIN (call->pb), gst_object_ref (call->b));
   g_object_set (call->a, "local-addresses", loopback, NULL);
   g_object_set (call->b, "local-addresses", loopback, NULL);
+  if (call->policy)
+    g_object_set (call->a, "bundle-policy", call->policy, NULL);
   call->ca.pipeline = call->pa;
   call->cb.pipeline = call->pb;
   g_signal_connect (call->a, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
@@ -195,7 +205,7 @@ call_start (Call *call, const gchar *send, guint n_streams)
   while (n_transceivers (call->a) < n_streams && g_get_monotonic_time () < end)
     g_usleep (5000);
   fail_unless_equals_int (n_transceivers (call->a), n_streams);
-  negotiate (call->a, call->b);
+  call->offer = negotiate (call->a, call->b);
 }
 
 static void
@@ -207,6 +217,7 @@ call_stop (Call *call)
   gst_object_unref (call->b);
   gst_object_unref (call->pa);
   gst_object_unref (call->pb);
+  gst_sdp_message_free (call->offer);
 }
 
 /* The pad of a's rtpbin where packets leave for SRTP. */
@@ -447,7 +458,8 @@ GST_START_TEST (test_nack_rtx)
   gst_object_unref (pad);
 
   end = g_get_monotonic_time () + RTC_TEST_MS (10000) * 1000;
-  while ((sent < 3 || associated < 3) && g_get_monotonic_time () < end) {
+  while ((sent < 3 || associated < 3 || g_atomic_int_get (&dropped) < 3)
+      && g_get_monotonic_time () < end) {
     g_usleep (50000);
     sent = rtx_counter (call.a, "rtprtxsend", "num-rtx-packets");
     associated = rtx_counter (call.b, "rtprtxreceive", "num-rtx-assoc-packets");
@@ -457,6 +469,78 @@ GST_START_TEST (test_nack_rtx)
   fail_unless (associated >= 3, "b took back %u", associated);
   before = g_atomic_int_get (&call.cb.video);
   fail_unless (wait_count (&call.cb.video, before + 10, 10000));
+  call_stop (&call);
+}
+
+GST_END_TEST;
+
+/* Whether the offer's m-line @idx is bundle-only (port 0 and the
+ * attribute), and that it is in the offered BUNDLE group. */
+static gboolean
+offered_bundle_only (const GstSDPMessage *offer, guint idx)
+{
+  const GstSDPMedia *m = gst_sdp_message_get_media (offer, idx);
+  const gchar *group = gst_sdp_message_get_attribute_val (offer, "group");
+  gchar *needle = g_strdup_printf (" %s",
+      gst_sdp_media_get_attribute_val (m, "mid"));
+  gboolean bundle_only = gst_sdp_media_get_port (m) == 0
+      && gst_sdp_media_get_attribute_val (m, "bundle-only") != NULL;
+
+  fail_unless (
+      group && g_str_has_prefix (group, "BUNDLE ") && strstr (group, needle));
+  g_free (needle);
+  return bundle_only;
+}
+
+/* Opus and two VP8 streams under a bundle policy: the offer marks
+ * bundle-only as the policy says (JSEP 5.2.1), b accepts BUNDLE and all
+ * three streams arrive over the one transport. */
+static void
+check_bundle_policy (GstRtcBundlePolicy policy, gboolean second_video_only)
+{
+  Call call = { 0 };
+
+  call.policy = policy;
+  call_start (&call,
+      OPUS_SEND "a. " VP8_SEND_NAMED ("v1") "a. " VP8_SEND_NAMED ("v2") "a. ",
+      3);
+  fail_unless_equals_int (gst_sdp_message_medias_len (call.offer), 3);
+  fail_if (offered_bundle_only (call.offer, 0));
+  fail_if (offered_bundle_only (call.offer, 1));
+  fail_unless_equals_int (offered_bundle_only (call.offer, 2),
+      second_video_only);
+  fail_unless (wait_count (&call.cb.audio, 25, 10000), "audio %d",
+      call.cb.audio);
+  fail_unless (wait_count (&call.cb.video, 40, 10000), "video %d",
+      call.cb.video);
+  fail_unless (wait_count (&call.cb.pads, 3, 5000), "%d src pads",
+      call.cb.pads);
+  call_stop (&call);
+}
+
+GST_START_TEST (test_bundle_balanced)
+{
+  check_bundle_policy (GST_RTC_BUNDLE_POLICY_BALANCED, TRUE);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bundle_max_compat)
+{
+  check_bundle_policy (GST_RTC_BUNDLE_POLICY_MAX_COMPAT, FALSE);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_bundle_max_bundle)
+{
+  Call call = { 0 };
+
+  call_start (&call, OPUS_SEND "a. " VP8_SEND "a. ", 2);
+  fail_if (offered_bundle_only (call.offer, 0));
+  fail_unless (offered_bundle_only (call.offer, 1));
+  fail_unless (wait_count (&call.cb.audio, 25, 10000));
+  fail_unless (wait_count (&call.cb.video, 10, 10000));
   call_stop (&call);
 }
 
@@ -473,6 +557,9 @@ rtcbin_media_suite (void)
   tcase_add_test (tc, test_ssrc_change_by_payload_type);
   tcase_add_test (tc, test_key_unit_request);
   tcase_add_test (tc, test_nack_rtx);
+  tcase_add_test (tc, test_bundle_balanced);
+  tcase_add_test (tc, test_bundle_max_compat);
+  tcase_add_test (tc, test_bundle_max_bundle);
   return s;
 }
 

@@ -155,7 +155,7 @@ static guint signals[N_SIGNALS];
 
 static GstRtcKind gst_rtc_bin_kind_from_caps (const GstCaps *caps);
 static GstRtcRtpTransceiver *add_transceiver (GstRtcBin *self,
-    GstRtcRtpTransceiverDirection direction, GstCaps *caps);
+    GstRtcRtpTransceiverDirection direction, GstCaps *caps, GstPad *sink_pad);
 
 /* One queued operation: what it needs, and the promise it answers. */
 typedef struct {
@@ -520,10 +520,7 @@ sink_caps_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
               GST_PAD_NAME (pad), caps));
     } else if (!trans) {
       trans = add_transceiver (self, GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
-          prefs);
-      GST_OBJECT_LOCK (self);
-      bind_sink_pad (self, pad, trans);
-      GST_OBJECT_UNLOCK (self);
+          prefs, pad);
       gst_object_unref (trans);
     }
     gst_caps_unref (prefs);
@@ -1288,7 +1285,7 @@ op_negotiation_needed (gpointer user_data, gboolean closed)
 
 static GstRtcRtpTransceiver *
 add_transceiver (GstRtcBin *self, GstRtcRtpTransceiverDirection direction,
-    GstCaps *caps)
+    GstCaps *caps, GstPad *sink_pad)
 {
   GstRtcRtpTransceiver *trans;
 
@@ -1299,6 +1296,10 @@ add_transceiver (GstRtcBin *self, GstRtcRtpTransceiverDirection direction,
   gst_rtc_rtp_transceiver_set_kind (trans, gst_rtc_bin_kind_from_caps (caps));
   GST_OBJECT_LOCK (self);
   g_ptr_array_add (self->transceivers, gst_object_ref (trans));
+  /* Bound as it is listed: another sink pad looking for a free
+   * transceiver at the same time must not take this one. */
+  if (sink_pad)
+    bind_sink_pad (self, sink_pad, trans);
   GST_OBJECT_UNLOCK (self);
   g_signal_emit (self, signals[SIGNAL_ON_NEW_TRANSCEIVER], 0, trans);
   push_op (self, op_negotiation_needed, op_data_new (self, NULL));
@@ -1320,7 +1321,7 @@ gst_rtc_bin_add_transceiver (GstRtcBin *self,
         caps);
     return NULL;
   }
-  return add_transceiver (self, direction, caps);
+  return add_transceiver (self, direction, caps, NULL);
 }
 
 static GArray *

@@ -287,6 +287,20 @@ check_ssrc_change (gboolean strip_mid)
     }
   }
   fail_unless_equals_int (ssrc, NEW_SSRC);
+  caps = gst_pad_get_current_caps (src);
+  {
+    GstStructure *st = gst_caps_get_structure (caps, 0);
+    gint rate = 0, pt = 0;
+
+    fail_unless_equals_string (gst_structure_get_string (st, "media"), "audio");
+    fail_unless_equals_string (gst_structure_get_string (st, "encoding-name"),
+        "OPUS");
+    fail_unless (gst_structure_get_int (st, "clock-rate", &rate));
+    fail_unless_equals_int (rate, 48000);
+    fail_unless (gst_structure_get_int (st, "payload", &pt));
+    fail_unless_equals_int (pt, 96);
+  }
+  gst_caps_unref (caps);
   before = g_atomic_int_get (&call.cb.audio);
   fail_unless (wait_count (&call.cb.audio, before + 25, 10000));
   fail_unless_equals_int (g_atomic_int_get (&call.cb.pads), 1);
@@ -304,6 +318,149 @@ GST_END_TEST;
 GST_START_TEST (test_ssrc_change_by_payload_type)
 {
   check_ssrc_change (TRUE);
+}
+
+GST_END_TEST;
+
+/* Rewrites to NEW_SSRC the packets whose mid extension (id 4, as the
+ * JSEP core numbers it) is the one given. */
+static GstPadProbeReturn
+change_one_ssrc_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  const gchar *mid = user_data;
+  GstBuffer *buf = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  gpointer data;
+  guint size;
+
+  fail_unless (gst_rtp_buffer_map (buf, GST_MAP_READWRITE, &rtp));
+  fail_unless (
+      gst_rtp_buffer_get_extension_onebyte_header (&rtp, 4, 0, &data, &size));
+  if (size == strlen (mid) && memcmp (data, mid, size) == 0)
+    gst_rtp_buffer_set_ssrc (&rtp, NEW_SSRC);
+  gst_rtp_buffer_unmap (&rtp);
+  GST_PAD_PROBE_INFO_DATA (info) = buf;
+  return GST_PAD_PROBE_OK;
+}
+
+static guint
+pad_ssrc (GstElement *bin, const gchar *name)
+{
+  GstPad *pad = gst_element_get_static_pad (bin, name);
+  GstCaps *caps;
+  guint ssrc = 0;
+
+  fail_unless (pad != NULL, "no %s", name);
+  caps = gst_pad_get_current_caps (pad);
+  if (caps) {
+    gst_structure_get_uint (gst_caps_get_structure (caps, 0), "ssrc", &ssrc);
+    gst_caps_unref (caps);
+  }
+  gst_object_unref (pad);
+  return ssrc;
+}
+
+/* Two Opus m-lines share one payload type (identical configurations do,
+ * in one bundle): a new SSRC on the first is told apart by its mid alone,
+ * and comes out of src_0. */
+GST_START_TEST (test_mid_decides)
+{
+  Call call = { 0 };
+  GstPad *pad;
+  const gchar *mid0;
+  gint64 end;
+
+  call_start (&call,
+      OPUS_SEND "a. audiotestsrc is-live=true freq=880 ! opusenc ! "
+                "rtpopuspay pt=96 ! a. ",
+      2);
+  fail_unless_equals_string (gst_sdp_media_get_format (gst_sdp_message_get_media (call.offer,
+                                                           0),
+                                 0),
+      gst_sdp_media_get_format (gst_sdp_message_get_media (call.offer, 1), 0));
+  fail_unless (wait_count (&call.cb.pads, 2, 10000));
+  fail_unless (wait_count (&call.cb.audio, 50, 10000));
+  mid0 = gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (call.offer,
+                                              0),
+      "mid");
+  pad = sent_rtp_pad (call.a);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, change_one_ssrc_probe,
+      (gpointer)mid0, NULL);
+  gst_object_unref (pad);
+
+  end = g_get_monotonic_time () + RTC_TEST_MS (10000) * 1000;
+  while (
+      pad_ssrc (call.b, "src_0") != NEW_SSRC && g_get_monotonic_time () < end)
+    g_usleep (10000);
+  fail_unless_equals_int (pad_ssrc (call.b, "src_0"), NEW_SSRC);
+  fail_if (pad_ssrc (call.b, "src_1") == NEW_SSRC);
+  fail_unless_equals_int (g_atomic_int_get (&call.cb.pads), 2);
+  call_stop (&call);
+}
+
+GST_END_TEST;
+
+/* A new SSRC every three packets (rtpsession validates a source after
+ * two in sequence), without mid. */
+static GstPadProbeReturn
+spray_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  gint *sent = user_data;
+  GstBuffer *buf = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+
+  fail_unless (gst_rtp_buffer_map (buf, GST_MAP_READWRITE, &rtp));
+  gst_rtp_buffer_set_ssrc (&rtp, 0x10000 + g_atomic_int_add (sent, 1) / 3);
+  gst_rtp_buffer_remove_extension_data (&rtp);
+  gst_rtp_buffer_unmap (&rtp);
+  GST_PAD_PROBE_INFO_DATA (info) = buf;
+  return GST_PAD_PROBE_OK;
+}
+
+static guint
+count_jitterbuffers (GstElement *rtcbin)
+{
+  GstElement *rtpbin = gst_bin_get_by_name (GST_BIN (rtcbin), "rtpbin");
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (rtpbin));
+  GValue item = G_VALUE_INIT;
+  guint n = 0;
+
+  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
+    GstElementFactory *f = gst_element_get_factory (g_value_get_object (&item));
+
+    if (f && g_str_equal (GST_OBJECT_NAME (f), "rtpjitterbuffer"))
+      n++;
+    g_value_reset (&item);
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  gst_object_unref (rtpbin);
+  return n;
+}
+
+/* A peer sending from ever new SSRCs gets a bounded number of streams
+ * (each would cost a jitter buffer): 64 learned besides the announced
+ * one, the rest dropped. */
+GST_START_TEST (test_ssrc_spray_bounded)
+{
+  Call call = { 0 };
+  GstPad *pad;
+  gint sent = 0;
+
+  call_start (&call, OPUS_SEND "a. ", 1);
+  fail_unless (wait_count (&call.cb.audio, 10, 10000));
+  pad = sent_rtp_pad (call.a);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, spray_probe, &sent, NULL);
+  gst_object_unref (pad);
+  fail_unless (wait_count (&sent, 3 * 100, 15000));
+  /* Let the last ones reach b. */
+  g_usleep (RTC_TEST_MS (300) * 1000);
+  fail_unless (count_jitterbuffers (call.b) <= 65, "%u jitter buffers",
+      count_jitterbuffers (call.b));
+  fail_unless (count_jitterbuffers (call.b) >= 60, "%u jitter buffers",
+      count_jitterbuffers (call.b));
+  fail_unless_equals_int (g_atomic_int_get (&call.cb.pads), 1);
+  call_stop (&call);
 }
 
 GST_END_TEST;
@@ -555,6 +712,8 @@ rtcbin_media_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_ssrc_change_by_mid);
   tcase_add_test (tc, test_ssrc_change_by_payload_type);
+  tcase_add_test (tc, test_mid_decides);
+  tcase_add_test (tc, test_ssrc_spray_bounded);
   tcase_add_test (tc, test_key_unit_request);
   tcase_add_test (tc, test_nack_rtx);
   tcase_add_test (tc, test_bundle_balanced);

@@ -249,7 +249,7 @@ call_start (Call *call)
 {
   const gchar *loopback[] = { "127.0.0.1", NULL };
   GError *error = NULL;
-  GObject *agent = NULL;
+  GObject *agent = NULL, *nice = NULL;
   gboolean added = FALSE;
 
   call->pipeline = gst_parse_launch ("rtcbin name=r latency=100 webrtcbin "
@@ -265,6 +265,11 @@ call_start (Call *call)
   g_object_get (call->web, "ice-agent", &agent, NULL);
   fail_unless (agent != NULL);
   g_object_set (agent, "ice-tcp", FALSE, NULL);
+  /* No UPnP port mapping on a loopback call (and no gupnp threads). */
+  g_object_get (agent, "agent", &nice, NULL);
+  fail_unless (nice != NULL);
+  g_object_set (nice, "upnp", FALSE, NULL);
+  g_object_unref (nice);
   g_signal_emit_by_name (agent, "add-local-ip-address", "127.0.0.1", &added);
   fail_unless (added);
   g_object_unref (agent);

@@ -54,7 +54,6 @@ struct _RtcBinMedia {
 
   GMutex lock;
   /* Everything below is under @lock. */
-  guint latency;
   GHashTable *pt_caps; /* payload type → GstCaps (ours and the peer's) */
   GHashTable *pt_mline; /* received payload type → m-line */
   GHashTable *ssrc_mline; /* remote SSRC → m-line */
@@ -774,13 +773,6 @@ rtc_bin_media_end (RtcBinMedia *media)
 
 /* ---- transport ---- */
 
-static gboolean
-link_pads (GstElement *src, const gchar *src_name, GstElement *sink,
-    const gchar *sink_name)
-{
-  return gst_element_link_pads (src, src_name, sink, sink_name);
-}
-
 gboolean
 rtc_bin_media_link_transport (RtcBinMedia *media, GstElement *enc,
     GstElement *dec, GError **error)
@@ -788,9 +780,11 @@ rtc_bin_media_link_transport (RtcBinMedia *media, GstElement *enc,
   GstPad *pad;
 
   gst_bin_add (GST_BIN (media->bin), media->rtpbin);
-  if (!link_pads (dec, "rtp_src", media->rtpbin, "recv_rtp_sink_0")
-      || !link_pads (dec, "rtcp_src", media->rtpbin, "recv_rtcp_sink_0")
-      || !link_pads (media->rtpbin, "send_rtcp_src_0", enc, "rtcp_sink_0")) {
+  if (!gst_element_link_pads (dec, "rtp_src", media->rtpbin, "recv_rtp_sink_0")
+      || !gst_element_link_pads (dec, "rtcp_src", media->rtpbin,
+          "recv_rtcp_sink_0")
+      || !gst_element_link_pads (media->rtpbin, "send_rtcp_src_0", enc,
+          "rtcp_sink_0")) {
     g_set_error (error, GST_RTC_ERROR, GST_RTC_ERROR_INTERNAL_FAILURE,
         "Could not link rtpbin to the transport");
     return FALSE;
@@ -798,7 +792,8 @@ rtc_bin_media_link_transport (RtcBinMedia *media, GstElement *enc,
   /* send_rtp_src_0 only exists once its sink is requested. */
   pad = gst_element_request_pad_simple (media->rtpbin, "send_rtp_sink_0");
   gst_object_unref (pad);
-  if (!link_pads (media->rtpbin, "send_rtp_src_0", enc, "rtp_sink_0")) {
+  if (!gst_element_link_pads (media->rtpbin, "send_rtp_src_0", enc,
+          "rtp_sink_0")) {
     g_set_error (error, GST_RTC_ERROR, GST_RTC_ERROR_INTERNAL_FAILURE,
         "Could not link rtpbin to the transport");
     return FALSE;
@@ -817,7 +812,8 @@ rtc_bin_media_start_sending (RtcBinMedia *media, GError **error)
 {
   if (media->sending)
     return TRUE;
-  if (!link_pads (media->funnel, "src", media->rtpbin, "send_rtp_sink_0")) {
+  if (!gst_element_link_pads (media->funnel, "src", media->rtpbin,
+          "send_rtp_sink_0")) {
     g_set_error (error, GST_RTC_ERROR, GST_RTC_ERROR_INTERNAL_FAILURE,
         "Could not link the sending funnel");
     return FALSE;

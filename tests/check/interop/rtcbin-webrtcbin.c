@@ -65,6 +65,7 @@ on_src_pad (GstElement *bin, GstPad *pad, Counts *c)
   GstCaps *caps;
   gboolean opus;
   GstPad *sinkpad;
+  GstPadLinkReturn ret;
 
   if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
     return;
@@ -92,8 +93,10 @@ on_src_pad (GstElement *bin, GstPad *pad, Counts *c)
   gst_element_sync_state_with_parent (dec);
   gst_element_sync_state_with_parent (depay);
   sinkpad = gst_element_get_static_pad (depay, "sink");
-  if (gst_pad_link (pad, sinkpad) != GST_PAD_LINK_OK) {
-    GST_ERROR ("could not link %s", GST_PAD_NAME (pad));
+  ret = gst_pad_link (pad, sinkpad);
+  if (ret != GST_PAD_LINK_OK) {
+    GST_ERROR ("could not link %s: %s", GST_PAD_NAME (pad),
+        gst_pad_link_get_name (ret));
     g_atomic_int_inc (&c->link_failures);
   }
   gst_object_unref (sinkpad);

@@ -253,6 +253,32 @@ web_enable_nack (GstElement *web)
   g_array_unref (all);
 }
 
+/* Whether every payloader of @pipeline has sent its caps. */
+static gboolean
+payloaders_ready (GstElement *pipeline)
+{
+  GstIterator *it = gst_bin_iterate_elements (GST_BIN (pipeline));
+  GValue item = G_VALUE_INIT;
+  gboolean ready = TRUE;
+
+  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
+    GstElement *e = g_value_get_object (&item);
+
+    if (g_str_has_prefix (GST_OBJECT_NAME (gst_element_get_factory (e)), "rtp")
+        && g_str_has_suffix (GST_OBJECT_NAME (gst_element_get_factory (e)),
+            "pay")) {
+      GstPad *pad = gst_element_get_static_pad (e, "src");
+
+      ready = ready && gst_pad_has_current_caps (pad);
+      gst_object_unref (pad);
+    }
+    g_value_reset (&item);
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  return ready;
+}
+
 static void
 call_start (Call *call)
 {
@@ -260,6 +286,7 @@ call_start (Call *call)
   GError *error = NULL;
   GObject *agent = NULL, *nice = NULL;
   gboolean added = FALSE;
+  gint64 end;
 
   call->pipeline = gst_parse_launch ("rtcbin name=r latency=100 webrtcbin "
                                      "name=w bundle-policy=max-bundle "
@@ -297,6 +324,11 @@ call_start (Call *call)
       != GST_STATE_CHANGE_FAILURE);
   wait_transceivers (call->rtc, 2);
   wait_transceivers (call->web, 2);
+  /* webrtcbin builds its offer from its sink pads' caps. */
+  end = g_get_monotonic_time () + RTC_TEST_MS (5000) * 1000;
+  while (!payloaders_ready (call->pipeline) && g_get_monotonic_time () < end)
+    g_usleep (5000);
+  fail_unless (payloaders_ready (call->pipeline));
   web_enable_nack (call->web);
 }
 

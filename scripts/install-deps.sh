@@ -24,7 +24,8 @@ packages=(
   libgstreamer-plugins-bad1.0-0
   # test: STUN/TURN server and the NAT lab's routers (tests/natlab)
   coturn nftables
-  # benchmark: libnice's nicesrc/nicesink, the reference of tests/bench/ice-bench
+  # benchmark: libnice's nicesrc/nicesink, the reference of tests/bench/ice-bench;
+  # test: webrtcbin's transport in interop/rtcbin-webrtcbin
   gstreamer1.0-nice
   # test: the TURN-over-TLS test makes its server certificate
   openssl

@@ -28,7 +28,9 @@
  * or waits for the caps up to `caps-timeout`. Once negotiated, packets
  * are sent with the transceiver's SSRC and the negotiated payload type.
  * `src_%u` (sometimes, `%u` being the m-line) carry received RTP after
- * SRTP decryption, with the negotiated codec caps.
+ * SRTP decryption and a jitter buffer, with the negotiated codec caps;
+ * a peer that changes SSRC keeps flowing out of the same pad. RTP and
+ * RTCP (reports, NACK/RTX, PLI) run through one `rtpbin` session.
  *
  * All m-lines share one transport (BUNDLE, `max-bundle` behaviour):
  * `rtcdtlssrtpenc` → `rtcicesink` out, `rtcicesrc` → `rtcdtlssrtpdec` in,
@@ -56,6 +58,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rtcbinmedia.h"
 #include "rtcbinops.h"
 #include "rtcbinoptions.h"
 #include "rtcbinpending.h"
@@ -93,13 +96,10 @@ struct _GstRtcBin {
 
   /* The transport's elements, made with the session, in the bin from the
    * first negotiation on (so the handshake starts with the right role). */
-  GstElement *funnel;
   GstElement *dtls_enc;
   GstElement *dtls_dec;
   GstElement *ice_sink;
   GstElement *ice_src;
-  GstElement *ptdemux;
-  GstElement *rtcp_sink;
   GstRtcDtlsTransportState dtls_state;
 
   /* Object lock. */
@@ -121,32 +121,11 @@ struct _GstRtcBin {
   GstRtcBundlePolicy bundle_policy;
   GstRtcIceTransportPolicy ice_transport_policy;
   guint latency;
-  /* Received payload type → RtcBinRecv; unknown ones are dropped. */
-  GHashTable *recv;
-  guint64 dropped_unknown_pt;
   guint sink_pads;
+
+  /* RTP/RTCP between the sink/src pads and the transport. */
+  RtcBinMedia *media;
 };
-
-/* What the sending path of one transceiver rewrites: our SSRC and the
- * payload type the peer agreed to. Guarded by the element's object lock. */
-typedef struct {
-  guint32 ssrc;
-  gint pt;
-} RtcBinSend;
-
-typedef struct {
-  guint mline;
-  GstCaps *caps;
-} RtcBinRecv;
-
-static void
-rtc_bin_recv_free (gpointer p)
-{
-  RtcBinRecv *r = p;
-
-  gst_caps_unref (r->caps);
-  g_free (r);
-}
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%u",
     GST_PAD_SINK, GST_PAD_REQUEST, GST_STATIC_CAPS ("application/x-rtp"));
@@ -202,7 +181,7 @@ static guint signals[N_SIGNALS];
 
 static GstRtcKind gst_rtc_bin_kind_from_caps (const GstCaps *caps);
 static GstRtcRtpTransceiver *add_transceiver (GstRtcBin *self,
-    GstRtcRtpTransceiverDirection direction, GstCaps *caps);
+    GstRtcRtpTransceiverDirection direction, GstCaps *caps, GstPad *sink_pad);
 static void op_negotiation_needed (gpointer user_data, gboolean closed);
 static void watch_transceiver (GstRtcBin *self, GstRtcRtpTransceiver *trans);
 
@@ -560,74 +539,6 @@ on_dtls_state (GstElement *dtls, GParamSpec *pspec, GstRtcBin *self)
 
 /* ---- media paths ---- */
 
-static gboolean
-rewrite_rtp (GstBuffer **buf, const RtcBinSend *send)
-{
-  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-
-  *buf = gst_buffer_make_writable (*buf);
-  if (!gst_rtp_buffer_map (*buf, GST_MAP_READWRITE, &rtp))
-    return FALSE;
-  gst_rtp_buffer_set_ssrc (&rtp, send->ssrc);
-  gst_rtp_buffer_set_payload_type (&rtp, send->pt);
-  gst_rtp_buffer_unmap (&rtp);
-  return TRUE;
-}
-
-static gboolean
-rewrite_list_item (GstBuffer **buf, guint idx, gpointer user_data)
-{
-  if (!rewrite_rtp (buf, user_data))
-    gst_clear_buffer (buf);
-  return TRUE;
-}
-
-/* Streaming thread of a sink pad: until the transceiver is negotiated
- * for sending, packets go nowhere; then they leave with the negotiated
- * SSRC and payload type. */
-static GstPadProbeReturn
-sink_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
-{
-  GstRtcBin *self = GST_RTC_BIN (gst_pad_get_parent_element (pad));
-  GstRtcRtpTransceiver *trans;
-  RtcBinSend send = { 0, -1 };
-  GstPadProbeReturn ret = GST_PAD_PROBE_DROP;
-
-  if (!self)
-    return GST_PAD_PROBE_DROP;
-  GST_OBJECT_LOCK (self);
-  trans = g_object_get_data (G_OBJECT (pad), "rtcbin-trans");
-  if (trans) {
-    RtcBinSend *s = g_object_get_data (G_OBJECT (trans), "rtcbin-send");
-
-    if (s)
-      send = *s;
-  }
-  GST_OBJECT_UNLOCK (self);
-
-  if (send.pt >= 0) {
-    if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
-      GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-
-      if (rewrite_rtp (&buf, &send)) {
-        GST_PAD_PROBE_INFO_DATA (info) = buf;
-        ret = GST_PAD_PROBE_OK;
-      } else {
-        GST_PAD_PROBE_INFO_DATA (info) = buf;
-      }
-    } else {
-      GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST (info);
-
-      list = gst_buffer_list_make_writable (list);
-      gst_buffer_list_foreach (list, rewrite_list_item, &send);
-      GST_PAD_PROBE_INFO_DATA (info) = list;
-      ret = GST_PAD_PROBE_OK;
-    }
-  }
-  gst_object_unref (self);
-  return ret;
-}
-
 static void
 bind_sink_pad (GstRtcBin *self, GstPad *pad, GstRtcRtpTransceiver *trans)
 {
@@ -705,10 +616,7 @@ sink_caps_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
               GST_PAD_NAME (pad), caps));
     } else if (!bound && !trans) {
       trans = add_transceiver (self, GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
-          prefs);
-      GST_OBJECT_LOCK (self);
-      bind_sink_pad (self, pad, trans);
-      GST_OBJECT_UNLOCK (self);
+          prefs, pad);
       gst_object_unref (trans);
     }
     gst_caps_unref (prefs);
@@ -727,19 +635,17 @@ gst_rtc_bin_request_new_pad (GstElement *element, GstPadTemplate *templ,
 
   if (templ->direction != GST_PAD_SINK)
     return NULL;
-  target = gst_element_request_pad_simple (self->funnel, "sink_%u");
   GST_OBJECT_LOCK (self);
   pad_name = name ? g_strdup (name)
                   : g_strdup_printf ("sink_%u", self->sink_pads);
   self->sink_pads++;
   GST_OBJECT_UNLOCK (self);
-  pad = gst_ghost_pad_new_from_template (pad_name, target, templ);
+  pad = gst_ghost_pad_new_no_target_from_template (pad_name, templ);
   g_free (pad_name);
+  target = rtc_bin_media_request_sink (self->media, pad);
+  gst_ghost_pad_set_target (GST_GHOST_PAD (pad), target);
   gst_object_unref (target);
 
-  gst_pad_add_probe (pad,
-      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, sink_probe,
-      NULL, NULL);
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, sink_caps_probe,
       NULL, NULL);
   gst_pad_set_active (pad, TRUE);
@@ -763,103 +669,9 @@ gst_rtc_bin_release_pad (GstElement *element, GstPad *pad)
     gst_object_unref (trans);
   gst_element_remove_pad (element, pad);
   if (target) {
-    gst_element_release_request_pad (self->funnel, target);
+    rtc_bin_media_release_sink (self->media, target);
     gst_object_unref (target);
   }
-}
-
-/* Streaming thread of the receive path: payload types the negotiation
- * did not give are dropped (and counted) before the demuxer, which would
- * otherwise fail on them. */
-static GstPadProbeReturn
-recv_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
-{
-  GstRtcBin *self = user_data;
-  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
-  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-  gboolean known = FALSE;
-
-  if (gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp)) {
-    guint pt = gst_rtp_buffer_get_payload_type (&rtp);
-
-    gst_rtp_buffer_unmap (&rtp);
-    GST_OBJECT_LOCK (self);
-    known = g_hash_table_contains (self->recv, GUINT_TO_POINTER (pt));
-    if (!known)
-      self->dropped_unknown_pt++;
-    GST_OBJECT_UNLOCK (self);
-  }
-  return known ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
-}
-
-static GstCaps *
-on_request_pt_map (GstElement *demux, guint pt, GstRtcBin *self)
-{
-  RtcBinRecv *r;
-  GstCaps *caps = NULL;
-
-  GST_OBJECT_LOCK (self);
-  r = g_hash_table_lookup (self->recv, GUINT_TO_POINTER (pt));
-  if (r)
-    caps = gst_caps_ref (r->caps);
-  GST_OBJECT_UNLOCK (self);
-  return caps;
-}
-
-/* A new payload type arrived: expose it as src_<m-line>. */
-static void
-on_demux_pad_added (GstElement *demux, GstPad *pad, GstRtcBin *self)
-{
-  RtcBinRecv *r;
-  guint pt, latency;
-  gint mline = -1;
-  gchar *name;
-  GstPad *ghost, *existing, *jb_pad;
-  GstElement *jb;
-
-  if (sscanf (GST_PAD_NAME (pad), "src_%u", &pt) != 1)
-    return;
-  GST_OBJECT_LOCK (self);
-  r = g_hash_table_lookup (self->recv, GUINT_TO_POINTER (pt));
-  if (r)
-    mline = r->mline;
-  latency = self->latency;
-  GST_OBJECT_UNLOCK (self);
-  if (mline < 0)
-    return;
-  name = g_strdup_printf ("src_%d", mline);
-  existing = gst_element_get_static_pad (GST_ELEMENT (self), name);
-  if (existing) {
-    GST_WARNING_OBJECT (self,
-        "a second payload type (%u) for m-line %d is not exposed yet", pt,
-        mline);
-    gst_object_unref (existing);
-    g_free (name);
-    return;
-  }
-
-  /* Each received stream gets its own jitter buffer of `latency` ms. */
-  jb = gst_element_factory_make ("rtpjitterbuffer", NULL);
-  if (!jb) {
-    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN, (NULL),
-        ("The rtpjitterbuffer element is missing"));
-    g_free (name);
-    return;
-  }
-  g_object_set (jb, "latency", latency, NULL);
-  gst_bin_add (GST_BIN (self), jb);
-  jb_pad = gst_element_get_static_pad (jb, "sink");
-  gst_pad_link (pad, jb_pad);
-  gst_object_unref (jb_pad);
-  jb_pad = gst_element_get_static_pad (jb, "src");
-  ghost = gst_ghost_pad_new_from_template (name, jb_pad,
-      gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
-          "src_%u"));
-  gst_object_unref (jb_pad);
-  g_free (name);
-  gst_element_sync_state_with_parent (jb);
-  gst_pad_set_active (ghost, TRUE);
-  gst_element_add_pad (GST_ELEMENT (self), ghost);
 }
 
 static GstElement *
@@ -883,16 +695,12 @@ make_transport (GstRtcBin *self, GError **error)
   if (!(self->dtls_enc = make_element ("rtcdtlssrtpenc", error))
       || !(self->dtls_dec = make_element ("rtcdtlssrtpdec", error))
       || !(self->ice_sink = make_element ("rtcicesink", error))
-      || !(self->ice_src = make_element ("rtcicesrc", error))
-      || !(self->ptdemux = make_element ("rtpptdemux", error))
-      || !(self->rtcp_sink = make_element ("fakesink", error)))
+      || !(self->ice_src = make_element ("rtcicesrc", error)))
     return FALSE;
   gst_object_ref_sink (self->dtls_enc);
   gst_object_ref_sink (self->dtls_dec);
   gst_object_ref_sink (self->ice_sink);
   gst_object_ref_sink (self->ice_src);
-  gst_object_ref_sink (self->ptdemux);
-  gst_object_ref_sink (self->rtcp_sink);
   id = g_strdup_printf ("rtcbin-%d-%u", (gint)getpid (),
       (guint)g_atomic_int_add (&counter, 1));
   g_object_set (self->dtls_enc, "connection-id", id, NULL);
@@ -900,15 +708,10 @@ make_transport (GstRtcBin *self, GError **error)
   g_free (id);
   g_object_set (self->ice_sink, "transport", self->ice, NULL);
   g_object_set (self->ice_src, "transport", self->ice, NULL);
-  g_object_set (self->rtcp_sink, "async", FALSE, "sync", FALSE, NULL);
   g_signal_connect (self->dtls_enc, "notify::connection-state",
       G_CALLBACK (on_dtls_state), self);
   g_signal_connect (self->dtls_dec, "notify::connection-state",
       G_CALLBACK (on_dtls_state), self);
-  g_signal_connect (self->ptdemux, "request-pt-map",
-      G_CALLBACK (on_request_pt_map), self);
-  g_signal_connect (self->ptdemux, "pad-added", G_CALLBACK (on_demux_pad_added),
-      self);
   return TRUE;
 }
 
@@ -917,39 +720,26 @@ make_transport (GstRtcBin *self, GError **error)
 static gboolean
 link_transport (GstRtcBin *self, GError **error)
 {
-  GstPad *pad;
-  gboolean ok;
-
   if (self->transport_linked)
     return TRUE;
   /* Not floating any more: the bin takes a reference of its own. */
   gst_bin_add_many (GST_BIN (self), self->dtls_enc, self->dtls_dec,
-      self->ice_sink, self->ice_src, self->ptdemux, self->rtcp_sink, NULL);
-  ok = gst_element_link (self->dtls_enc, self->ice_sink)
-      && gst_element_link (self->ice_src, self->dtls_dec)
-      && gst_element_link_pads (self->dtls_dec, "rtp_src", self->ptdemux,
-          "sink")
-      && gst_element_link_pads (self->dtls_dec, "rtcp_src", self->rtcp_sink,
-          "sink");
-  if (!ok)
+      self->ice_sink, self->ice_src, NULL);
+  if (!gst_element_link (self->dtls_enc, self->ice_sink)
+      || !gst_element_link (self->ice_src, self->dtls_dec))
     goto link_failed;
-  pad = gst_element_get_static_pad (self->dtls_dec, "rtp_src");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, recv_probe, self, NULL);
-  gst_object_unref (pad);
+  if (!rtc_bin_media_link_transport (self->media, self->dtls_enc,
+          self->dtls_dec, error))
+    return FALSE;
   self->transport_linked = TRUE;
   /* Downstream first, and the sending funnel linked last: a push into a
    * pad not yet active would return FLUSHING and stop the upstream task
    * for good. */
-  gst_element_sync_state_with_parent (self->rtcp_sink);
-  gst_element_sync_state_with_parent (self->ptdemux);
-  gst_element_sync_state_with_parent (self->dtls_dec);
-  gst_element_sync_state_with_parent (self->ice_src);
   gst_element_sync_state_with_parent (self->ice_sink);
   gst_element_sync_state_with_parent (self->dtls_enc);
-  if (!gst_element_link_pads (self->funnel, "src", self->dtls_enc,
-          "rtp_sink_0"))
-    goto link_failed;
-  return TRUE;
+  gst_element_sync_state_with_parent (self->dtls_dec);
+  gst_element_sync_state_with_parent (self->ice_src);
+  return rtc_bin_media_start_sending (self->media, error);
 
 link_failed:
   g_set_error (error, GST_RTC_ERROR, GST_RTC_ERROR_INTERNAL_FAILURE,
@@ -988,6 +778,7 @@ ensure_session (GstRtcBin *self, GError **error)
   gchar *stun, *turn;
   gchar **addresses;
   GstRtcIceTransportPolicy policy;
+  GstRtcBundlePolicy bundle_policy;
 
   gchar *fingerprint = NULL;
 
@@ -999,6 +790,7 @@ ensure_session (GstRtcBin *self, GError **error)
   turn = g_strdup (self->turn_server);
   addresses = g_strdupv (self->local_addresses);
   policy = self->ice_transport_policy;
+  bundle_policy = self->bundle_policy;
   GST_OBJECT_UNLOCK (self);
 
   self->ice = rtc_ice_transport_new ();
@@ -1038,9 +830,13 @@ ensure_session (GstRtcBin *self, GError **error)
   rtc_ice_transport_get_local_credentials (self->ice, &ufrag, &pwd);
   self->jsep = rtc_jsep_session_new (ufrag, pwd, fingerprint);
   g_free (fingerprint);
-  /* A single transport is all this element drives: every policy bundles
-   * everything, as max-bundle does. */
-  self->jsep->bundle_policy = GST_RTC_BUNDLE_POLICY_MAX_BUNDLE;
+  /* One transport is all this element drives: offers follow the policy
+   * (which m-lines are bundle-only), and a peer accepting BUNDLE puts
+   * everything on the tagged m-line's transport; `none`, which offers no
+   * group at all, is taken as max-bundle. */
+  self->jsep->bundle_policy = bundle_policy == GST_RTC_BUNDLE_POLICY_NONE
+      ? GST_RTC_BUNDLE_POLICY_MAX_BUNDLE
+      : bundle_policy;
   g_free (ufrag);
   g_free (pwd);
   return TRUE;
@@ -1230,10 +1026,8 @@ bind_sink_pads (GstRtcBin *self, gint64 deadline, GError **error)
     } else {
       GST_OBJECT_UNLOCK (self);
       trans = add_transceiver (self, GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
-          caps);
+          caps, pad);
       GST_OBJECT_LOCK (self);
-      if (!g_object_get_data (G_OBJECT (pad), "rtcbin-trans"))
-        bind_sink_pad (self, pad, trans);
       gst_object_unref (trans);
     }
     gst_caps_unref (caps);
@@ -1416,58 +1210,6 @@ signaling_state_name (GstRtcSignalingState state)
   return v ? v->value_nick : "?";
 }
 
-static gboolean
-direction_sends (GstRtcRtpTransceiverDirection dir)
-{
-  return dir == GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY
-      || dir == GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV;
-}
-
-static gboolean
-direction_receives (GstRtcRtpTransceiverDirection dir)
-{
-  return dir == GST_RTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY
-      || dir == GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV;
-}
-
-/* Session thread, object lock held: what the media paths of one m-line
- * need from the negotiation. */
-static void
-apply_media (GstRtcBin *self, GstRtcRtpTransceiver *trans,
-    RtcJsepTransceiver *jt, const RtcJsepMedia *m)
-{
-  guint i;
-  gint pt;
-
-  if (direction_sends (m->direction) && m->codecs
-      && !gst_caps_is_empty (m->codecs)
-      && gst_structure_get_int (gst_caps_get_structure (m->codecs, 0),
-          "payload", &pt)) {
-    RtcBinSend *send = g_new0 (RtcBinSend, 1);
-
-    rtc_jsep_transceiver_ensure_ssrc (jt);
-    send->ssrc = jt->ssrc;
-    send->pt = pt;
-    g_object_set_data_full (G_OBJECT (trans), "rtcbin-send", send, g_free);
-  } else {
-    g_object_set_data (G_OBJECT (trans), "rtcbin-send", NULL);
-  }
-
-  if (!direction_receives (m->direction) || !m->codecs)
-    return;
-  for (i = 0; i < gst_caps_get_size (m->codecs); i++) {
-    GstStructure *st = gst_caps_get_structure (m->codecs, i);
-    RtcBinRecv *r;
-
-    if (!gst_structure_get_int (st, "payload", &pt))
-      continue;
-    r = g_new0 (RtcBinRecv, 1);
-    r->mline = m->mline;
-    r->caps = gst_caps_new_full (gst_structure_copy (st), NULL);
-    g_hash_table_replace (self->recv, GUINT_TO_POINTER (pt), r);
-  }
-}
-
 /* Session thread: associates the transceivers with their m-lines and
  * points the transport at the peer, from a complete offer/answer. */
 static gboolean
@@ -1486,9 +1228,7 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
   if (!neg)
     return FALSE;
 
-  GST_OBJECT_LOCK (self);
-  g_hash_table_remove_all (self->recv);
-  GST_OBJECT_UNLOCK (self);
+  rtc_bin_media_begin (self->media);
 
   for (i = 0; i < neg->media->len; i++) {
     RtcJsepMedia *m = g_ptr_array_index (neg->media, i);
@@ -1497,6 +1237,11 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
       continue;
     if (!transport)
       transport = g_ptr_array_index (neg->media, m->transport_mline);
+    else if (m->transport_mline != transport->mline)
+      GST_WARNING_OBJECT (self,
+          "m-line %u is not bundled with m-line %u (the peer refused "
+          "BUNDLE): only one transport is driven, its media will not flow",
+          m->mline, transport->mline);
     GST_OBJECT_LOCK (self);
     for (j = 0; j < self->transceivers->len; j++) {
       GstRtcRtpTransceiver *trans = g_ptr_array_index (self->transceivers, j);
@@ -1504,7 +1249,7 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
           "rtcbin-jsep");
 
       if (jt && jt->mline == (gint)m->mline) {
-        apply_media (self, trans, jt, m);
+        rtc_bin_media_apply (self->media, trans, jt, m);
         g_ptr_array_add (negotiated, gst_object_ref (trans));
         g_array_append_val (directions, m->direction);
       }
@@ -1518,6 +1263,7 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
         g_array_index (directions, GstRtcRtpTransceiverDirection, i));
   if (!transport) {
     GST_INFO_OBJECT (self, "no media negotiated");
+    rtc_bin_media_end (self->media);
     return TRUE;
   }
 
@@ -1549,6 +1295,7 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
     if (!link_transport (self, error))
       return FALSE;
   }
+  rtc_bin_media_end (self->media);
   return TRUE;
 }
 
@@ -1949,7 +1696,7 @@ watch_transceiver (GstRtcBin *self, GstRtcRtpTransceiver *trans)
 
 static GstRtcRtpTransceiver *
 add_transceiver (GstRtcBin *self, GstRtcRtpTransceiverDirection direction,
-    GstCaps *caps)
+    GstCaps *caps, GstPad *sink_pad)
 {
   GstRtcRtpTransceiver *trans;
 
@@ -1958,10 +1705,25 @@ add_transceiver (GstRtcBin *self, GstRtcRtpTransceiverDirection direction,
   if (caps && !gst_caps_is_empty (caps) && !gst_caps_is_any (caps))
     g_object_set (trans, "codec-preferences", caps, NULL);
   gst_rtc_rtp_transceiver_set_kind (trans, gst_rtc_bin_kind_from_caps (caps));
-  watch_transceiver (self, trans);
   GST_OBJECT_LOCK (self);
+  if (sink_pad) {
+    GstRtcRtpTransceiver *bound = g_object_get_data (G_OBJECT (sink_pad),
+        "rtcbin-trans");
+
+    if (bound) {
+      /* Bound meanwhile (its caps and an offer both looked for one). */
+      gst_object_ref (bound);
+      GST_OBJECT_UNLOCK (self);
+      gst_object_unref (trans);
+      return bound;
+    }
+    /* Bound as it is listed: another sink pad looking for a free
+     * transceiver at the same time must not take this one. */
+    bind_sink_pad (self, sink_pad, trans);
+  }
   g_ptr_array_add (self->transceivers, gst_object_ref (trans));
   GST_OBJECT_UNLOCK (self);
+  watch_transceiver (self, trans);
   g_signal_emit (self, signals[SIGNAL_ON_NEW_TRANSCEIVER], 0, trans);
   push_op (self, op_negotiation_needed, op_data_new (self, NULL));
   return trans;
@@ -1982,7 +1744,7 @@ gst_rtc_bin_add_transceiver (GstRtcBin *self,
         caps);
     return NULL;
   }
-  return add_transceiver (self, direction, caps);
+  return add_transceiver (self, direction, caps, NULL);
 }
 
 static GstRtcRtpTransceiver *
@@ -2180,32 +1942,20 @@ gst_rtc_bin_set_property (GObject *object, guint prop_id, const GValue *value,
       break;
   }
   GST_OBJECT_UNLOCK (self);
-}
-
-/* Until the transport is linked, sending goes nowhere rather than
- * failing with not-linked, which would stop the payloader's task. */
-static GstPadProbeReturn
-funnel_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
-{
-  return gst_pad_is_linked (pad) ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
+  /* Outside the lock: rtpbin's notify walks up to us. */
+  if (prop_id == PROP_LATENCY)
+    rtc_bin_media_set_latency (self->media, g_value_get_uint (value));
 }
 
 static void
 gst_rtc_bin_init (GstRtcBin *self)
 {
-  GstPad *pad;
-
   g_mutex_init (&self->ops_lock);
   self->ops = rtc_bin_ops_new (G_OBJECT (self));
-  self->recv = g_hash_table_new_full (NULL, NULL, NULL, rtc_bin_recv_free);
-  self->funnel = gst_element_factory_make ("funnel", NULL);
-  g_object_set (self->funnel, "forward-sticky-events", FALSE, NULL);
-  gst_bin_add (GST_BIN (self), self->funnel);
-  pad = gst_element_get_static_pad (self->funnel, "src");
-  gst_pad_add_probe (pad,
-      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, funnel_probe,
-      NULL, NULL);
-  gst_object_unref (pad);
+  self->media = rtc_bin_media_new (GST_ELEMENT (self),
+      gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
+          "src_%u"),
+      DEFAULT_LATENCY);
   self->transceivers = g_ptr_array_new_with_free_func (gst_object_unref);
   self->bundle_policy = GST_RTC_BUNDLE_POLICY_MAX_BUNDLE;
   self->latency = DEFAULT_LATENCY;
@@ -2224,8 +1974,6 @@ close_session (GstRtcBin *self)
       g_signal_handlers_disconnect_by_data (self->dtls_enc, self);
     if (self->dtls_dec)
       g_signal_handlers_disconnect_by_data (self->dtls_dec, self);
-    if (self->ptdemux)
-      g_signal_handlers_disconnect_by_data (self->ptdemux, self);
     rtc_ice_transport_close (self->ice);
   }
 }
@@ -2270,8 +2018,6 @@ gst_rtc_bin_dispose (GObject *object)
   gst_clear_object (&self->dtls_dec);
   gst_clear_object (&self->ice_sink);
   gst_clear_object (&self->ice_src);
-  gst_clear_object (&self->ptdemux);
-  gst_clear_object (&self->rtcp_sink);
   G_OBJECT_CLASS (gst_rtc_bin_parent_class)->dispose (object);
 }
 
@@ -2281,7 +2027,7 @@ gst_rtc_bin_finalize (GObject *object)
   GstRtcBin *self = GST_RTC_BIN (object);
 
   g_clear_object (&self->ice);
-  g_hash_table_unref (self->recv);
+  rtc_bin_media_free (self->media);
   if (self->jsep)
     rtc_jsep_session_free (self->jsep);
   g_ptr_array_unref (self->transceivers);
@@ -2364,16 +2110,16 @@ gst_rtc_bin_class_init (GstRtcBinClass *klass)
       NULL, rw);
   props[PROP_BUNDLE_POLICY] = g_param_spec_enum ("bundle-policy",
       "Bundle policy",
-      "The BUNDLE policy; every m-line shares one transport (max-bundle) "
-      "whatever the value",
+      "The BUNDLE policy of offers (which m-lines are bundle-only); media "
+      "flows on one transport, so the peer must accept BUNDLE (none acts "
+      "as max-bundle)",
       GST_TYPE_RTC_BUNDLE_POLICY, GST_RTC_BUNDLE_POLICY_MAX_BUNDLE, rw);
   props[PROP_ICE_TRANSPORT_POLICY] = g_param_spec_enum ("ice-transport-policy",
       "ICE transport policy", "all, or relay: only TURN relays are used",
       GST_TYPE_RTC_ICE_TRANSPORT_POLICY, GST_RTC_ICE_TRANSPORT_POLICY_ALL, rw);
   props[PROP_LATENCY] = g_param_spec_uint ("latency", "Latency",
-      "Receive jitter buffer latency in milliseconds, for streams that "
-      "start after it is set",
-      0, G_MAXUINT, DEFAULT_LATENCY, rw);
+      "Receive jitter buffer latency in milliseconds (rtpbin's)", 0, G_MAXUINT,
+      DEFAULT_LATENCY, rw);
   props[PROP_LOCAL_ADDRESSES] = g_param_spec_boxed ("local-addresses",
       "Local addresses",
       "IP addresses to gather host candidates on (default: all interfaces), "

@@ -1,0 +1,510 @@
+/* gst-rtc
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * rtcbin against gst-plugins-bad's webrtcbin in one process: SDP text and
+ * candidates passed between them, each side offering in turn, Opus and
+ * VP8 both ways on one bundled transport over 127.0.0.1, decoded on both
+ * sides; RTCP checked both ways (rtcbin's rtpbin holds the peer's sender
+ * report, webrtcbin's stats hold a remote-inbound-rtp from our receiver
+ * report). webrtcbin's transceivers ask for NACK, so RTX is negotiated.
+ *
+ * webrtcbin's library has no development files here: its session
+ * description is handled through its GType and a mirror of its public
+ * struct.
+ */
+#include <gst/check/gstcheck.h>
+#include <gst/rtc/rtc.h>
+#include <gst/sdp/sdp.h>
+
+#include "../common/rtctestutil.h"
+
+/* GstWebRTCSessionDescription's public layout. */
+typedef struct {
+  gint type;
+  GstSDPMessage *sdp;
+} WebDesc;
+
+#define SEND_AUDIO(bin) \
+  "audiotestsrc is-live=true ! opusenc ! rtpopuspay pt=96 ! " bin ". "
+#define SEND_VIDEO(bin) \
+  "videotestsrc is-live=true ! video/x-raw,width=160,height=120," \
+  "framerate=30/1 ! vp8enc deadline=1 ! rtpvp8pay pt=97 ! " bin ". "
+
+typedef struct {
+  gint audio;
+  gint video;
+  gint link_failures;
+  GstElement *pipeline;
+} Counts;
+
+typedef struct {
+  GstElement *pipeline;
+  GstElement *rtc;
+  GstElement *web;
+  Counts at_rtc;
+  Counts at_web;
+} Call;
+
+static void
+on_audio_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, Counts *c)
+{
+  g_atomic_int_inc (&c->audio);
+}
+
+static void
+on_video_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, Counts *c)
+{
+  g_atomic_int_inc (&c->video);
+}
+
+/* Decodes a received stream, chosen by the src pad's caps. */
+static void
+on_src_pad (GstElement *bin, GstPad *pad, Counts *c)
+{
+  GstElement *depay, *dec, *sink;
+  GstCaps *caps;
+  gboolean opus;
+  GstPad *sinkpad;
+  GstPadLinkReturn ret;
+
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+    return;
+  caps = gst_pad_get_current_caps (pad);
+  if (!caps)
+    caps = gst_pad_query_caps (pad, NULL);
+  opus = g_strcmp0 (gst_structure_get_string (gst_caps_get_structure (caps, 0),
+                        "encoding-name"),
+             "OPUS")
+      == 0;
+  gst_caps_unref (caps);
+  depay = gst_element_factory_make (opus ? "rtpopusdepay" : "rtpvp8depay",
+      NULL);
+  dec = gst_element_factory_make (opus ? "opusdec" : "vp8dec", NULL);
+  sink = gst_element_factory_make ("fakesink", NULL);
+  g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, "async", FALSE,
+      NULL);
+  g_signal_connect (sink, "handoff",
+      opus ? G_CALLBACK (on_audio_handoff) : G_CALLBACK (on_video_handoff), c);
+  gst_bin_add_many (GST_BIN (c->pipeline), depay, dec, sink, NULL);
+  /* A streaming thread: failures are counted, the test thread checks. */
+  if (!gst_element_link_many (depay, dec, sink, NULL))
+    g_atomic_int_inc (&c->link_failures);
+  gst_element_sync_state_with_parent (sink);
+  gst_element_sync_state_with_parent (dec);
+  gst_element_sync_state_with_parent (depay);
+  sinkpad = gst_element_get_static_pad (depay, "sink");
+  ret = gst_pad_link (pad, sinkpad);
+  if (ret != GST_PAD_LINK_OK) {
+    GST_ERROR ("could not link %s: %s", GST_PAD_NAME (pad),
+        gst_pad_link_get_name (ret));
+    g_atomic_int_inc (&c->link_failures);
+  }
+  gst_object_unref (sinkpad);
+}
+
+/* Only loopback candidates cross over (webrtcbin gathers on 127.0.0.1
+ * alone too, this keeps any other out for sure). */
+static void
+on_ice_candidate (GstElement *bin, guint mline, const gchar *candidate,
+    GstElement *peer)
+{
+  if (candidate && strstr (candidate, " 127.0.0.1 ")
+      && !strstr (candidate, " tcp "))
+    g_signal_emit_by_name (peer, "add-ice-candidate", mline, candidate);
+}
+
+static const GstStructure *
+await (GstPromise *promise)
+{
+  fail_unless_equals_int (gst_promise_wait (promise),
+      GST_PROMISE_RESULT_REPLIED);
+  return gst_promise_get_reply (promise);
+}
+
+static GType
+web_desc_type (void)
+{
+  GType type = g_type_from_name ("GstWebRTCSessionDescription");
+
+  fail_unless (type != 0);
+  return type;
+}
+
+/* create-offer/create-answer on either element, as SDP text. */
+static gchar *
+create_sdp (GstElement *e, gboolean web, const gchar *action,
+    const gchar *field)
+{
+  GstPromise *promise = gst_promise_new ();
+  const GstStructure *reply;
+  GError *error = NULL;
+  gchar *text;
+
+  g_signal_emit_by_name (e, action, NULL, promise);
+  reply = await (promise);
+  fail_unless (reply != NULL, "%s: no reply", action);
+  if (gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL))
+    fail ("%s failed: %s", action, error->message);
+  if (web) {
+    WebDesc *desc = NULL;
+
+    fail_unless (
+        gst_structure_get (reply, field, web_desc_type (), &desc, NULL));
+    text = gst_sdp_message_as_text (desc->sdp);
+    g_boxed_free (web_desc_type (), desc);
+  } else {
+    GstRtcSessionDescription *desc = NULL;
+
+    fail_unless (gst_structure_get (reply, field,
+        GST_TYPE_RTC_SESSION_DESCRIPTION, &desc, NULL));
+    text = gst_sdp_message_as_text (desc->sdp);
+    gst_rtc_session_description_free (desc);
+  }
+  gst_promise_unref (promise);
+  return text;
+}
+
+static void
+set_sdp (GstElement *e, gboolean web, const gchar *action, GstRtcSDPType type,
+    const gchar *text)
+{
+  GstPromise *promise = gst_promise_new ();
+  const GstStructure *reply;
+  GstSDPMessage *sdp;
+  GError *error = NULL;
+
+  fail_unless_equals_int (gst_sdp_message_new_from_text (text, &sdp),
+      GST_SDP_OK);
+  if (web) {
+    /* The library's copy function makes a real one from the mirror. */
+    WebDesc mirror = { type, sdp };
+    gpointer desc = g_boxed_copy (web_desc_type (), &mirror);
+
+    g_signal_emit_by_name (e, action, desc, promise);
+    g_boxed_free (web_desc_type (), desc);
+    gst_sdp_message_free (sdp);
+  } else {
+    GstRtcSessionDescription *desc = gst_rtc_session_description_new (type,
+        sdp);
+
+    g_signal_emit_by_name (e, action, desc, promise);
+    gst_rtc_session_description_free (desc);
+  }
+  reply = await (promise);
+  if (reply && gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL))
+    fail ("%s failed: %s", action, error->message);
+  gst_promise_unref (promise);
+}
+
+static void
+negotiate (Call *call, gboolean rtc_offers)
+{
+  GstElement *offerer = rtc_offers ? call->rtc : call->web;
+  GstElement *answerer = rtc_offers ? call->web : call->rtc;
+  gchar *offer, *answer;
+
+  offer = create_sdp (offerer, !rtc_offers, "create-offer", "offer");
+  set_sdp (offerer, !rtc_offers, "set-local-description",
+      GST_RTC_SDP_TYPE_OFFER, offer);
+  set_sdp (answerer, rtc_offers, "set-remote-description",
+      GST_RTC_SDP_TYPE_OFFER, offer);
+  answer = create_sdp (answerer, rtc_offers, "create-answer", "answer");
+  set_sdp (answerer, rtc_offers, "set-local-description",
+      GST_RTC_SDP_TYPE_ANSWER, answer);
+  set_sdp (offerer, !rtc_offers, "set-remote-description",
+      GST_RTC_SDP_TYPE_ANSWER, answer);
+  GST_INFO ("offer:\n%s\nanswer:\n%s", offer, answer);
+  g_free (offer);
+  g_free (answer);
+}
+
+static guint
+n_transceivers (GstElement *e)
+{
+  GArray *all = NULL;
+  guint n;
+
+  g_signal_emit_by_name (e, "get-transceivers", &all);
+  n = all->len;
+  g_array_unref (all);
+  return n;
+}
+
+static void
+wait_transceivers (GstElement *e, guint n)
+{
+  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (5000) * 1000;
+
+  while (n_transceivers (e) < n && g_get_monotonic_time () < end)
+    g_usleep (5000);
+  fail_unless (n_transceivers (e) >= n, "%u transceivers", n_transceivers (e));
+}
+
+/* webrtcbin's transceivers ask for NACK (and so RTX) and for FEC off. */
+static void
+web_enable_nack (GstElement *web)
+{
+  GArray *all = NULL;
+  guint i;
+
+  g_signal_emit_by_name (web, "get-transceivers", &all);
+  for (i = 0; i < all->len; i++)
+    g_object_set (g_array_index (all, GObject *, i), "do-nack", TRUE, NULL);
+  g_array_unref (all);
+}
+
+/* Whether every payloader of @pipeline has sent its caps. */
+static gboolean
+payloaders_ready (GstElement *pipeline)
+{
+  GstIterator *it = gst_bin_iterate_elements (GST_BIN (pipeline));
+  GValue item = G_VALUE_INIT;
+  gboolean ready = TRUE;
+
+  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
+    GstElement *e = g_value_get_object (&item);
+
+    if (g_str_has_prefix (GST_OBJECT_NAME (gst_element_get_factory (e)), "rtp")
+        && g_str_has_suffix (GST_OBJECT_NAME (gst_element_get_factory (e)),
+            "pay")) {
+      GstPad *pad = gst_element_get_static_pad (e, "src");
+
+      ready = ready && gst_pad_has_current_caps (pad);
+      gst_object_unref (pad);
+    }
+    g_value_reset (&item);
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  return ready;
+}
+
+static void
+call_start (Call *call)
+{
+  const gchar *loopback[] = { "127.0.0.1", NULL };
+  GError *error = NULL;
+  GObject *agent = NULL, *nice = NULL;
+  gboolean added = FALSE;
+  gint64 end;
+
+  call->pipeline = gst_parse_launch ("rtcbin name=r latency=100 webrtcbin "
+                                     "name=w bundle-policy=max-bundle "
+                                     "latency=100 " SEND_AUDIO ("r")
+                                         SEND_VIDEO ("r") SEND_AUDIO ("w")
+                                             SEND_VIDEO ("w"),
+      &error);
+  fail_unless (call->pipeline != NULL, "%s", error ? error->message : "");
+  call->rtc = gst_bin_get_by_name (GST_BIN (call->pipeline), "r");
+  call->web = gst_bin_get_by_name (GST_BIN (call->pipeline), "w");
+  g_object_set (call->rtc, "local-addresses", loopback, NULL);
+  g_object_get (call->web, "ice-agent", &agent, NULL);
+  fail_unless (agent != NULL);
+  g_object_set (agent, "ice-tcp", FALSE, NULL);
+  /* No UPnP port mapping on a loopback call (and no gupnp threads). */
+  g_object_get (agent, "agent", &nice, NULL);
+  fail_unless (nice != NULL);
+  g_object_set (nice, "upnp", FALSE, NULL);
+  g_object_unref (nice);
+  g_signal_emit_by_name (agent, "add-local-ip-address", "127.0.0.1", &added);
+  fail_unless (added);
+  g_object_unref (agent);
+
+  call->at_rtc.pipeline = call->pipeline;
+  call->at_web.pipeline = call->pipeline;
+  g_signal_connect (call->rtc, "on-ice-candidate",
+      G_CALLBACK (on_ice_candidate), call->web);
+  g_signal_connect (call->web, "on-ice-candidate",
+      G_CALLBACK (on_ice_candidate), call->rtc);
+  g_signal_connect (call->rtc, "pad-added", G_CALLBACK (on_src_pad),
+      &call->at_rtc);
+  g_signal_connect (call->web, "pad-added", G_CALLBACK (on_src_pad),
+      &call->at_web);
+  fail_unless (gst_element_set_state (call->pipeline, GST_STATE_PLAYING)
+      != GST_STATE_CHANGE_FAILURE);
+  wait_transceivers (call->rtc, 2);
+  wait_transceivers (call->web, 2);
+  /* webrtcbin builds its offer from its sink pads' caps. */
+  end = g_get_monotonic_time () + RTC_TEST_MS (5000) * 1000;
+  while (!payloaders_ready (call->pipeline) && g_get_monotonic_time () < end)
+    g_usleep (5000);
+  fail_unless (payloaders_ready (call->pipeline));
+  web_enable_nack (call->web);
+}
+
+static void
+call_stop (Call *call)
+{
+  gst_element_set_state (call->pipeline, GST_STATE_NULL);
+  gst_object_unref (call->rtc);
+  gst_object_unref (call->web);
+  gst_object_unref (call->pipeline);
+}
+
+/* Whether rtcbin's RTP session holds, for a remote source, a sender
+ * report, and for one of ours, a report block from the peer. */
+static void
+rtc_rtcp_seen (GstElement *rtc, gboolean *got_sr, gboolean *got_rb)
+{
+  GstElement *rtpbin = gst_bin_get_by_name (GST_BIN (rtc), "rtpbin");
+  GstElement *session = NULL;
+  GstStructure *stats = NULL;
+  const GValue *sources;
+  GValueArray *array;
+  GHashTable *ours = g_hash_table_new (NULL, NULL);
+  GHashTable *reported = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer key;
+  guint i;
+
+  *got_sr = *got_rb = FALSE;
+  fail_unless (rtpbin != NULL);
+  g_signal_emit_by_name (rtpbin, "get-session", 0, &session);
+  gst_object_unref (rtpbin);
+  if (!session) {
+    g_hash_table_unref (ours);
+    g_hash_table_unref (reported);
+    return;
+  }
+  g_object_get (session, "stats", &stats, NULL);
+  gst_object_unref (session);
+  /* rtpsession's stats list sources in a GValueArray. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  sources = gst_structure_get_value (stats, "source-stats");
+  fail_unless (sources && G_VALUE_HOLDS (sources, g_value_array_get_type ()));
+  array = g_value_get_boxed (sources);
+  /* A remote source's report block (rb-ssrc) must be about one of ours. */
+  for (i = 0; i < array->n_values; i++) {
+    const GstStructure *s = gst_value_get_structure (
+        g_value_array_get_nth (array, i));
+    gboolean internal = FALSE, have_sr = FALSE, have_rb = FALSE;
+    guint ssrc = 0;
+
+    gst_structure_get_boolean (s, "internal", &internal);
+    gst_structure_get_boolean (s, "have-sr", &have_sr);
+    gst_structure_get_boolean (s, "have-rb", &have_rb);
+    if (internal && gst_structure_get_uint (s, "ssrc", &ssrc))
+      g_hash_table_add (ours, GUINT_TO_POINTER (ssrc));
+    if (!internal && have_sr)
+      *got_sr = TRUE;
+    if (!internal && have_rb && gst_structure_get_uint (s, "rb-ssrc", &ssrc))
+      g_hash_table_add (reported, GUINT_TO_POINTER (ssrc));
+  }
+  g_hash_table_iter_init (&iter, reported);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (g_hash_table_contains (ours, key))
+      *got_rb = TRUE;
+  g_hash_table_unref (ours);
+  g_hash_table_unref (reported);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  gst_structure_free (stats);
+}
+
+static gboolean
+has_remote_inbound (GQuark field, const GValue *value, gpointer user_data)
+{
+  gint type = 0;
+
+  if (GST_VALUE_HOLDS_STRUCTURE (value)
+      && gst_structure_get_enum (gst_value_get_structure (value), "type",
+          g_type_from_name ("GstWebRTCStatsType"), &type)
+      && type == 4 /* GST_WEBRTC_STATS_REMOTE_INBOUND_RTP */) {
+    *(gboolean *)user_data = TRUE;
+  }
+  return TRUE;
+}
+
+/* Whether webrtcbin's stats hold a remote-inbound-rtp: the peer's
+ * receiver report about what webrtcbin sends. */
+static gboolean
+web_remote_inbound (GstElement *web)
+{
+  GstPromise *promise = gst_promise_new ();
+  const GstStructure *reply;
+  gboolean found = FALSE;
+
+  g_signal_emit_by_name (web, "get-stats", NULL, promise);
+  reply = await (promise);
+  if (reply)
+    gst_structure_foreach (reply, has_remote_inbound, &found);
+  gst_promise_unref (promise);
+  return found;
+}
+
+static void
+run_call (gboolean rtc_offers)
+{
+  Call call = { 0 };
+  gboolean got_sr = FALSE, got_rb = FALSE, remote_inbound = FALSE;
+  gint64 end;
+
+  call_start (&call);
+  negotiate (&call, rtc_offers);
+
+  end = g_get_monotonic_time () + RTC_TEST_MS (15000) * 1000;
+  while ((g_atomic_int_get (&call.at_rtc.audio) < 50
+             || g_atomic_int_get (&call.at_rtc.video) < 30
+             || g_atomic_int_get (&call.at_web.audio) < 50
+             || g_atomic_int_get (&call.at_web.video) < 30)
+      && g_get_monotonic_time () < end)
+    g_usleep (10000);
+  fail_unless_equals_int (g_atomic_int_get (&call.at_rtc.link_failures), 0);
+  fail_unless_equals_int (g_atomic_int_get (&call.at_web.link_failures), 0);
+  fail_unless (g_atomic_int_get (&call.at_rtc.audio) >= 50,
+      "Opus frames decoded behind rtcbin: %d", call.at_rtc.audio);
+  fail_unless (g_atomic_int_get (&call.at_rtc.video) >= 30,
+      "VP8 frames decoded behind rtcbin: %d", call.at_rtc.video);
+  fail_unless (g_atomic_int_get (&call.at_web.audio) >= 50,
+      "Opus frames decoded behind webrtcbin: %d", call.at_web.audio);
+  fail_unless (g_atomic_int_get (&call.at_web.video) >= 30,
+      "VP8 frames decoded behind webrtcbin: %d", call.at_web.video);
+
+  /* RTCP intervals are seconds long: wait for both reports. */
+  end = g_get_monotonic_time () + RTC_TEST_MS (15000) * 1000;
+  while (g_get_monotonic_time () < end) {
+    rtc_rtcp_seen (call.rtc, &got_sr, &got_rb);
+    if (!remote_inbound)
+      remote_inbound = web_remote_inbound (call.web);
+    if (got_sr && got_rb && remote_inbound)
+      break;
+    g_usleep (100000);
+  }
+  fail_unless (got_sr, "no sender report from webrtcbin in rtcbin's session");
+  fail_unless (got_rb, "no report block from webrtcbin about rtcbin's streams");
+  fail_unless (remote_inbound,
+      "no remote-inbound-rtp in webrtcbin's stats (our receiver reports)");
+
+  GST_INFO ("decoded at rtcbin: %d audio, %d video; at webrtcbin: %d audio, "
+            "%d video",
+      call.at_rtc.audio, call.at_rtc.video, call.at_web.audio,
+      call.at_web.video);
+  call_stop (&call);
+}
+
+GST_START_TEST (test_rtcbin_offers)
+{
+  run_call (TRUE);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_webrtcbin_offers)
+{
+  run_call (FALSE);
+}
+
+GST_END_TEST;
+
+static Suite *
+rtcbin_webrtcbin_suite (void)
+{
+  Suite *s = suite_create ("rtcbin-webrtcbin");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_rtcbin_offers);
+  tcase_add_test (tc, test_webrtcbin_offers);
+  return s;
+}
+
+GST_CHECK_MAIN (rtcbin_webrtcbin);

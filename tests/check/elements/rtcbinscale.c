@@ -14,8 +14,9 @@
   "payload=96"
 
 /* Threads one connected pair (two sessions in PLAYING, no media) may add
- * to the process: each session's rtcicesrc streaming thread. */
-#define THREADS_PER_PAIR 2
+ * to the process: each session's rtcicesrc streaming thread and its
+ * rtpbin session's RTCP thread (webrtcbin: 14). */
+#define THREADS_PER_PAIR 4
 
 /* Counts the process's threads, and among them those all sessions
  * share (by name: the operation pool, ICE, DTLS timers). */

@@ -9,35 +9,16 @@
  */
 #include "../common/rtcbintest.h"
 
-static void
-count_signal (GstElement *bin, gint *count)
-{
-  g_atomic_int_inc (count);
-}
-
-static GstRtcRtpTransceiver *
-add_transceiver (GstElement *bin, GstRtcRtpTransceiverDirection dir,
-    const gchar *caps_str)
-{
-  GstCaps *caps = gst_caps_from_string (caps_str);
-  GstRtcRtpTransceiver *trans = NULL;
-
-  g_signal_emit_by_name (bin, "add-transceiver", dir, caps, &trans);
-  gst_caps_unref (caps);
-  fail_unless (trans != NULL);
-  return trans;
-}
-
 GST_START_TEST (test_get_transceiver)
 {
   GstElement *a = rtcbin_test_new ("a");
   GstRtcRtpTransceiver *t0, *t1, *got = NULL;
   GArray *arr;
 
-  t0 = add_transceiver (a, GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
-      RTCBIN_TEST_OPUS_CAPS);
-  t1 = add_transceiver (a, GST_RTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY,
-      RTCBIN_TEST_VP8_CAPS);
+  t0 = rtcbin_test_add_transceiver (a,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_OPUS_CAPS);
+  t1 = rtcbin_test_add_transceiver (a,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, RTCBIN_TEST_VP8_CAPS);
 
   g_signal_emit_by_name (a, "get-transceiver", 0, &got);
   fail_unless (got == t0);
@@ -94,7 +75,7 @@ GST_START_TEST (test_add_turn_server)
   /* The servers go to the transport: gathering with them still works
    * (they are unreachable here; host candidates are gathered). */
   {
-    GstRtcRtpTransceiver *t = add_transceiver (a,
+    GstRtcRtpTransceiver *t = rtcbin_test_add_transceiver (a,
         GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_OPUS_CAPS);
     GstRtcSessionDescription *offer = rtcbin_test_create (a, "create-offer",
         NULL, NULL);
@@ -172,8 +153,8 @@ GST_START_TEST (test_end_of_candidates)
   g_signal_connect (a, "notify::ice-gathering-state",
       G_CALLBACK (log_gathering), &log);
 
-  t = add_transceiver (a, GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
-      RTCBIN_TEST_OPUS_CAPS);
+  t = rtcbin_test_add_transceiver (a,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_OPUS_CAPS);
   fail_unless_equals_int (rtcbin_test_enum (a, "ice-gathering-state"),
       GST_RTC_ICE_GATHERING_STATE_NEW);
   rtcbin_test_negotiate (a, b);
@@ -234,10 +215,10 @@ GST_START_TEST (test_negotiation_needed)
   GstRtcSessionDescription *offer, *answer;
   gint needed_a = 0, needed_b = 0;
 
-  g_signal_connect (a, "on-negotiation-needed", G_CALLBACK (count_signal),
-      &needed_a);
-  g_signal_connect (b, "on-negotiation-needed", G_CALLBACK (count_signal),
-      &needed_b);
+  g_signal_connect (a, "on-negotiation-needed",
+      G_CALLBACK (rtcbin_test_count_signal), &needed_a);
+  g_signal_connect (b, "on-negotiation-needed",
+      G_CALLBACK (rtcbin_test_count_signal), &needed_b);
 
   /* Nothing to negotiate: nothing fires, even in PLAYING. */
   fail_unless (
@@ -246,10 +227,10 @@ GST_START_TEST (test_negotiation_needed)
   fail_unless_equals_int (g_atomic_int_get (&needed_a), 0);
 
   /* Two transceivers in a row: one need, one signal. */
-  t0 = add_transceiver (a, GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
-      RTCBIN_TEST_OPUS_CAPS);
-  t1 = add_transceiver (a, GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
-      RTCBIN_TEST_VP8_CAPS);
+  t0 = rtcbin_test_add_transceiver (a,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_OPUS_CAPS);
+  t1 = rtcbin_test_add_transceiver (a,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_VP8_CAPS);
   rtcbin_test_flush (a);
   fail_unless_equals_int (g_atomic_int_get (&needed_a), 1);
 
@@ -264,8 +245,8 @@ GST_START_TEST (test_negotiation_needed)
    * then one signal. */
   offer = rtcbin_test_create (a, "create-offer", NULL, NULL);
   fail_unless (rtcbin_test_set (a, "set-local-description", offer) == NULL);
-  t2 = add_transceiver (a, GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
-      RTCBIN_TEST_OPUS_CAPS);
+  t2 = rtcbin_test_add_transceiver (a,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_OPUS_CAPS);
   rtcbin_test_flush (a);
   fail_unless_equals_int (g_atomic_int_get (&needed_a), 1);
   fail_unless (rtcbin_test_set (b, "set-remote-description", offer) == NULL);
@@ -426,8 +407,8 @@ GST_START_TEST (test_first_offer_ssrc_msid)
   GstRtcSessionDescription *offer, *again;
   const gchar *ssrc;
 
-  t = add_transceiver (a, GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY,
-      RTCBIN_TEST_VP8_CAPS);
+  t = rtcbin_test_add_transceiver (a,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, RTCBIN_TEST_VP8_CAPS);
   offer = rtcbin_test_create (a, "create-offer", NULL, NULL);
   fail_unless (rtcbin_test_has_attr (offer, 0, "ssrc", NULL));
   ssrc = gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (offer->sdp,
@@ -579,8 +560,8 @@ GST_START_TEST (test_offer_pad_takes_codec_preferences)
   GstPad *pad;
 
   g_object_set (a, "caps-timeout", 100, NULL);
-  t = add_transceiver (a, GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
-      RTCBIN_TEST_OPUS_CAPS);
+  t = rtcbin_test_add_transceiver (a,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_OPUS_CAPS);
   pad = gst_element_request_pad_simple (a, "sink_%u");
   offer = rtcbin_test_create (a, "create-offer", NULL, NULL);
   fail_unless_equals_int (gst_sdp_message_medias_len (offer->sdp), 1);
@@ -595,6 +576,12 @@ GST_START_TEST (test_offer_pad_takes_codec_preferences)
 
 GST_END_TEST;
 
+/* What Chromium puts before each m-line's media lines. */
+#define CHROMIUM_TRANSPORT(mid) \
+  "c=IN IP4 0.0.0.0\r\n" \
+  "a=rtcp:9 IN IP4 0.0.0.0\r\n" RTCBIN_TEST_SDP_ICE \
+  "a=ice-options:trickle\r\n" RTCBIN_TEST_SDP_DTLS "a=mid:" mid "\r\n"
+
 /* An offer as Chromium makes it: Opus with audio level, VP8 with RTX,
  * NACK/PLI/TWCC feedback and four header extensions, one of which we do
  * not implement. */
@@ -606,67 +593,52 @@ GST_END_TEST;
   "a=group:BUNDLE 0 1\r\n" \
   "a=extmap-allow-mixed\r\n" \
   "a=msid-semantic: WMS stream0\r\n" \
-  "m=audio 9 UDP/TLS/RTP/SAVPF 111 0\r\n" \
-  "c=IN IP4 0.0.0.0\r\n" \
-  "a=rtcp:9 IN IP4 0.0.0.0\r\n" \
-  "a=ice-ufrag:Xp4q\r\n" \
-  "a=ice-pwd:cM1n4V8i2N1qF8iDd0c2vJ3e\r\n" \
-  "a=ice-options:trickle\r\n" \
-  "a=fingerprint:sha-256 " \
-  "19:E2:1C:3B:4B:9F:81:E6:B8:5C:F4:A5:A8:D8:73:04:BB:05:2F:70:9F:04:A9:" \
-  "0E:05:E9:26:33:E8:70:88:A2\r\n" \
-  "a=setup:actpass\r\n" \
-  "a=mid:0\r\n" \
-  "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n" \
-  "a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time\r\n" \
-  "a=extmap:3 " \
-  "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01" \
-  "\r\n" \
-  "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid\r\n" \
-  "a=sendrecv\r\n" \
-  "a=msid:stream0 audio0\r\n" \
-  "a=rtcp-mux\r\n" \
-  "a=rtpmap:111 opus/48000/2\r\n" \
-  "a=rtcp-fb:111 transport-cc\r\n" \
-  "a=fmtp:111 minptime=10;useinbandfec=1\r\n" \
-  "a=rtpmap:0 PCMU/8000\r\n" \
-  "a=ssrc:1001 cname:chromecname\r\n" \
-  "a=ssrc:1001 msid:stream0 audio0\r\n" \
-  "m=video 9 UDP/TLS/RTP/SAVPF 96 97\r\n" \
-  "c=IN IP4 0.0.0.0\r\n" \
-  "a=rtcp:9 IN IP4 0.0.0.0\r\n" \
-  "a=ice-ufrag:Xp4q\r\n" \
-  "a=ice-pwd:cM1n4V8i2N1qF8iDd0c2vJ3e\r\n" \
-  "a=ice-options:trickle\r\n" \
-  "a=fingerprint:sha-256 " \
-  "19:E2:1C:3B:4B:9F:81:E6:B8:5C:F4:A5:A8:D8:73:04:BB:05:2F:70:9F:04:A9:" \
-  "0E:05:E9:26:33:E8:70:88:A2\r\n" \
-  "a=setup:actpass\r\n" \
-  "a=mid:1\r\n" \
-  "a=extmap:14 urn:ietf:params:rtp-hdrext:toffset\r\n" \
-  "a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time\r\n" \
-  "a=extmap:13 urn:3gpp:video-orientation\r\n" \
-  "a=extmap:3 " \
-  "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01" \
-  "\r\n" \
-  "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid\r\n" \
-  "a=sendrecv\r\n" \
-  "a=msid:stream0 video0\r\n" \
-  "a=rtcp-mux\r\n" \
-  "a=rtcp-rsize\r\n" \
-  "a=rtpmap:96 VP8/90000\r\n" \
-  "a=rtcp-fb:96 goog-remb\r\n" \
-  "a=rtcp-fb:96 transport-cc\r\n" \
-  "a=rtcp-fb:96 ccm fir\r\n" \
-  "a=rtcp-fb:96 nack\r\n" \
-  "a=rtcp-fb:96 nack pli\r\n" \
-  "a=rtpmap:97 rtx/90000\r\n" \
-  "a=fmtp:97 apt=96\r\n" \
-  "a=ssrc-group:FID 2001 2002\r\n" \
-  "a=ssrc:2001 cname:chromecname\r\n" \
-  "a=ssrc:2001 msid:stream0 video0\r\n" \
-  "a=ssrc:2002 cname:chromecname\r\n" \
-  "a=ssrc:2002 msid:stream0 video0\r\n"
+  "m=audio 9 UDP/TLS/RTP/SAVPF 111 0\r\n" CHROMIUM_TRANSPORT ( \
+      "0") "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n" \
+           "a=extmap:2 " \
+           "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time\r\n" \
+           "a=extmap:3 " \
+           "http://www.ietf.org/id/" \
+           "draft-holmer-rmcat-transport-wide-cc-extensions-01" \
+           "\r\n" \
+           "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid\r\n" \
+           "a=sendrecv\r\n" \
+           "a=msid:stream0 audio0\r\n" \
+           "a=rtcp-mux\r\n" \
+           "a=rtpmap:111 opus/48000/2\r\n" \
+           "a=rtcp-fb:111 transport-cc\r\n" \
+           "a=fmtp:111 minptime=10;useinbandfec=1\r\n" \
+           "a=rtpmap:0 PCMU/8000\r\n" \
+           "a=ssrc:1001 cname:chromecname\r\n" \
+           "a=ssrc:1001 msid:stream0 audio0\r\n" \
+           "m=video 9 UDP/TLS/RTP/SAVPF 96 97\r\n" CHROMIUM_TRANSPORT ( \
+               "1") "a=extmap:14 urn:ietf:params:rtp-hdrext:toffset\r\n" \
+                    "a=extmap:2 " \
+                    "http://www.webrtc.org/experiments/rtp-hdrext/" \
+                    "abs-send-time\r\n" \
+                    "a=extmap:13 urn:3gpp:video-orientation\r\n" \
+                    "a=extmap:3 " \
+                    "http://www.ietf.org/id/" \
+                    "draft-holmer-rmcat-transport-wide-cc-extensions-01" \
+                    "\r\n" \
+                    "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid\r\n" \
+                    "a=sendrecv\r\n" \
+                    "a=msid:stream0 video0\r\n" \
+                    "a=rtcp-mux\r\n" \
+                    "a=rtcp-rsize\r\n" \
+                    "a=rtpmap:96 VP8/90000\r\n" \
+                    "a=rtcp-fb:96 goog-remb\r\n" \
+                    "a=rtcp-fb:96 transport-cc\r\n" \
+                    "a=rtcp-fb:96 ccm fir\r\n" \
+                    "a=rtcp-fb:96 nack\r\n" \
+                    "a=rtcp-fb:96 nack pli\r\n" \
+                    "a=rtpmap:97 rtx/90000\r\n" \
+                    "a=fmtp:97 apt=96\r\n" \
+                    "a=ssrc-group:FID 2001 2002\r\n" \
+                    "a=ssrc:2001 cname:chromecname\r\n" \
+                    "a=ssrc:2001 msid:stream0 video0\r\n" \
+                    "a=ssrc:2002 cname:chromecname\r\n" \
+                    "a=ssrc:2002 msid:stream0 video0\r\n"
 
 /* The answer keeps, with the offer's ids and payload types, the RTX
  * stream and the header extensions we implement; it drops those we do
@@ -732,8 +704,8 @@ GST_START_TEST (test_offer_options)
   const gchar *u1, *u2, *u3;
 
   rtcbin_test_trickle (a, b);
-  t = add_transceiver (a, GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
-      RTCBIN_TEST_OPUS_CAPS);
+  t = rtcbin_test_add_transceiver (a,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_OPUS_CAPS);
   rtcbin_test_negotiate (a, b);
   fail_unless (rtcbin_test_wait_ice (a, 10000));
 
@@ -779,12 +751,9 @@ GST_START_TEST (test_offer_options)
     fail_if (g_str_equal (u1, u3));
     gst_rtc_session_description_free (prev);
   }
-  fail_unless (rtcbin_test_set (b, "set-local-description", o3) == NULL);
-  fail_unless (rtcbin_test_set (a, "set-remote-description", o3) == NULL);
+  rtcbin_test_finish (a, b, o3);
   fail_unless (rtcbin_test_wait_enum (a, "ice-gathering-state",
       GST_RTC_ICE_GATHERING_STATE_COMPLETE, 10000));
-  fail_unless (rtcbin_test_wait_ice (a, 10000));
-  fail_unless (rtcbin_test_wait_ice (b, 10000));
 
   gst_rtc_session_description_free (o1);
   gst_rtc_session_description_free (o2);
@@ -847,7 +816,7 @@ GST_START_TEST (test_directions)
   g_signal_connect (b, "pad-added", G_CALLBACK (rtcbin_test_decode_pad), &cb);
 
   /* Inactive is set on the payloader's transceiver once it has one. */
-  t = add_transceiver (a,
+  t = rtcbin_test_add_transceiver (a,
       offered == GST_RTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE
           ? GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV
           : offered,
@@ -891,6 +860,8 @@ GST_START_TEST (test_directions)
     fail_unless_equals_int (g_atomic_int_get (&ca.audio), 0);
   if (!b_receives)
     fail_unless_equals_int (g_atomic_int_get (&cb.audio), 0);
+  fail_unless_equals_int (g_atomic_int_get (&ca.link_failures), 0);
+  fail_unless_equals_int (g_atomic_int_get (&cb.link_failures), 0);
 
   gst_element_set_state (pa, GST_STATE_NULL);
   gst_element_set_state (pb, GST_STATE_NULL);
@@ -924,11 +895,11 @@ GST_START_TEST (test_direction_change_mid_call)
   cb.pipeline = pb;
   rtcbin_test_trickle (a, b);
   g_signal_connect (b, "pad-added", G_CALLBACK (rtcbin_test_decode_pad), &cb);
-  g_signal_connect (a, "on-negotiation-needed", G_CALLBACK (count_signal),
-      &needed);
+  g_signal_connect (a, "on-negotiation-needed",
+      G_CALLBACK (rtcbin_test_count_signal), &needed);
 
-  t = add_transceiver (a, GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY,
-      RTCBIN_TEST_OPUS_CAPS);
+  t = rtcbin_test_add_transceiver (a,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, RTCBIN_TEST_OPUS_CAPS);
   gst_element_set_state (pa, GST_STATE_PLAYING);
   gst_element_set_state (pb, GST_STATE_PLAYING);
   rtcbin_test_negotiate (a, b);
@@ -960,6 +931,7 @@ GST_START_TEST (test_direction_change_mid_call)
       GST_RTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY);
   fail_unless (rtcbin_test_wait_int (&cb.audio, after + 25, 10000),
       "b decoded %d after %d", cb.audio, after);
+  fail_unless_equals_int (g_atomic_int_get (&cb.link_failures), 0);
 
   gst_element_set_state (pa, GST_STATE_NULL);
   gst_element_set_state (pb, GST_STATE_NULL);

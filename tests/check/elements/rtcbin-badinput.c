@@ -10,14 +10,8 @@
 static GstRtcRtpTransceiver *
 add_opus (GstElement *bin)
 {
-  GstCaps *caps = gst_caps_from_string (RTCBIN_TEST_OPUS_CAPS);
-  GstRtcRtpTransceiver *trans = NULL;
-
-  g_signal_emit_by_name (bin, "add-transceiver",
-      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, caps, &trans);
-  gst_caps_unref (caps);
-  fail_unless (trans != NULL);
-  return trans;
+  return rtcbin_test_add_transceiver (bin,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_OPUS_CAPS);
 }
 
 /* @error (freed) is @code of GST_RTC_ERROR and its message has @word1
@@ -190,11 +184,8 @@ GST_START_TEST (test_unknown_and_garbled_lines)
         NULL, NULL);
 
     fail_unless (answer != NULL);
-    fail_unless (rtcbin_test_set (b, "set-local-description", answer) == NULL);
     fail_unless (rtcbin_test_set (a, "set-local-description", offer) == NULL);
-    fail_unless (rtcbin_test_set (a, "set-remote-description", answer) == NULL);
-    fail_unless (rtcbin_test_wait_ice (a, 10000));
-    fail_unless (rtcbin_test_wait_ice (b, 10000));
+    rtcbin_test_finish (a, b, answer);
     gst_rtc_session_description_free (answer);
   }
 
@@ -210,13 +201,11 @@ GST_END_TEST;
 GST_START_TEST (test_answer_mline_count)
 {
   GstElement *a = rtcbin_test_new ("a"), *b = rtcbin_test_new ("b");
-  GstRtcRtpTransceiver *t = add_opus (a), *t2;
+  GstRtcRtpTransceiver *t = add_opus (a);
+  GstRtcRtpTransceiver *t2 = rtcbin_test_add_transceiver (a,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_VP8_CAPS);
   GstRtcSessionDescription *offer, *answer, *bad;
-  GstCaps *caps = gst_caps_from_string (RTCBIN_TEST_VP8_CAPS);
 
-  g_signal_emit_by_name (a, "add-transceiver",
-      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, caps, &t2);
-  gst_caps_unref (caps);
   rtcbin_test_trickle (a, b);
   offer = rtcbin_test_create (a, "create-offer", NULL, NULL);
   fail_unless (rtcbin_test_set (a, "set-local-description", offer) == NULL);
@@ -248,10 +237,7 @@ GST_START_TEST (test_answer_mline_count)
   gst_rtc_session_description_free (bad);
 
   /* The right answer still completes the exchange. */
-  fail_unless (rtcbin_test_set (b, "set-local-description", answer) == NULL);
-  fail_unless (rtcbin_test_set (a, "set-remote-description", answer) == NULL);
-  fail_unless (rtcbin_test_wait_ice (a, 10000));
-  fail_unless (rtcbin_test_wait_ice (b, 10000));
+  rtcbin_test_finish (a, b, answer);
 
   gst_rtc_session_description_free (offer);
   gst_rtc_session_description_free (answer);
@@ -289,10 +275,8 @@ GST_START_TEST (test_unsupported_codec_only)
   answer = rtcbin_test_create (b, "create-answer", NULL, NULL);
   fail_unless (
       gst_sdp_media_get_port (gst_sdp_message_get_media (answer->sdp, 0)) != 0);
-  fail_unless (rtcbin_test_set (b, "set-local-description", answer) == NULL);
   fail_unless (rtcbin_test_set (a, "set-local-description", offer) == NULL);
-  fail_unless (rtcbin_test_set (a, "set-remote-description", answer) == NULL);
-  fail_unless (rtcbin_test_wait_ice (a, 10000));
+  rtcbin_test_finish (a, b, answer);
 
   gst_rtc_session_description_free (answer);
   gst_rtc_session_description_free (offer);
@@ -303,45 +287,28 @@ GST_START_TEST (test_unsupported_codec_only)
 
 GST_END_TEST;
 
+/* An audio m-line with one payload type. */
+#define AUDIO_MLINE(pt, mid, rtpmap) \
+  "m=audio 9 UDP/TLS/RTP/SAVPF " pt "\r\n" \
+  "c=IN IP4 0.0.0.0\r\n" RTCBIN_TEST_SDP_ICE RTCBIN_TEST_SDP_DTLS "a=mid:" mid \
+  "\r\n" \
+  "a=sendrecv\r\n" \
+  "a=rtcp-mux\r\n" \
+  "a=rtpmap:" pt " " rtpmap "\r\n"
+
 GST_START_TEST (test_unsupported_codec_beside_good)
 {
   GstElement *b = rtcbin_test_new ("b");
   GstRtcSessionDescription *offer, *answer;
-  gchar *text;
 
   /* Opus on m-line 0, only G729 on m-line 1. */
-  text = g_strdup_printf ("v=0\r\n"
-                          "o=- 1 1 IN IP4 0.0.0.0\r\n"
-                          "s=-\r\n"
-                          "t=0 0\r\n"
-                          "a=group:BUNDLE 0 1\r\n"
-                          "%s%s",
-      "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
-      "c=IN IP4 0.0.0.0\r\n"
-      "a=ice-ufrag:Xp4q\r\n"
-      "a=ice-pwd:cM1n4V8i2N1qF8iDd0c2vJ3e\r\n"
-      "a=fingerprint:sha-256 "
-      "19:E2:1C:3B:4B:9F:81:E6:B8:5C:F4:A5:A8:D8:73:04:BB:05:2F:70:9F:04:A9:"
-      "0E:05:E9:26:33:E8:70:88:A2\r\n"
-      "a=setup:actpass\r\n"
-      "a=mid:0\r\n"
-      "a=sendrecv\r\n"
-      "a=rtcp-mux\r\n"
-      "a=rtpmap:111 opus/48000/2\r\n",
-      "m=audio 9 UDP/TLS/RTP/SAVPF 18\r\n"
-      "c=IN IP4 0.0.0.0\r\n"
-      "a=ice-ufrag:Xp4q\r\n"
-      "a=ice-pwd:cM1n4V8i2N1qF8iDd0c2vJ3e\r\n"
-      "a=fingerprint:sha-256 "
-      "19:E2:1C:3B:4B:9F:81:E6:B8:5C:F4:A5:A8:D8:73:04:BB:05:2F:70:9F:04:A9:"
-      "0E:05:E9:26:33:E8:70:88:A2\r\n"
-      "a=setup:actpass\r\n"
-      "a=mid:1\r\n"
-      "a=sendrecv\r\n"
-      "a=rtcp-mux\r\n"
-      "a=rtpmap:18 G729/8000\r\n");
-  offer = rtcbin_test_desc (GST_RTC_SDP_TYPE_OFFER, text);
-  g_free (text);
+  offer = rtcbin_test_desc (GST_RTC_SDP_TYPE_OFFER,
+      "v=0\r\n"
+      "o=- 1 1 IN IP4 0.0.0.0\r\n"
+      "s=-\r\n"
+      "t=0 0\r\n"
+      "a=group:BUNDLE 0 1\r\n" AUDIO_MLINE ("111", "0", "opus/48000/2")
+          AUDIO_MLINE ("18", "1", "G729/8000"));
   fail_unless (rtcbin_test_set (b, "set-remote-description", offer) == NULL);
   answer = rtcbin_test_create (b, "create-answer", NULL, NULL);
   fail_unless_equals_int (gst_sdp_message_medias_len (answer->sdp), 2);
@@ -409,11 +376,8 @@ GST_START_TEST (test_wrong_state_calls)
 
   /* The exchange goes on from there. */
   answer = rtcbin_test_create (b, "create-answer", NULL, NULL);
-  fail_unless (rtcbin_test_set (b, "set-local-description", answer) == NULL);
   fail_unless (rtcbin_test_set (a, "set-local-description", offer) == NULL);
-  fail_unless (rtcbin_test_set (a, "set-remote-description", answer) == NULL);
-  fail_unless (rtcbin_test_wait_ice (a, 10000));
-  fail_unless (rtcbin_test_wait_ice (b, 10000));
+  rtcbin_test_finish (a, b, answer);
 
   /* And a second exchange on the same elements. */
   rtcbin_test_negotiate (a, b);

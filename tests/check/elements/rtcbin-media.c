@@ -9,11 +9,9 @@
  * NACK and RTX; offers under each bundle policy mark bundle-only m-lines
  * as JSEP says and, BUNDLE accepted, carry everything on one transport.
  */
-#include <gst/check/gstcheck.h>
-#include <gst/rtc/rtc.h>
 #include <gst/rtp/rtp.h>
 
-#include "../common/rtctestutil.h"
+#include "../common/rtcbintest.h"
 
 #define OPUS_SEND \
   "audiotestsrc is-live=true ! opusenc ! rtpopuspay name=apay pt=96 ! "
@@ -23,198 +21,39 @@
 #define VP8_SEND VP8_SEND_NAMED ("vpay")
 
 typedef struct {
-  GstElement *pipeline;
-  gint audio;
-  gint video;
-  gint link_failures;
-  gint pads;
-} Counts;
-
-typedef struct {
   GstElement *pa, *pb, *a, *b;
-  Counts ca, cb;
+  RtcBinTestCounts ca, cb;
   GstRtcBundlePolicy policy;
   GstSDPMessage *offer;
 } Call;
-
-static const GstStructure *
-await (GstPromise *promise)
-{
-  fail_unless_equals_int (gst_promise_wait (promise),
-      GST_PROMISE_RESULT_REPLIED);
-  return gst_promise_get_reply (promise);
-}
-
-static GstRtcSessionDescription *
-create_desc (GstElement *bin, const gchar *action, const gchar *field)
-{
-  GstPromise *promise = gst_promise_new ();
-  const GstStructure *reply;
-  GstRtcSessionDescription *desc = NULL;
-  GError *error = NULL;
-
-  g_signal_emit_by_name (bin, action, NULL, promise);
-  reply = await (promise);
-  fail_unless (reply != NULL);
-  if (gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL))
-    fail ("%s failed: %s", action, error->message);
-  fail_unless (gst_structure_get (reply, field,
-      GST_TYPE_RTC_SESSION_DESCRIPTION, &desc, NULL));
-  gst_promise_unref (promise);
-  return desc;
-}
-
-static void
-set_desc (GstElement *bin, const gchar *action, GstRtcSessionDescription *desc)
-{
-  GstPromise *promise = gst_promise_new ();
-  const GstStructure *reply;
-  GError *error = NULL;
-
-  g_signal_emit_by_name (bin, action, desc, promise);
-  reply = await (promise);
-  if (reply && gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL))
-    fail ("%s failed: %s", action, error->message);
-  gst_promise_unref (promise);
-}
-
-/* Returns a copy of the offer. */
-static GstSDPMessage *
-negotiate (GstElement *a, GstElement *b)
-{
-  GstRtcSessionDescription *offer, *answer;
-  GstSDPMessage *copy;
-
-  offer = create_desc (a, "create-offer", "offer");
-  gst_sdp_message_copy (offer->sdp, &copy);
-  set_desc (a, "set-local-description", offer);
-  set_desc (b, "set-remote-description", offer);
-  answer = create_desc (b, "create-answer", "answer");
-  set_desc (b, "set-local-description", answer);
-  set_desc (a, "set-remote-description", answer);
-  gst_rtc_session_description_free (offer);
-  gst_rtc_session_description_free (answer);
-  return copy;
-}
-
-static void
-on_ice_candidate (GstElement *bin, guint mline, const gchar *candidate,
-    GstElement *peer)
-{
-  g_signal_emit_by_name (peer, "add-ice-candidate", mline, candidate);
-}
-
-static void
-on_audio_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, Counts *c)
-{
-  g_atomic_int_inc (&c->audio);
-}
-
-static void
-on_video_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, Counts *c)
-{
-  g_atomic_int_inc (&c->video);
-}
-
-static void
-on_src_pad (GstElement *bin, GstPad *pad, Counts *c)
-{
-  GstElement *depay, *dec, *sink;
-  GstCaps *caps;
-  gboolean opus;
-  GstPad *sinkpad;
-  GstPadLinkReturn ret;
-
-  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
-    return;
-  g_atomic_int_inc (&c->pads);
-  caps = gst_pad_query_caps (pad, NULL);
-  opus = g_strcmp0 (gst_structure_get_string (gst_caps_get_structure (caps, 0),
-                        "encoding-name"),
-             "OPUS")
-      == 0;
-  gst_caps_unref (caps);
-  depay = gst_element_factory_make (opus ? "rtpopusdepay" : "rtpvp8depay",
-      NULL);
-  dec = gst_element_factory_make (opus ? "opusdec" : "vp8dec", NULL);
-  sink = gst_element_factory_make ("fakesink", NULL);
-  g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, "async", FALSE,
-      NULL);
-  g_signal_connect (sink, "handoff",
-      opus ? G_CALLBACK (on_audio_handoff) : G_CALLBACK (on_video_handoff), c);
-  gst_bin_add_many (GST_BIN (c->pipeline), depay, dec, sink, NULL);
-  /* A streaming thread: failures are counted, the test thread checks. */
-  if (!gst_element_link_many (depay, dec, sink, NULL))
-    g_atomic_int_inc (&c->link_failures);
-  gst_element_sync_state_with_parent (sink);
-  gst_element_sync_state_with_parent (dec);
-  gst_element_sync_state_with_parent (depay);
-  sinkpad = gst_element_get_static_pad (depay, "sink");
-  ret = gst_pad_link (pad, sinkpad);
-  if (ret != GST_PAD_LINK_OK) {
-    GST_ERROR ("could not link %s: %s", GST_PAD_NAME (pad),
-        gst_pad_link_get_name (ret));
-    g_atomic_int_inc (&c->link_failures);
-  }
-  gst_object_unref (sinkpad);
-}
-
-static guint
-n_transceivers (GstElement *bin)
-{
-  GArray *arr;
-  guint n;
-
-  g_signal_emit_by_name (bin, "get-transceivers", &arr);
-  n = arr->len;
-  g_array_unref (arr);
-  return n;
-}
-
-/* Whether @counter reaches @min within @ms. */
-static gboolean
-wait_count (gint *counter, gint min, guint64 ms)
-{
-  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
-
-  while (g_atomic_int_get (counter) < min && g_get_monotonic_time () < end)
-    g_usleep (10000);
-  return g_atomic_int_get (counter) >= min;
-}
 
 /* a sends what @send describes to b, which only receives. */
 static void
 call_start (Call *call, const gchar *send, guint n_streams)
 {
-  const gchar *loopback[] = { "127.0.0.1", NULL };
   GError *error = NULL;
   gchar *desc = g_strconcat (send, "rtcbin name=a", NULL);
-  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (5000) * 1000;
 
   call->pa = gst_parse_launch (desc, &error);
   g_free (desc);
   fail_unless (call->pa != NULL, "%s", error ? error->message : "");
   call->pb = gst_pipeline_new ("pb");
   call->a = gst_bin_get_by_name (GST_BIN (call->pa), "a");
-  call->b = gst_element_factory_make ("rtcbin", "b");
+  call->b = rtcbin_test_new ("b");
   gst_bin_add (GST_BIN (call->pb), gst_object_ref (call->b));
-  g_object_set (call->a, "local-addresses", loopback, NULL);
-  g_object_set (call->b, "local-addresses", loopback, NULL);
+  rtcbin_test_restrict (call->a);
   if (call->policy)
     g_object_set (call->a, "bundle-policy", call->policy, NULL);
   call->ca.pipeline = call->pa;
   call->cb.pipeline = call->pb;
-  g_signal_connect (call->a, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
-      call->b);
-  g_signal_connect (call->b, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
-      call->a);
-  g_signal_connect (call->b, "pad-added", G_CALLBACK (on_src_pad), &call->cb);
+  rtcbin_test_trickle (call->a, call->b);
+  g_signal_connect (call->b, "pad-added", G_CALLBACK (rtcbin_test_decode_pad),
+      &call->cb);
   gst_element_set_state (call->pb, GST_STATE_PLAYING);
   gst_element_set_state (call->pa, GST_STATE_PLAYING);
-  while (n_transceivers (call->a) < n_streams && g_get_monotonic_time () < end)
-    g_usleep (5000);
-  fail_unless_equals_int (n_transceivers (call->a), n_streams);
-  call->offer = negotiate (call->a, call->b);
+  rtcbin_test_wait_transceivers (call->a, n_streams, 5000);
+  fail_unless_equals_int (rtcbin_test_n_transceivers (call->a), n_streams);
+  rtcbin_test_negotiate_sdp (call->a, call->b, &call->offer);
 }
 
 static void
@@ -284,7 +123,7 @@ check_ssrc_change (gboolean strip_mid)
 
   g_atomic_int_set (&missing_mid, 0);
   call_start (&call, OPUS_SEND "a. ", 1);
-  fail_unless (wait_count (&call.cb.audio, 25, 10000), "decoded %d",
+  fail_unless (rtcbin_test_wait_int (&call.cb.audio, 25, 10000), "decoded %d",
       call.cb.audio);
   pad = sent_rtp_pad (call.a);
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, change_ssrc_probe,
@@ -319,7 +158,7 @@ check_ssrc_change (gboolean strip_mid)
   }
   gst_caps_unref (caps);
   before = g_atomic_int_get (&call.cb.audio);
-  fail_unless (wait_count (&call.cb.audio, before + 25, 10000));
+  fail_unless (rtcbin_test_wait_int (&call.cb.audio, before + 25, 10000));
   fail_unless_equals_int (g_atomic_int_get (&call.cb.pads), 1);
   /* The sender wrote the mid into every packet. */
   fail_unless_equals_int (g_atomic_int_get (&missing_mid), 0);
@@ -399,8 +238,8 @@ GST_START_TEST (test_mid_decides)
                                                            0),
                                  0),
       gst_sdp_media_get_format (gst_sdp_message_get_media (call.offer, 1), 0));
-  fail_unless (wait_count (&call.cb.pads, 2, 10000));
-  fail_unless (wait_count (&call.cb.audio, 50, 10000));
+  fail_unless (rtcbin_test_wait_int (&call.cb.pads, 2, 10000));
+  fail_unless (rtcbin_test_wait_int (&call.cb.audio, 50, 10000));
   mid0 = gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (call.offer,
                                               0),
       "mid");
@@ -473,7 +312,7 @@ GST_START_TEST (test_ssrc_spray_bounded)
   guint n;
 
   call_start (&call, OPUS_SEND "a. ", 1);
-  fail_unless (wait_count (&call.cb.audio, 10, 10000));
+  fail_unless (rtcbin_test_wait_int (&call.cb.audio, 10, 10000));
   pad = sent_rtp_pad (call.a);
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, spray_probe, &sent, NULL);
   gst_object_unref (pad);
@@ -485,7 +324,8 @@ GST_START_TEST (test_ssrc_spray_bounded)
   n = count_jitterbuffers (call.b);
   fail_unless (n >= 56 && n <= 65, "%u jitter buffers", n);
   /* ...and 40 more SSRCs later, no more. */
-  fail_unless (wait_count (&sent, g_atomic_int_get (&sent) + 3 * 40, 15000));
+  fail_unless (
+      rtcbin_test_wait_int (&sent, g_atomic_int_get (&sent) + 3 * 40, 15000));
   g_usleep (RTC_TEST_MS (200) * 1000);
   n = count_jitterbuffers (call.b);
   fail_unless (n <= 65, "%u jitter buffers", n);
@@ -529,8 +369,8 @@ GST_START_TEST (test_key_unit_request)
   GValue item = G_VALUE_INIT;
 
   call_start (&call, OPUS_SEND "a. " VP8_SEND "a. ", 2);
-  fail_unless (wait_count (&call.cb.video, 10, 10000));
-  fail_unless (wait_count (&call.cb.audio, 10, 10000));
+  fail_unless (rtcbin_test_wait_int (&call.cb.video, 10, 10000));
+  fail_unless (rtcbin_test_wait_int (&call.cb.audio, 10, 10000));
   count_key_units (call.pa, "vpay", &video_requests);
   count_key_units (call.pa, "apay", &audio_requests);
 
@@ -557,7 +397,7 @@ GST_START_TEST (test_key_unit_request)
       gst_event_new_custom (GST_EVENT_CUSTOM_UPSTREAM,
           gst_structure_new ("GstForceKeyUnit", "all-headers", G_TYPE_BOOLEAN,
               TRUE, NULL))));
-  fail_unless (wait_count (&video_requests, 1, 5000));
+  fail_unless (rtcbin_test_wait_int (&video_requests, 1, 5000));
   fail_unless_equals_int (g_atomic_int_get (&audio_requests), 0);
   gst_object_unref (src);
   call_stop (&call);
@@ -637,7 +477,7 @@ GST_START_TEST (test_nack_rtx)
   guint sent = 0, associated = 0;
 
   call_start (&call, VP8_SEND "a. ", 1);
-  fail_unless (wait_count (&call.cb.video, 10, 10000));
+  fail_unless (rtcbin_test_wait_int (&call.cb.video, 10, 10000));
   pad = sent_rtp_pad (call.a);
   gst_pad_add_probe (pad,
       GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, lose_probe,
@@ -655,7 +495,7 @@ GST_START_TEST (test_nack_rtx)
   fail_unless (sent >= 3, "a resent %u", sent);
   fail_unless (associated >= 3, "b took back %u", associated);
   before = g_atomic_int_get (&call.cb.video);
-  fail_unless (wait_count (&call.cb.video, before + 10, 10000));
+  fail_unless (rtcbin_test_wait_int (&call.cb.video, before + 10, 10000));
   call_stop (&call);
 }
 
@@ -706,11 +546,11 @@ check_bundle_policy (GstRtcBundlePolicy policy)
         policy == GST_RTC_BUNDLE_POLICY_BALANCED && *seen);
     *seen = TRUE;
   }
-  fail_unless (wait_count (&call.cb.audio, 25, 10000), "audio %d",
+  fail_unless (rtcbin_test_wait_int (&call.cb.audio, 25, 10000), "audio %d",
       call.cb.audio);
-  fail_unless (wait_count (&call.cb.video, 40, 10000), "video %d",
+  fail_unless (rtcbin_test_wait_int (&call.cb.video, 40, 10000), "video %d",
       call.cb.video);
-  fail_unless (wait_count (&call.cb.pads, 3, 5000), "%d src pads",
+  fail_unless (rtcbin_test_wait_int (&call.cb.pads, 3, 5000), "%d src pads",
       call.cb.pads);
   call_stop (&call);
 }
@@ -736,8 +576,8 @@ GST_START_TEST (test_bundle_max_bundle)
   call_start (&call, OPUS_SEND "a. " VP8_SEND "a. ", 2);
   fail_if (offered_bundle_only (call.offer, 0));
   fail_unless (offered_bundle_only (call.offer, 1));
-  fail_unless (wait_count (&call.cb.audio, 25, 10000));
-  fail_unless (wait_count (&call.cb.video, 10, 10000));
+  fail_unless (rtcbin_test_wait_int (&call.cb.audio, 25, 10000));
+  fail_unless (rtcbin_test_wait_int (&call.cb.video, 10, 10000));
   call_stop (&call);
 }
 

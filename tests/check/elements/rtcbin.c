@@ -4,109 +4,7 @@
  * rtcbin: two sessions in one process, offer/answer through the action
  * signals and promises, trickle ICE over loopback.
  */
-#include <gst/check/gstcheck.h>
-#include <gst/rtc/rtc.h>
-
-#include "../common/rtctestutil.h"
-
-#define OPUS_CAPS \
-  "application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000," \
-  "payload=96"
-
-static GstElement *
-make_bin (const gchar *name)
-{
-  const gchar *loopback[] = { "127.0.0.1", NULL };
-  GstElement *bin = gst_element_factory_make ("rtcbin", name);
-
-  fail_unless (bin != NULL);
-  g_object_set (bin, "local-addresses", loopback, NULL);
-  return bin;
-}
-
-/* Waits for a promise and returns its reply (owned by the promise). */
-static const GstStructure *
-await (GstPromise *promise)
-{
-  fail_unless_equals_int (gst_promise_wait (promise),
-      GST_PROMISE_RESULT_REPLIED);
-  return gst_promise_get_reply (promise);
-}
-
-static GstRtcSessionDescription *
-create_desc (GstElement *bin, const gchar *action, const gchar *field)
-{
-  GstPromise *promise = gst_promise_new ();
-  const GstStructure *reply;
-  GstRtcSessionDescription *desc = NULL;
-  GError *error = NULL;
-
-  g_signal_emit_by_name (bin, action, NULL, promise);
-  reply = await (promise);
-  fail_unless (reply != NULL);
-  if (gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL))
-    fail ("%s failed: %s", action, error->message);
-  fail_unless (gst_structure_get (reply, field,
-      GST_TYPE_RTC_SESSION_DESCRIPTION, &desc, NULL));
-  gst_promise_unref (promise);
-  return desc;
-}
-
-/* Sets a description; returns the error of the reply, if any. */
-static GError *
-set_desc (GstElement *bin, const gchar *action, GstRtcSessionDescription *desc)
-{
-  GstPromise *promise = gst_promise_new ();
-  const GstStructure *reply;
-  GError *error = NULL;
-
-  g_signal_emit_by_name (bin, action, desc, promise);
-  reply = await (promise);
-  if (reply)
-    gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL);
-  gst_promise_unref (promise);
-  return error;
-}
-
-static void
-on_ice_candidate (GstElement *bin, guint mline, const gchar *candidate,
-    GstElement *peer)
-{
-  g_signal_emit_by_name (peer, "add-ice-candidate", mline, candidate);
-}
-
-/* Polls a property until it has one of two values, within @ms. */
-static gboolean
-wait_state (GstElement *bin, const gchar *prop, gint want1, gint want2,
-    guint64 ms)
-{
-  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
-
-  while (g_get_monotonic_time () < end) {
-    gint v;
-
-    g_object_get (bin, prop, &v, NULL);
-    if (v == want1 || v == want2)
-      return TRUE;
-    g_usleep (5000);
-  }
-  return FALSE;
-}
-
-static gint
-get_enum (GstElement *bin, const gchar *prop)
-{
-  gint v;
-
-  g_object_get (bin, prop, &v, NULL);
-  return v;
-}
-
-static void
-count_signal (GstElement *bin, gint *count)
-{
-  g_atomic_int_inc (count);
-}
+#include "../common/rtcbintest.h"
 
 static void
 count_transceiver (GstElement *bin, GstRtcRtpTransceiver *trans, gint *count)
@@ -115,39 +13,10 @@ count_transceiver (GstElement *bin, GstRtcRtpTransceiver *trans, gint *count)
   g_atomic_int_inc (count);
 }
 
-/* Runs the whole offer/answer exchange from @a to @b. */
-static void
-negotiate (GstElement *a, GstElement *b)
-{
-  GstRtcSessionDescription *offer, *answer;
-  GError *error;
-
-  offer = create_desc (a, "create-offer", "offer");
-  fail_unless_equals_int (offer->type, GST_RTC_SDP_TYPE_OFFER);
-  fail_unless ((error = set_desc (a, "set-local-description", offer)) == NULL);
-  fail_unless_equals_int (get_enum (a, "signaling-state"),
-      GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER);
-  fail_unless ((error = set_desc (b, "set-remote-description", offer)) == NULL);
-  fail_unless_equals_int (get_enum (b, "signaling-state"),
-      GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER);
-  answer = create_desc (b, "create-answer", "answer");
-  fail_unless_equals_int (answer->type, GST_RTC_SDP_TYPE_ANSWER);
-  fail_unless ((error = set_desc (b, "set-local-description", answer)) == NULL);
-  fail_unless (
-      (error = set_desc (a, "set-remote-description", answer)) == NULL);
-  fail_unless_equals_int (get_enum (a, "signaling-state"),
-      GST_RTC_SIGNALING_STATE_STABLE);
-  fail_unless_equals_int (get_enum (b, "signaling-state"),
-      GST_RTC_SIGNALING_STATE_STABLE);
-  gst_rtc_session_description_free (offer);
-  gst_rtc_session_description_free (answer);
-}
-
 GST_START_TEST (test_offer_answer_ice)
 {
-  GstElement *a = make_bin ("a"), *b = make_bin ("b");
-  GstCaps *caps = gst_caps_from_string (OPUS_CAPS);
-  GstRtcRtpTransceiver *trans = NULL;
+  GstElement *a = rtcbin_test_new ("a"), *b = rtcbin_test_new ("b");
+  GstRtcRtpTransceiver *trans;
   GstRtcSessionDescription *desc = NULL;
   GArray *arr;
   gint needed = 0, new_a = 0, new_b = 0;
@@ -155,22 +24,20 @@ GST_START_TEST (test_offer_answer_ice)
   guint mline = G_MAXUINT;
   GstRtcKind kind;
 
-  g_signal_connect (a, "on-ice-candidate", G_CALLBACK (on_ice_candidate), b);
-  g_signal_connect (b, "on-ice-candidate", G_CALLBACK (on_ice_candidate), a);
-  g_signal_connect (a, "on-negotiation-needed", G_CALLBACK (count_signal),
-      &needed);
+  rtcbin_test_trickle (a, b);
+  g_signal_connect (a, "on-negotiation-needed",
+      G_CALLBACK (rtcbin_test_count_signal), &needed);
   g_signal_connect (a, "on-new-transceiver", G_CALLBACK (count_transceiver),
       &new_a);
   g_signal_connect (b, "on-new-transceiver", G_CALLBACK (count_transceiver),
       &new_b);
 
-  g_signal_emit_by_name (a, "add-transceiver",
-      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, caps, &trans);
-  fail_unless (trans != NULL);
+  trans = rtcbin_test_add_transceiver (a,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_OPUS_CAPS);
   fail_unless_equals_int (g_atomic_int_get (&new_a), 1);
   gst_object_unref (trans);
 
-  negotiate (a, b);
+  rtcbin_test_negotiate (a, b);
   fail_unless_equals_int (g_atomic_int_get (&needed), 1);
 
   /* The answerer learnt its transceiver from the offer. */
@@ -193,17 +60,11 @@ GST_START_TEST (test_offer_answer_ice)
   fail_unless (desc == NULL);
 
   /* Trickled candidates connect both sides. */
-  fail_unless (wait_state (a, "ice-connection-state",
-      GST_RTC_ICE_CONNECTION_STATE_CONNECTED,
-      GST_RTC_ICE_CONNECTION_STATE_COMPLETED, 10000));
-  fail_unless (wait_state (b, "ice-connection-state",
-      GST_RTC_ICE_CONNECTION_STATE_CONNECTED,
-      GST_RTC_ICE_CONNECTION_STATE_COMPLETED, 10000));
-  fail_unless (wait_state (a, "ice-gathering-state",
-      GST_RTC_ICE_GATHERING_STATE_COMPLETE,
+  fail_unless (rtcbin_test_wait_ice (a, 10000));
+  fail_unless (rtcbin_test_wait_ice (b, 10000));
+  fail_unless (rtcbin_test_wait_enum (a, "ice-gathering-state",
       GST_RTC_ICE_GATHERING_STATE_COMPLETE, 10000));
 
-  gst_caps_unref (caps);
   gst_object_unref (a);
   gst_object_unref (b);
 }
@@ -212,58 +73,48 @@ GST_END_TEST;
 
 GST_START_TEST (test_wrong_state)
 {
-  GstElement *a = make_bin ("a"), *b = make_bin ("b");
-  GstCaps *caps = gst_caps_from_string (OPUS_CAPS);
-  GstRtcRtpTransceiver *trans = NULL;
+  GstElement *a = rtcbin_test_new ("a"), *b = rtcbin_test_new ("b");
   GstRtcSessionDescription *offer, *answer;
-  GstPromise *promise;
-  const GstStructure *reply;
   GError *error = NULL;
 
-  g_signal_emit_by_name (a, "add-transceiver",
-      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, caps, &trans);
-  gst_object_unref (trans);
+  gst_object_unref (rtcbin_test_add_transceiver (a,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_OPUS_CAPS));
 
   /* No remote offer: nothing to answer. */
-  promise = gst_promise_new ();
-  g_signal_emit_by_name (a, "create-answer", NULL, promise);
-  reply = await (promise);
-  fail_unless (gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL));
+  fail_unless (rtcbin_test_create (a, "create-answer", NULL, &error) == NULL);
   fail_unless (
       g_error_matches (error, GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE));
   g_clear_error (&error);
-  gst_promise_unref (promise);
 
-  offer = create_desc (a, "create-offer", "offer");
-  fail_unless (set_desc (b, "set-remote-description", offer) == NULL);
-  answer = create_desc (b, "create-answer", "answer");
+  offer = rtcbin_test_create (a, "create-offer", NULL, NULL);
+  fail_unless (rtcbin_test_set (b, "set-remote-description", offer) == NULL);
+  answer = rtcbin_test_create (b, "create-answer", NULL, NULL);
 
   /* An answer while a is stable: refused, state unchanged. */
-  error = set_desc (a, "set-remote-description", answer);
+  error = rtcbin_test_set (a, "set-remote-description", answer);
   fail_unless (error != NULL);
   fail_unless (
       g_error_matches (error, GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE));
   fail_unless (strstr (error->message, "answer") != NULL, "%s", error->message);
   fail_unless (strstr (error->message, "stable") != NULL, "%s", error->message);
   g_clear_error (&error);
-  fail_unless_equals_int (get_enum (a, "signaling-state"),
+  fail_unless_equals_int (rtcbin_test_enum (a, "signaling-state"),
       GST_RTC_SIGNALING_STATE_STABLE);
 
   /* A local offer on b while it holds a remote one is refused too. */
-  error = set_desc (b, "set-local-description", offer);
+  error = rtcbin_test_set (b, "set-local-description", offer);
   fail_unless (
       g_error_matches (error, GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE));
   g_clear_error (&error);
 
   /* The normal order still works afterwards. */
-  fail_unless (set_desc (a, "set-local-description", offer) == NULL);
-  fail_unless (set_desc (a, "set-remote-description", answer) == NULL);
-  fail_unless_equals_int (get_enum (a, "signaling-state"),
+  fail_unless (rtcbin_test_set (a, "set-local-description", offer) == NULL);
+  fail_unless (rtcbin_test_set (a, "set-remote-description", answer) == NULL);
+  fail_unless_equals_int (rtcbin_test_enum (a, "signaling-state"),
       GST_RTC_SIGNALING_STATE_STABLE);
 
   gst_rtc_session_description_free (offer);
   gst_rtc_session_description_free (answer);
-  gst_caps_unref (caps);
   gst_object_unref (a);
   gst_object_unref (b);
 }
@@ -274,15 +125,12 @@ GST_END_TEST;
  * when the element goes away are still answered. */
 GST_START_TEST (test_promises_answered_on_dispose)
 {
-  GstElement *a = make_bin ("a");
-  GstCaps *caps = gst_caps_from_string (OPUS_CAPS);
-  GstRtcRtpTransceiver *trans = NULL;
+  GstElement *a = rtcbin_test_new ("a");
   GstPromise *promises[16];
   guint i, offers = 0, closed = 0;
 
-  g_signal_emit_by_name (a, "add-transceiver",
-      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, caps, &trans);
-  gst_object_unref (trans);
+  gst_object_unref (rtcbin_test_add_transceiver (a,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_OPUS_CAPS));
   for (i = 0; i < G_N_ELEMENTS (promises); i++) {
     promises[i] = gst_promise_new ();
     g_signal_emit_by_name (a, "create-offer", NULL, promises[i]);
@@ -293,7 +141,7 @@ GST_START_TEST (test_promises_answered_on_dispose)
    * else with a "closed" error; once answered "closed", all later ones
    * are too. */
   for (i = 0; i < G_N_ELEMENTS (promises); i++) {
-    const GstStructure *reply = await (promises[i]);
+    const GstStructure *reply = rtcbin_test_await (promises[i]);
     GError *error = NULL;
 
     fail_unless (reply != NULL);
@@ -312,18 +160,16 @@ GST_START_TEST (test_promises_answered_on_dispose)
     gst_promise_unref (promises[i]);
   }
   fail_unless_equals_int (offers + closed, G_N_ELEMENTS (promises));
-  gst_caps_unref (caps);
 }
 
 GST_END_TEST;
 
 GST_START_TEST (test_bad_input)
 {
-  GstElement *a = make_bin ("a");
+  GstElement *a = rtcbin_test_new ("a");
   GstRtcRtpTransceiver *trans = NULL;
   GstCaps *caps = gst_caps_from_string ("application/x-rtp");
   GError *error;
-  GstSDPMessage *sdp;
   GstRtcSessionDescription *desc;
 
   /* No media kind: refused. */
@@ -332,14 +178,13 @@ GST_START_TEST (test_bad_input)
   fail_unless (trans == NULL);
 
   /* An SDP that is no valid offer: a clear error, state unchanged. */
-  gst_sdp_message_new_from_text ("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\n"
-                                 "t=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 96\r\n",
-      &sdp);
-  desc = gst_rtc_session_description_new (GST_RTC_SDP_TYPE_OFFER, sdp);
-  error = set_desc (a, "set-remote-description", desc);
+  desc = rtcbin_test_desc (GST_RTC_SDP_TYPE_OFFER,
+      "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\n"
+      "t=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 96\r\n");
+  error = rtcbin_test_set (a, "set-remote-description", desc);
   fail_unless (error != NULL);
   g_clear_error (&error);
-  fail_unless_equals_int (get_enum (a, "signaling-state"),
+  fail_unless_equals_int (rtcbin_test_enum (a, "signaling-state"),
       GST_RTC_SIGNALING_STATE_STABLE);
 
   /* Garbage candidates are dropped. */
@@ -353,85 +198,13 @@ GST_START_TEST (test_bad_input)
 
 GST_END_TEST;
 
-typedef struct {
-  GstElement *pipeline;
-  gint audio;
-  gint video;
-} MediaCounts;
-
-static void
-on_audio_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, MediaCounts *c)
-{
-  g_atomic_int_inc (&c->audio);
-}
-
-static void
-on_video_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, MediaCounts *c)
-{
-  g_atomic_int_inc (&c->video);
-}
-
-/* Decodes whatever a src pad carries, by its negotiated caps. */
-static void
-on_any_src_pad (GstElement *bin, GstPad *pad, MediaCounts *c)
-{
-  GstElement *depay, *dec, *sink;
-  GstCaps *caps;
-  gboolean opus;
-  GstPad *sinkpad;
-
-  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
-    return;
-  caps = gst_pad_get_current_caps (pad);
-  if (!caps)
-    caps = gst_pad_query_caps (pad, NULL);
-  opus = g_strcmp0 (gst_structure_get_string (gst_caps_get_structure (caps, 0),
-                        "encoding-name"),
-             "OPUS")
-      == 0;
-  gst_caps_unref (caps);
-
-  depay = gst_element_factory_make (opus ? "rtpopusdepay" : "rtpvp8depay",
-      NULL);
-  dec = gst_element_factory_make (opus ? "opusdec" : "vp8dec", NULL);
-  sink = gst_element_factory_make ("fakesink", NULL);
-  g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, "async", FALSE,
-      NULL);
-  g_signal_connect (sink, "handoff",
-      opus ? G_CALLBACK (on_audio_handoff) : G_CALLBACK (on_video_handoff), c);
-  gst_bin_add_many (GST_BIN (c->pipeline), depay, dec, sink, NULL);
-  fail_unless (gst_element_link_many (depay, dec, sink, NULL));
-  gst_element_sync_state_with_parent (sink);
-  gst_element_sync_state_with_parent (dec);
-  gst_element_sync_state_with_parent (depay);
-  sinkpad = gst_element_get_static_pad (depay, "sink");
-  fail_unless_equals_int (gst_pad_link (pad, sinkpad), GST_PAD_LINK_OK);
-  gst_object_unref (sinkpad);
-}
-
-static void
-flag_signal (GstElement *bin, gint *flag)
-{
-  g_atomic_int_set (flag, 1);
-}
-
-static gboolean
-wait_flag (gint *flag, guint64 ms)
-{
-  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
-
-  while (!g_atomic_int_get (flag) && g_get_monotonic_time () < end)
-    g_usleep (5000);
-  return g_atomic_int_get (flag);
-}
-
 /* A payloader linked to a's sink pad makes the transceiver: negotiation
  * is needed, offer/answer and trickle run, ICE and DTLS connect, and b
  * exposes a src pad whose decrypted Opus decodes. */
 GST_START_TEST (test_audio_call)
 {
   GstElement *pa, *pb, *a, *b;
-  MediaCounts r = { 0 };
+  RtcBinTestCounts r = { 0 };
   gint needed = 0;
   gint64 end;
   GError *error = NULL;
@@ -441,35 +214,29 @@ GST_START_TEST (test_audio_call)
       &error);
   fail_unless (pa != NULL, "%s", error ? error->message : "");
   pb = gst_pipeline_new ("pb");
-  b = make_bin ("b");
+  b = rtcbin_test_new ("b");
   g_object_set (b, "latency", 100, NULL);
   gst_bin_add (GST_BIN (pb), b);
   a = gst_bin_get_by_name (GST_BIN (pa), "a");
-  {
-    const gchar *loopback[] = { "127.0.0.1", NULL };
-    g_object_set (a, "local-addresses", loopback, NULL);
-  }
+  rtcbin_test_restrict (a);
   r.pipeline = pb;
 
-  g_signal_connect (a, "on-ice-candidate", G_CALLBACK (on_ice_candidate), b);
-  g_signal_connect (b, "on-ice-candidate", G_CALLBACK (on_ice_candidate), a);
-  g_signal_connect (a, "on-negotiation-needed", G_CALLBACK (flag_signal),
-      &needed);
-  g_signal_connect (b, "pad-added", G_CALLBACK (on_any_src_pad), &r);
+  rtcbin_test_trickle (a, b);
+  g_signal_connect (a, "on-negotiation-needed",
+      G_CALLBACK (rtcbin_test_count_signal), &needed);
+  g_signal_connect (b, "pad-added", G_CALLBACK (rtcbin_test_decode_pad), &r);
 
   fail_unless (gst_element_set_state (pb, GST_STATE_PLAYING)
       != GST_STATE_CHANGE_FAILURE);
   fail_unless (gst_element_set_state (pa, GST_STATE_PLAYING)
       != GST_STATE_CHANGE_FAILURE);
 
-  fail_unless (wait_flag (&needed, 5000));
-  negotiate (a, b);
+  fail_unless (rtcbin_test_wait_int (&needed, 1, 5000));
+  rtcbin_test_negotiate (a, b);
 
-  fail_unless (wait_state (a, "connection-state",
-      GST_RTC_PEER_CONNECTION_STATE_CONNECTED,
+  fail_unless (rtcbin_test_wait_enum (a, "connection-state",
       GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 10000));
-  fail_unless (wait_state (b, "connection-state",
-      GST_RTC_PEER_CONNECTION_STATE_CONNECTED,
+  fail_unless (rtcbin_test_wait_enum (b, "connection-state",
       GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 10000));
 
   end = g_get_monotonic_time () + RTC_TEST_MS (10000) * 1000;
@@ -479,6 +246,7 @@ GST_START_TEST (test_audio_call)
   fail_unless (g_atomic_int_get (&r.audio) >= 25, "decoded %d",
       g_atomic_int_get (&r.audio));
   fail_unless_equals_int (g_atomic_int_get (&r.video), 0);
+  fail_unless_equals_int (g_atomic_int_get (&r.link_failures), 0);
 
   /* The received stream goes through a jitter buffer of b's latency. */
   {
@@ -561,47 +329,44 @@ GST_START_TEST (test_fingerprint_mismatch)
   gchar *fp;
   gint needed = 0;
   GError *error = NULL;
-  const gchar *loopback[] = { "127.0.0.1", NULL };
 
   pa = gst_parse_launch ("audiotestsrc is-live=true ! opusenc ! "
                          "rtpopuspay ! rtcbin name=a",
       &error);
   fail_unless (pa != NULL);
   a = gst_bin_get_by_name (GST_BIN (pa), "a");
-  g_object_set (a, "local-addresses", loopback, NULL);
+  rtcbin_test_restrict (a);
   pb = gst_pipeline_new ("pb");
-  b = make_bin ("b");
+  b = rtcbin_test_new ("b");
   gst_bin_add (GST_BIN (pb), b);
-  g_signal_connect (a, "on-ice-candidate", G_CALLBACK (on_ice_candidate), b);
-  g_signal_connect (b, "on-ice-candidate", G_CALLBACK (on_ice_candidate), a);
-  g_signal_connect (a, "on-negotiation-needed", G_CALLBACK (flag_signal),
-      &needed);
+  rtcbin_test_trickle (a, b);
+  g_signal_connect (a, "on-negotiation-needed",
+      G_CALLBACK (rtcbin_test_count_signal), &needed);
   gst_element_set_state (pb, GST_STATE_PLAYING);
   gst_element_set_state (pa, GST_STATE_PLAYING);
-  fail_unless (wait_flag (&needed, 5000));
+  fail_unless (rtcbin_test_wait_int (&needed, 1, 5000));
 
-  offer = create_desc (a, "create-offer", "offer");
-  fail_unless (set_desc (a, "set-local-description", offer) == NULL);
-  fail_unless (set_desc (b, "set-remote-description", offer) == NULL);
-  answer = create_desc (b, "create-answer", "answer");
-  fail_unless (set_desc (b, "set-local-description", answer) == NULL);
+  offer = rtcbin_test_create (a, "create-offer", NULL, NULL);
+  fail_unless (rtcbin_test_set (a, "set-local-description", offer) == NULL);
+  fail_unless (rtcbin_test_set (b, "set-remote-description", offer) == NULL);
+  answer = rtcbin_test_create (b, "create-answer", NULL, NULL);
+  fail_unless (rtcbin_test_set (b, "set-local-description", answer) == NULL);
   /* a's own fingerprint: valid syntax, wrong certificate. */
   fp = get_fingerprint (offer);
   fail_unless (fp != NULL);
   set_fingerprint (answer, fp);
   g_free (fp);
-  fail_unless (set_desc (a, "set-remote-description", answer) == NULL);
+  fail_unless (rtcbin_test_set (a, "set-remote-description", answer) == NULL);
 
-  fail_unless (
-      wait_state (a, "connection-state", GST_RTC_PEER_CONNECTION_STATE_FAILED,
-          GST_RTC_PEER_CONNECTION_STATE_FAILED, 10000));
+  fail_unless (rtcbin_test_wait_enum (a, "connection-state",
+      GST_RTC_PEER_CONNECTION_STATE_FAILED, 10000));
   bus = gst_element_get_bus (pa);
   msg = gst_bus_timed_pop_filtered (bus, RTC_TEST_MS (5000) * GST_MSECOND,
       GST_MESSAGE_ERROR);
   fail_unless (msg != NULL);
   gst_message_unref (msg);
   gst_object_unref (bus);
-  fail_if (get_enum (a, "connection-state")
+  fail_if (rtcbin_test_enum (a, "connection-state")
       == GST_RTC_PEER_CONNECTION_STATE_CONNECTED);
 
   gst_rtc_session_description_free (offer);
@@ -615,28 +380,6 @@ GST_START_TEST (test_fingerprint_mismatch)
 
 GST_END_TEST;
 
-static guint
-n_transceivers (GstElement *bin)
-{
-  GArray *arr;
-  guint n;
-
-  g_signal_emit_by_name (bin, "get-transceivers", &arr);
-  n = arr->len;
-  g_array_unref (arr);
-  return n;
-}
-
-static gboolean
-wait_transceivers (GstElement *bin, guint n, guint64 ms)
-{
-  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
-
-  while (n_transceivers (bin) < n && g_get_monotonic_time () < end)
-    g_usleep (5000);
-  return n_transceivers (bin) >= n;
-}
-
 #define VP8_SEND \
   "videotestsrc is-live=true ! video/x-raw,width=160,height=120," \
   "framerate=30/1 ! vp8enc deadline=1 ! rtpvp8pay ! "
@@ -648,9 +391,8 @@ wait_transceivers (GstElement *bin, guint n, guint64 ms)
 GST_START_TEST (test_audio_video_both_ways)
 {
   GstElement *pa, *pb, *a, *b;
-  MediaCounts ca = { 0 }, cb = { 0 };
+  RtcBinTestCounts ca = { 0 }, cb = { 0 };
   GError *error = NULL;
-  const gchar *loopback[] = { "127.0.0.1", NULL };
   gint64 end;
 
   pa = gst_parse_launch ("audiotestsrc is-live=true ! opusenc ! rtpopuspay ! "
@@ -661,28 +403,25 @@ GST_START_TEST (test_audio_video_both_ways)
   fail_unless (pb != NULL, "%s", error ? error->message : "");
   a = gst_bin_get_by_name (GST_BIN (pa), "a");
   b = gst_bin_get_by_name (GST_BIN (pb), "b");
-  g_object_set (a, "local-addresses", loopback, NULL);
-  g_object_set (b, "local-addresses", loopback, NULL);
+  rtcbin_test_restrict (a);
+  rtcbin_test_restrict (b);
   ca.pipeline = pa;
   cb.pipeline = pb;
-  g_signal_connect (a, "on-ice-candidate", G_CALLBACK (on_ice_candidate), b);
-  g_signal_connect (b, "on-ice-candidate", G_CALLBACK (on_ice_candidate), a);
-  g_signal_connect (a, "pad-added", G_CALLBACK (on_any_src_pad), &ca);
-  g_signal_connect (b, "pad-added", G_CALLBACK (on_any_src_pad), &cb);
+  rtcbin_test_trickle (a, b);
+  g_signal_connect (a, "pad-added", G_CALLBACK (rtcbin_test_decode_pad), &ca);
+  g_signal_connect (b, "pad-added", G_CALLBACK (rtcbin_test_decode_pad), &cb);
 
   gst_element_set_state (pa, GST_STATE_PLAYING);
   gst_element_set_state (pb, GST_STATE_PLAYING);
-  fail_unless (wait_transceivers (a, 2, 5000));
-  fail_unless (wait_transceivers (b, 1, 5000));
-  negotiate (a, b);
+  fail_unless (rtcbin_test_wait_transceivers (a, 2, 5000));
+  fail_unless (rtcbin_test_wait_transceivers (b, 1, 5000));
+  rtcbin_test_negotiate (a, b);
   /* b's video transceiver was reused, not duplicated. */
-  fail_unless_equals_int (n_transceivers (b), 2);
+  fail_unless_equals_int (rtcbin_test_n_transceivers (b), 2);
 
-  fail_unless (wait_state (a, "connection-state",
-      GST_RTC_PEER_CONNECTION_STATE_CONNECTED,
+  fail_unless (rtcbin_test_wait_enum (a, "connection-state",
       GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 10000));
-  fail_unless (wait_state (b, "connection-state",
-      GST_RTC_PEER_CONNECTION_STATE_CONNECTED,
+  fail_unless (rtcbin_test_wait_enum (b, "connection-state",
       GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 10000));
 
   end = g_get_monotonic_time () + RTC_TEST_MS (15000) * 1000;
@@ -694,6 +433,8 @@ GST_START_TEST (test_audio_video_both_ways)
   fail_unless (g_atomic_int_get (&cb.video) >= 10, "b video %d", cb.video);
   fail_unless (g_atomic_int_get (&ca.video) >= 10, "a video %d", ca.video);
   fail_unless_equals_int (g_atomic_int_get (&ca.audio), 0);
+  fail_unless_equals_int (g_atomic_int_get (&ca.link_failures), 0);
+  fail_unless_equals_int (g_atomic_int_get (&cb.link_failures), 0);
 
   gst_element_set_state (pa, GST_STATE_NULL);
   gst_element_set_state (pb, GST_STATE_NULL);
@@ -735,18 +476,15 @@ has_attribute (GstRtcSessionDescription *desc, const gchar *key,
  * waits for the feedback and cuts its bitrate); NACK and PLI stay. */
 GST_START_TEST (test_no_unimplemented_feedback)
 {
-  GstElement *a = make_bin ("a"), *b = make_bin ("b");
-  GstCaps *caps = gst_caps_from_string ("application/x-rtp,media=video,"
-                                        "encoding-name=VP8,clock-rate=90000,"
-                                        "payload=96");
-  GstRtcRtpTransceiver *trans = NULL;
+  GstElement *a = rtcbin_test_new ("a"), *b = rtcbin_test_new ("b");
   GstRtcSessionDescription *offer, *answer;
   GstSDPMedia *m;
 
-  g_signal_emit_by_name (a, "add-transceiver",
-      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, caps, &trans);
-  gst_object_unref (trans);
-  offer = create_desc (a, "create-offer", "offer");
+  gst_object_unref (rtcbin_test_add_transceiver (a,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
+      "application/x-rtp,media=video,encoding-name=VP8,clock-rate=90000,"
+      "payload=96"));
+  offer = rtcbin_test_create (a, "create-offer", NULL, NULL);
   fail_unless (has_attribute (offer, "rtcp-fb", " nack pli"));
   fail_if (has_attribute (offer, "rtcp-fb", " transport-cc"));
   fail_if (has_attribute (offer, "rtcp-fb", " goog-remb"));
@@ -757,17 +495,16 @@ GST_START_TEST (test_no_unimplemented_feedback)
   gst_sdp_media_add_attribute (m, "extmap", "3 " TWCC_URI);
   gst_sdp_media_add_attribute (m, "rtcp-fb", "96 transport-cc");
   gst_sdp_media_add_attribute (m, "rtcp-fb", "96 goog-remb");
-  fail_unless (set_desc (b, "set-remote-description", offer) == NULL);
-  answer = create_desc (b, "create-answer", "answer");
+  fail_unless (rtcbin_test_set (b, "set-remote-description", offer) == NULL);
+  answer = rtcbin_test_create (b, "create-answer", NULL, NULL);
   fail_unless (has_attribute (answer, "rtcp-fb", " nack pli"));
   fail_if (has_attribute (answer, "rtcp-fb", " transport-cc"));
   fail_if (has_attribute (answer, "rtcp-fb", " goog-remb"));
   fail_if (has_attribute (answer, "extmap", TWCC_URI));
-  fail_unless (set_desc (b, "set-local-description", answer) == NULL);
+  fail_unless (rtcbin_test_set (b, "set-local-description", answer) == NULL);
 
   gst_rtc_session_description_free (offer);
   gst_rtc_session_description_free (answer);
-  gst_caps_unref (caps);
   gst_object_unref (a);
   gst_object_unref (b);
 }

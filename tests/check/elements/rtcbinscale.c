@@ -4,14 +4,7 @@
  * rtcbin at scale: many sessions in one process share their operation,
  * ICE and DTLS threads, and each session's operations stay in order.
  */
-#include <gst/check/gstcheck.h>
-#include <gst/rtc/rtc.h>
-
-#include "../common/rtctestutil.h"
-
-#define OPUS_CAPS \
-  "application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000," \
-  "payload=96"
+#include "../common/rtcbintest.h"
 
 /* Threads one connected pair (two sessions in PLAYING, no media) may add
  * to the process: each session's rtcicesrc streaming thread and its
@@ -47,103 +40,24 @@ count_threads (guint *shared)
   return n;
 }
 
-static GstElement *
-make_bin (void)
-{
-  const gchar *loopback[] = { "127.0.0.1", NULL };
-  GstElement *bin = gst_element_factory_make ("rtcbin", NULL);
-
-  fail_unless (bin != NULL);
-  g_object_set (bin, "local-addresses", loopback, NULL);
-  return bin;
-}
-
-static const GstStructure *
-await (GstPromise *promise)
-{
-  fail_unless_equals_int (gst_promise_wait (promise),
-      GST_PROMISE_RESULT_REPLIED);
-  return gst_promise_get_reply (promise);
-}
-
-static GstRtcSessionDescription *
-create_desc (GstElement *bin, const gchar *action, const gchar *field)
-{
-  GstPromise *promise = gst_promise_new ();
-  GstRtcSessionDescription *desc = NULL;
-
-  g_signal_emit_by_name (bin, action, NULL, promise);
-  fail_unless (gst_structure_get (await (promise), field,
-      GST_TYPE_RTC_SESSION_DESCRIPTION, &desc, NULL));
-  gst_promise_unref (promise);
-  return desc;
-}
-
-static void
-set_desc (GstElement *bin, const gchar *action, GstRtcSessionDescription *desc)
-{
-  GstPromise *promise = gst_promise_new ();
-  const GstStructure *reply;
-
-  g_signal_emit_by_name (bin, action, desc, promise);
-  reply = await (promise);
-  fail_if (reply && gst_structure_has_field (reply, "error"));
-  gst_promise_unref (promise);
-}
-
-static void
-on_ice_candidate (GstElement *bin, guint mline, const gchar *candidate,
-    GstElement *peer)
-{
-  g_signal_emit_by_name (peer, "add-ice-candidate", mline, candidate);
-}
-
-static gboolean
-wait_connected (GstElement *bin)
-{
-  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (10000) * 1000;
-  gint state;
-
-  do {
-    g_object_get (bin, "connection-state", &state, NULL);
-    if (state == GST_RTC_PEER_CONNECTION_STATE_CONNECTED)
-      return TRUE;
-    g_usleep (2000);
-  } while (g_get_monotonic_time () < end);
-  return FALSE;
-}
-
 /* Two sessions in one pipeline, with an audio transceiver, connected. */
 static GstElement *
 make_connected_pair (void)
 {
   GstElement *pipeline = gst_pipeline_new (NULL);
-  GstElement *a = make_bin (), *b = make_bin ();
-  GstCaps *caps = gst_caps_from_string (OPUS_CAPS);
-  GstRtcRtpTransceiver *trans = NULL;
-  GstRtcSessionDescription *offer, *answer;
+  GstElement *a = rtcbin_test_new (NULL), *b = rtcbin_test_new (NULL);
 
   gst_bin_add_many (GST_BIN (pipeline), a, b, NULL);
-  g_signal_connect (a, "on-ice-candidate", G_CALLBACK (on_ice_candidate), b);
-  g_signal_connect (b, "on-ice-candidate", G_CALLBACK (on_ice_candidate), a);
+  rtcbin_test_trickle (a, b);
   fail_if (gst_element_set_state (pipeline, GST_STATE_PLAYING)
       == GST_STATE_CHANGE_FAILURE);
-  g_signal_emit_by_name (a, "add-transceiver",
-      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, caps, &trans);
-  fail_unless (trans != NULL);
-  gst_object_unref (trans);
-  gst_caps_unref (caps);
-
-  offer = create_desc (a, "create-offer", "offer");
-  set_desc (a, "set-local-description", offer);
-  set_desc (b, "set-remote-description", offer);
-  answer = create_desc (b, "create-answer", "answer");
-  set_desc (b, "set-local-description", answer);
-  set_desc (a, "set-remote-description", answer);
-  gst_rtc_session_description_free (offer);
-  gst_rtc_session_description_free (answer);
-  fail_unless (wait_connected (a));
-  fail_unless (wait_connected (b));
+  gst_object_unref (rtcbin_test_add_transceiver (a,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_OPUS_CAPS));
+  rtcbin_test_negotiate (a, b);
+  fail_unless (rtcbin_test_wait_enum (a, "connection-state",
+      GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 10000));
+  fail_unless (rtcbin_test_wait_enum (b, "connection-state",
+      GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 10000));
   return pipeline;
 }
 
@@ -249,7 +163,6 @@ GST_START_TEST (test_per_session_order)
 {
   GstElement *bins[N_SESSIONS], *even[N_SESSIONS] = { NULL },
                                 *odd[N_SESSIONS] = { NULL };
-  GstCaps *caps = gst_caps_from_string (OPUS_CAPS);
   OrderLog log = { 0 };
   GThread *t1, *t2;
   gint64 end;
@@ -257,13 +170,10 @@ GST_START_TEST (test_per_session_order)
 
   g_mutex_init (&log.lock);
   for (s = 0; s < N_SESSIONS; s++) {
-    GstRtcRtpTransceiver *trans = NULL;
-
-    bins[s] = make_bin ();
+    bins[s] = rtcbin_test_new (NULL);
     g_object_set_data (G_OBJECT (bins[s]), "log", &log);
-    g_signal_emit_by_name (bins[s], "add-transceiver",
-        GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, caps, &trans);
-    gst_object_unref (trans);
+    gst_object_unref (rtcbin_test_add_transceiver (bins[s],
+        GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_OPUS_CAPS));
     /* Each session is fed by one thread only, so its order is known. */
     if (s % 2)
       odd[s] = bins[s];
@@ -298,7 +208,6 @@ GST_START_TEST (test_per_session_order)
 
   for (s = 0; s < N_SESSIONS; s++)
     gst_object_unref (bins[s]);
-  gst_caps_unref (caps);
   g_mutex_clear (&log.lock);
 }
 
@@ -352,19 +261,16 @@ drop_victim (GstPromise *promise, gpointer user_data)
  * wait for the pool, so they run right there, each answered "closed". */
 GST_START_TEST (test_dispose_from_other_session)
 {
-  GstElement *a = make_bin (), *c = make_bin ();
-  GstCaps *caps = gst_caps_from_string (OPUS_CAPS);
-  GstRtcRtpTransceiver *trans = NULL;
+  GstElement *a = rtcbin_test_new (NULL), *c = rtcbin_test_new (NULL);
   GstPromise *promise, *blocker;
   DropCtx ctx = { NULL };
   guint i, closed = 0;
 
   g_mutex_init (&ctx.lock);
   g_cond_init (&ctx.cond);
-  ctx.victim = make_bin ();
-  g_signal_emit_by_name (ctx.victim, "add-transceiver",
-      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, caps, &trans);
-  gst_object_unref (trans);
+  ctx.victim = rtcbin_test_new (NULL);
+  gst_object_unref (rtcbin_test_add_transceiver (ctx.victim,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_OPUS_CAPS));
 
   blocker = gst_promise_new_with_change_func (block_worker, &ctx, NULL);
   g_signal_emit_by_name (c, "create-offer", NULL, blocker);
@@ -384,7 +290,7 @@ GST_START_TEST (test_dispose_from_other_session)
   gst_promise_unref (promise);
 
   for (i = 0; i < G_N_ELEMENTS (ctx.promises); i++) {
-    const GstStructure *reply = await (ctx.promises[i]);
+    const GstStructure *reply = rtcbin_test_await (ctx.promises[i]);
     GError *error = NULL;
 
     fail_unless (reply != NULL);
@@ -408,11 +314,10 @@ GST_START_TEST (test_dispose_from_other_session)
   while (ctx.blocking)
     g_cond_wait (&ctx.cond, &ctx.lock);
   g_mutex_unlock (&ctx.lock);
-  await (blocker);
+  rtcbin_test_await (blocker);
   gst_promise_unref (blocker);
   gst_object_unref (a);
   gst_object_unref (c);
-  gst_caps_unref (caps);
   g_mutex_clear (&ctx.lock);
   g_cond_clear (&ctx.cond);
 }

@@ -12,11 +12,9 @@
  * description is handled through its GType and a mirror of its public
  * struct.
  */
-#include <gst/check/gstcheck.h>
-#include <gst/rtc/rtc.h>
 #include <gst/sdp/sdp.h>
 
-#include "../common/rtctestutil.h"
+#include "../common/rtcbintest.h"
 
 /* GstWebRTCSessionDescription's public layout. */
 typedef struct {
@@ -31,76 +29,12 @@ typedef struct {
   "framerate=30/1 ! vp8enc deadline=1 ! rtpvp8pay pt=97 ! " bin ". "
 
 typedef struct {
-  gint audio;
-  gint video;
-  gint link_failures;
-  GstElement *pipeline;
-} Counts;
-
-typedef struct {
   GstElement *pipeline;
   GstElement *rtc;
   GstElement *web;
-  Counts at_rtc;
-  Counts at_web;
+  RtcBinTestCounts at_rtc;
+  RtcBinTestCounts at_web;
 } Call;
-
-static void
-on_audio_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, Counts *c)
-{
-  g_atomic_int_inc (&c->audio);
-}
-
-static void
-on_video_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, Counts *c)
-{
-  g_atomic_int_inc (&c->video);
-}
-
-/* Decodes a received stream, chosen by the src pad's caps. */
-static void
-on_src_pad (GstElement *bin, GstPad *pad, Counts *c)
-{
-  GstElement *depay, *dec, *sink;
-  GstCaps *caps;
-  gboolean opus;
-  GstPad *sinkpad;
-  GstPadLinkReturn ret;
-
-  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
-    return;
-  caps = gst_pad_get_current_caps (pad);
-  if (!caps)
-    caps = gst_pad_query_caps (pad, NULL);
-  opus = g_strcmp0 (gst_structure_get_string (gst_caps_get_structure (caps, 0),
-                        "encoding-name"),
-             "OPUS")
-      == 0;
-  gst_caps_unref (caps);
-  depay = gst_element_factory_make (opus ? "rtpopusdepay" : "rtpvp8depay",
-      NULL);
-  dec = gst_element_factory_make (opus ? "opusdec" : "vp8dec", NULL);
-  sink = gst_element_factory_make ("fakesink", NULL);
-  g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, "async", FALSE,
-      NULL);
-  g_signal_connect (sink, "handoff",
-      opus ? G_CALLBACK (on_audio_handoff) : G_CALLBACK (on_video_handoff), c);
-  gst_bin_add_many (GST_BIN (c->pipeline), depay, dec, sink, NULL);
-  /* A streaming thread: failures are counted, the test thread checks. */
-  if (!gst_element_link_many (depay, dec, sink, NULL))
-    g_atomic_int_inc (&c->link_failures);
-  gst_element_sync_state_with_parent (sink);
-  gst_element_sync_state_with_parent (dec);
-  gst_element_sync_state_with_parent (depay);
-  sinkpad = gst_element_get_static_pad (depay, "sink");
-  ret = gst_pad_link (pad, sinkpad);
-  if (ret != GST_PAD_LINK_OK) {
-    GST_ERROR ("could not link %s: %s", GST_PAD_NAME (pad),
-        gst_pad_link_get_name (ret));
-    g_atomic_int_inc (&c->link_failures);
-  }
-  gst_object_unref (sinkpad);
-}
 
 /* Only loopback candidates cross over (webrtcbin gathers on 127.0.0.1
  * alone too, this keeps any other out for sure). */
@@ -111,14 +45,6 @@ on_ice_candidate (GstElement *bin, guint mline, const gchar *candidate,
   if (candidate && strstr (candidate, " 127.0.0.1 ")
       && !strstr (candidate, " tcp "))
     g_signal_emit_by_name (peer, "add-ice-candidate", mline, candidate);
-}
-
-static const GstStructure *
-await (GstPromise *promise)
-{
-  fail_unless_equals_int (gst_promise_wait (promise),
-      GST_PROMISE_RESULT_REPLIED);
-  return gst_promise_get_reply (promise);
 }
 
 static GType
@@ -141,7 +67,7 @@ create_sdp (GstElement *e, gboolean web, const gchar *action,
   gchar *text;
 
   g_signal_emit_by_name (e, action, NULL, promise);
-  reply = await (promise);
+  reply = rtcbin_test_await (promise);
   fail_unless (reply != NULL, "%s: no reply", action);
   if (gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL))
     fail ("%s failed: %s", action, error->message);
@@ -190,7 +116,7 @@ set_sdp (GstElement *e, gboolean web, const gchar *action, GstRtcSDPType type,
     g_signal_emit_by_name (e, action, desc, promise);
     gst_rtc_session_description_free (desc);
   }
-  reply = await (promise);
+  reply = rtcbin_test_await (promise);
   if (reply && gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL))
     fail ("%s failed: %s", action, error->message);
   gst_promise_unref (promise);
@@ -216,28 +142,6 @@ negotiate (Call *call, gboolean rtc_offers)
   GST_INFO ("offer:\n%s\nanswer:\n%s", offer, answer);
   g_free (offer);
   g_free (answer);
-}
-
-static guint
-n_transceivers (GstElement *e)
-{
-  GArray *all = NULL;
-  guint n;
-
-  g_signal_emit_by_name (e, "get-transceivers", &all);
-  n = all->len;
-  g_array_unref (all);
-  return n;
-}
-
-static void
-wait_transceivers (GstElement *e, guint n)
-{
-  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (5000) * 1000;
-
-  while (n_transceivers (e) < n && g_get_monotonic_time () < end)
-    g_usleep (5000);
-  fail_unless (n_transceivers (e) >= n, "%u transceivers", n_transceivers (e));
 }
 
 /* webrtcbin's transceivers ask for NACK (and so RTX) and for FEC off. */
@@ -282,7 +186,6 @@ payloaders_ready (GstElement *pipeline)
 static void
 call_start (Call *call)
 {
-  const gchar *loopback[] = { "127.0.0.1", NULL };
   GError *error = NULL;
   GObject *agent = NULL, *nice = NULL;
   gboolean added = FALSE;
@@ -297,7 +200,7 @@ call_start (Call *call)
   fail_unless (call->pipeline != NULL, "%s", error ? error->message : "");
   call->rtc = gst_bin_get_by_name (GST_BIN (call->pipeline), "r");
   call->web = gst_bin_get_by_name (GST_BIN (call->pipeline), "w");
-  g_object_set (call->rtc, "local-addresses", loopback, NULL);
+  rtcbin_test_restrict (call->rtc);
   g_object_get (call->web, "ice-agent", &agent, NULL);
   fail_unless (agent != NULL);
   g_object_set (agent, "ice-tcp", FALSE, NULL);
@@ -316,14 +219,16 @@ call_start (Call *call)
       G_CALLBACK (on_ice_candidate), call->web);
   g_signal_connect (call->web, "on-ice-candidate",
       G_CALLBACK (on_ice_candidate), call->rtc);
-  g_signal_connect (call->rtc, "pad-added", G_CALLBACK (on_src_pad),
+  g_signal_connect (call->rtc, "pad-added", G_CALLBACK (rtcbin_test_decode_pad),
       &call->at_rtc);
-  g_signal_connect (call->web, "pad-added", G_CALLBACK (on_src_pad),
+  g_signal_connect (call->web, "pad-added", G_CALLBACK (rtcbin_test_decode_pad),
       &call->at_web);
   fail_unless (gst_element_set_state (call->pipeline, GST_STATE_PLAYING)
       != GST_STATE_CHANGE_FAILURE);
-  wait_transceivers (call->rtc, 2);
-  wait_transceivers (call->web, 2);
+  fail_unless (rtcbin_test_wait_transceivers (call->rtc, 2, 5000),
+      "%u transceivers", rtcbin_test_n_transceivers (call->rtc));
+  fail_unless (rtcbin_test_wait_transceivers (call->web, 2, 5000),
+      "%u transceivers", rtcbin_test_n_transceivers (call->web));
   /* webrtcbin builds its offer from its sink pads' caps. */
   end = g_get_monotonic_time () + RTC_TEST_MS (5000) * 1000;
   while (!payloaders_ready (call->pipeline) && g_get_monotonic_time () < end)
@@ -424,7 +329,7 @@ web_remote_inbound (GstElement *web)
   gboolean found = FALSE;
 
   g_signal_emit_by_name (web, "get-stats", NULL, promise);
-  reply = await (promise);
+  reply = rtcbin_test_await (promise);
   if (reply)
     gst_structure_foreach (reply, has_remote_inbound, &found);
   gst_promise_unref (promise);

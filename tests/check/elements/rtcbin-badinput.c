@@ -7,11 +7,31 @@
  */
 #include "../common/rtcbintest.h"
 
-static GstRtcRtpTransceiver *
-add_opus (GstElement *bin)
+/* Two sessions trickling to each other, a with an Opus transceiver. */
+typedef struct {
+  GstElement *a, *b;
+  GstRtcRtpTransceiver *t;
+} Pair;
+
+static Pair
+pair_new (void)
 {
-  return rtcbin_test_add_transceiver (bin,
+  Pair p;
+
+  p.a = rtcbin_test_new ("a");
+  p.b = rtcbin_test_new ("b");
+  p.t = rtcbin_test_add_transceiver (p.a,
       GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_OPUS_CAPS);
+  rtcbin_test_trickle (p.a, p.b);
+  return p;
+}
+
+static void
+pair_free (Pair *p)
+{
+  gst_object_unref (p->t);
+  gst_object_unref (p->a);
+  gst_object_unref (p->b);
 }
 
 /* @error (freed) is @code of GST_RTC_ERROR and its message has @word1
@@ -113,11 +133,10 @@ replaced (const GstRtcSessionDescription *desc, const gchar *from,
 
 GST_START_TEST (test_missing_fingerprint)
 {
-  GstElement *a = rtcbin_test_new ("a"), *b = rtcbin_test_new ("b");
-  GstRtcRtpTransceiver *t = add_opus (a);
+  Pair p = pair_new ();
+  GstElement *a = p.a, *b = p.b;
   GstRtcSessionDescription *offer, *bad;
 
-  rtcbin_test_trickle (a, b);
   offer = rtcbin_test_create (a, "create-offer", NULL, NULL);
   bad = without_lines (offer, "a=fingerprint");
   check_error (rtcbin_test_set (b, "set-remote-description", bad),
@@ -129,9 +148,7 @@ GST_START_TEST (test_missing_fingerprint)
   gst_rtc_session_description_free (bad);
   gst_rtc_session_description_free (offer);
   check_still_works (a, b);
-  gst_object_unref (t);
-  gst_object_unref (a);
-  gst_object_unref (b);
+  pair_free (&p);
 }
 
 GST_END_TEST;
@@ -140,12 +157,11 @@ GST_END_TEST;
  * an error naming it. */
 GST_START_TEST (test_unknown_and_garbled_lines)
 {
-  GstElement *a = rtcbin_test_new ("a"), *b = rtcbin_test_new ("b");
-  GstRtcRtpTransceiver *t = add_opus (a);
+  Pair p = pair_new ();
+  GstElement *a = p.a, *b = p.b;
   GstRtcSessionDescription *offer, *bad;
   GError *error;
 
-  rtcbin_test_trickle (a, b);
   offer = rtcbin_test_create (a, "create-offer", NULL, NULL);
 
   bad = replaced (offer, "OPUS/48000/2", "OPUS/fast");
@@ -190,9 +206,7 @@ GST_START_TEST (test_unknown_and_garbled_lines)
   }
 
   gst_rtc_session_description_free (offer);
-  gst_object_unref (t);
-  gst_object_unref (a);
-  gst_object_unref (b);
+  pair_free (&p);
 }
 
 GST_END_TEST;
@@ -200,13 +214,12 @@ GST_END_TEST;
 /* An answer with fewer m-lines than the offer is refused. */
 GST_START_TEST (test_answer_mline_count)
 {
-  GstElement *a = rtcbin_test_new ("a"), *b = rtcbin_test_new ("b");
-  GstRtcRtpTransceiver *t = add_opus (a);
+  Pair p = pair_new ();
+  GstElement *a = p.a, *b = p.b;
   GstRtcRtpTransceiver *t2 = rtcbin_test_add_transceiver (a,
       GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_VP8_CAPS);
   GstRtcSessionDescription *offer, *answer, *bad;
 
-  rtcbin_test_trickle (a, b);
   offer = rtcbin_test_create (a, "create-offer", NULL, NULL);
   fail_unless (rtcbin_test_set (a, "set-local-description", offer) == NULL);
   fail_unless (rtcbin_test_set (b, "set-remote-description", offer) == NULL);
@@ -241,10 +254,8 @@ GST_START_TEST (test_answer_mline_count)
 
   gst_rtc_session_description_free (offer);
   gst_rtc_session_description_free (answer);
-  gst_object_unref (t);
   gst_object_unref (t2);
-  gst_object_unref (a);
-  gst_object_unref (b);
+  pair_free (&p);
 }
 
 GST_END_TEST;
@@ -254,12 +265,11 @@ GST_END_TEST;
  * rejected. */
 GST_START_TEST (test_unsupported_codec_only)
 {
-  GstElement *a = rtcbin_test_new ("a"), *b = rtcbin_test_new ("b");
-  GstRtcRtpTransceiver *t = add_opus (a);
+  Pair p = pair_new ();
+  GstElement *a = p.a, *b = p.b;
   GstRtcSessionDescription *offer, *bad, *answer;
   GError *error = NULL;
 
-  rtcbin_test_trickle (a, b);
   offer = rtcbin_test_create (a, "create-offer", NULL, NULL);
   bad = replaced (offer, "OPUS/48000/2", "G729/8000");
   fail_unless (rtcbin_test_set (b, "set-remote-description", bad) == NULL);
@@ -280,9 +290,7 @@ GST_START_TEST (test_unsupported_codec_only)
 
   gst_rtc_session_description_free (answer);
   gst_rtc_session_description_free (offer);
-  gst_object_unref (t);
-  gst_object_unref (a);
-  gst_object_unref (b);
+  pair_free (&p);
 }
 
 GST_END_TEST;
@@ -328,12 +336,10 @@ GST_END_TEST;
 /* Calls the signaling state does not allow. */
 GST_START_TEST (test_wrong_state_calls)
 {
-  GstElement *a = rtcbin_test_new ("a"), *b = rtcbin_test_new ("b");
-  GstRtcRtpTransceiver *t = add_opus (a);
+  Pair p = pair_new ();
+  GstElement *a = p.a, *b = p.b;
   GstRtcSessionDescription *offer, *answer, *as_answer;
   GError *error = NULL;
-
-  rtcbin_test_trickle (a, b);
 
   /* create-answer in stable. */
   fail_unless (rtcbin_test_create (a, "create-answer", NULL, &error) == NULL);
@@ -385,9 +391,7 @@ GST_START_TEST (test_wrong_state_calls)
   gst_rtc_session_description_free (offer);
   gst_rtc_session_description_free (as_answer);
   gst_rtc_session_description_free (answer);
-  gst_object_unref (t);
-  gst_object_unref (a);
-  gst_object_unref (b);
+  pair_free (&p);
 }
 
 GST_END_TEST;

@@ -279,25 +279,39 @@ spray_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* How many elements of @factory @rtcbin's rtpbin holds; @last, if not
+ * NULL, gets a reference to the last one found, or NULL. */
 static guint
-count_jitterbuffers (GstElement *rtcbin)
+rtpbin_find (GstElement *rtcbin, const gchar *factory, GstElement **last)
 {
   GstElement *rtpbin = gst_bin_get_by_name (GST_BIN (rtcbin), "rtpbin");
   GstIterator *it = gst_bin_iterate_recurse (GST_BIN (rtpbin));
   GValue item = G_VALUE_INIT;
   guint n = 0;
 
+  if (last)
+    *last = NULL;
   while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
-    GstElementFactory *f = gst_element_get_factory (g_value_get_object (&item));
+    GstElement *e = g_value_get_object (&item);
+    GstElementFactory *f = gst_element_get_factory (e);
 
-    if (f && g_str_equal (GST_OBJECT_NAME (f), "rtpjitterbuffer"))
+    if (f && g_str_equal (GST_OBJECT_NAME (f), factory)) {
       n++;
+      if (last)
+        gst_object_replace ((GstObject **)last, GST_OBJECT (e));
+    }
     g_value_reset (&item);
   }
   g_value_unset (&item);
   gst_iterator_free (it);
   gst_object_unref (rtpbin);
   return n;
+}
+
+static guint
+count_jitterbuffers (GstElement *rtcbin)
+{
+  return rtpbin_find (rtcbin, "rtpjitterbuffer", NULL);
 }
 
 /* A peer sending from ever new SSRCs gets a bounded number of streams
@@ -449,22 +463,14 @@ lose_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 static guint
 rtx_counter (GstElement *rtcbin, const gchar *factory, const gchar *prop)
 {
-  GstElement *rtpbin = gst_bin_get_by_name (GST_BIN (rtcbin), "rtpbin");
-  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (rtpbin));
-  GValue item = G_VALUE_INIT;
+  GstElement *e;
   guint n = 0;
 
-  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
-    GstElement *e = g_value_get_object (&item);
-    GstElementFactory *f = gst_element_get_factory (e);
-
-    if (f && g_str_equal (GST_OBJECT_NAME (f), factory))
-      g_object_get (e, prop, &n, NULL);
-    g_value_reset (&item);
+  rtpbin_find (rtcbin, factory, &e);
+  if (e) {
+    g_object_get (e, prop, &n, NULL);
+    gst_object_unref (e);
   }
-  g_value_unset (&item);
-  gst_iterator_free (it);
-  gst_object_unref (rtpbin);
   return n;
 }
 

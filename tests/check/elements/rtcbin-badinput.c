@@ -60,21 +60,30 @@ check_still_works (GstElement *a, GstElement *b)
   fail_unless (rtcbin_test_wait_ice (b, 10000));
 }
 
-/* A copy of @desc's SDP text with every line starting with @prefix
- * removed. */
+/* A copy of @desc's SDP text without the lines starting with @drop (if
+ * not NULL) and with @line added after the first line starting with
+ * @after (if not NULL; it must be there). */
 static GstRtcSessionDescription *
-without_lines (const GstRtcSessionDescription *desc, const gchar *prefix)
+edit_lines (const GstRtcSessionDescription *desc, const gchar *drop,
+    const gchar *after, const gchar *line)
 {
   gchar *text = gst_sdp_message_as_text (desc->sdp);
   gchar **lines = g_strsplit (text, "\r\n", -1);
   GString *out = g_string_new (NULL);
   GstRtcSessionDescription *res;
+  gboolean added = FALSE;
   guint i;
 
   for (i = 0; lines[i]; i++) {
-    if (*lines[i] && !g_str_has_prefix (lines[i], prefix))
-      g_string_append_printf (out, "%s\r\n", lines[i]);
+    if (!*lines[i] || (drop && g_str_has_prefix (lines[i], drop)))
+      continue;
+    g_string_append_printf (out, "%s\r\n", lines[i]);
+    if (after && !added && g_str_has_prefix (lines[i], after)) {
+      g_string_append_printf (out, "%s\r\n", line);
+      added = TRUE;
+    }
   }
+  fail_unless (!after || added);
   res = rtcbin_test_desc (desc->type, out->str);
   g_string_free (out, TRUE);
   g_strfreev (lines);
@@ -82,34 +91,17 @@ without_lines (const GstRtcSessionDescription *desc, const gchar *prefix)
   return res;
 }
 
-/* @desc's SDP text with @line added after the first line starting with
- * @after. */
+static GstRtcSessionDescription *
+without_lines (const GstRtcSessionDescription *desc, const gchar *prefix)
+{
+  return edit_lines (desc, prefix, NULL, NULL);
+}
+
 static GstRtcSessionDescription *
 with_line (const GstRtcSessionDescription *desc, const gchar *after,
     const gchar *line)
 {
-  gchar *text = gst_sdp_message_as_text (desc->sdp);
-  gchar **lines = g_strsplit (text, "\r\n", -1);
-  GString *out = g_string_new (NULL);
-  GstRtcSessionDescription *res;
-  gboolean done = FALSE;
-  guint i;
-
-  for (i = 0; lines[i]; i++) {
-    if (!*lines[i])
-      continue;
-    g_string_append_printf (out, "%s\r\n", lines[i]);
-    if (!done && g_str_has_prefix (lines[i], after)) {
-      g_string_append_printf (out, "%s\r\n", line);
-      done = TRUE;
-    }
-  }
-  fail_unless (done);
-  res = rtcbin_test_desc (desc->type, out->str);
-  g_string_free (out, TRUE);
-  g_strfreev (lines);
-  g_free (text);
-  return res;
+  return edit_lines (desc, NULL, after, line);
 }
 
 /* @desc's SDP text with @from replaced by @to, which must be there. */

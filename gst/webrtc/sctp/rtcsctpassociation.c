@@ -1557,21 +1557,25 @@ rtc_sctp_association_register (RtcSctpAssociation *self, guint id)
   g_mutex_unlock (&global_lock);
 }
 
+void
+rtc_sctp_association_unregister (RtcSctpAssociation *self)
+{
+  g_mutex_lock (&global_lock);
+  if (self->registry_id && registry
+      && g_hash_table_lookup (registry,
+             GUINT_TO_POINTER (self->registry_id - 1))
+          == self)
+    g_hash_table_remove (registry, GUINT_TO_POINTER (self->registry_id - 1));
+  self->registry_id = 0;
+  g_mutex_unlock (&global_lock);
+}
+
 static void
 rtc_sctp_association_dispose (GObject *object)
 {
   RtcSctpAssociation *self = RTC_SCTP_ASSOCIATION (object);
 
-  if (self->registry_id) {
-    g_mutex_lock (&global_lock);
-    if (registry
-        && g_hash_table_lookup (registry,
-               GUINT_TO_POINTER (self->registry_id - 1))
-            == self)
-      g_hash_table_remove (registry, GUINT_TO_POINTER (self->registry_id - 1));
-    g_mutex_unlock (&global_lock);
-    self->registry_id = 0;
-  }
+  rtc_sctp_association_unregister (self);
   close_socket (self);
   close_all_channels (self, NULL);
   rtc_sctp_association_set_output (self, NULL, NULL, NULL);

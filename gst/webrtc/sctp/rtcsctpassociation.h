@@ -37,6 +37,7 @@ RtcSctpAssociation *rtc_sctp_association_new (gboolean dtls_client,
 /* Elements find each other's association by id; NULL if none. */
 RtcSctpAssociation *rtc_sctp_association_lookup (guint id);
 void rtc_sctp_association_register (RtcSctpAssociation *assoc, guint id);
+void rtc_sctp_association_unregister (RtcSctpAssociation *assoc);
 
 void rtc_sctp_association_set_output (RtcSctpAssociation *assoc,
     RtcSctpOutputFunc func, gpointer user_data, GDestroyNotify notify);

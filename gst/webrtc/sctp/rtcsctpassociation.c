@@ -88,6 +88,8 @@ static guint global_users;
 static GThread *timer_thread;
 static GMainContext *timer_context;
 static GMainLoop *timer_loop;
+static GRecMutex timer_lock;
+static gint64 timer_last; /* monotonic time timers ran up to, in µs */
 
 /* Associations whose packets may go out: usrsctp's output callback only
  * knows an address, which is our pointer. */
@@ -116,14 +118,15 @@ conn_output (void *addr, void *buffer, size_t length, uint8_t tos,
 static gboolean
 timer_tick (gpointer user_data)
 {
-  static gint64 last;
   gint64 now = g_get_monotonic_time ();
   GList *blocked = NULL, *l;
 
-  if (last == 0)
-    last = now;
-  usrsctp_handle_timers ((now - last) / 1000);
-  last += (now - last) / 1000 * 1000;
+  /* Held while usrsctp's timers run: an association is not closed
+   * meanwhile, so its callbacks here need no reference. */
+  g_rec_mutex_lock (&timer_lock);
+  usrsctp_handle_timers ((now - timer_last) / 1000);
+  timer_last += (now - timer_last) / 1000 * 1000;
+  g_rec_mutex_unlock (&timer_lock);
 
   /* Safety net for a send-buffer wakeup that raced with a full buffer. */
   g_rw_lock_reader_lock (&live_lock);
@@ -223,6 +226,7 @@ global_ref (void)
     usrsctp_sysctl_set_sctp_nr_outgoing_streams_default (RTC_SCTP_MAX_STREAMS);
 
     live = g_hash_table_new (NULL, NULL);
+    timer_last = g_get_monotonic_time ();
     timer_context = g_main_context_new ();
     timer_loop = g_main_loop_new (timer_context, FALSE);
     timer_thread = g_thread_new ("rtc-sctp-timer", timer_thread_func, NULL);
@@ -237,37 +241,54 @@ quit_loop (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Global lock held, no user left, not on the timer thread. */
+static void
+shutdown_locked (void)
+{
+  guint tries;
+
+  g_main_context_invoke (timer_context, quit_loop, NULL);
+  g_thread_join (timer_thread);
+  timer_thread = NULL;
+  g_main_loop_unref (timer_loop);
+  g_main_context_unref (timer_context);
+  timer_loop = NULL;
+  timer_context = NULL;
+  /* Aborted sockets are freed at once; give timers a few turns for
+   * anything still being torn down. */
+  for (tries = 0; usrsctp_finish () != 0 && tries < 100; tries++) {
+    usrsctp_handle_timers (TIMER_TICK_MS);
+    g_usleep (TIMER_TICK_MS * 1000);
+  }
+  if (tries == 100)
+    GST_WARNING ("usrsctp did not finish: sockets still open");
+  g_rw_lock_writer_lock (&live_lock);
+  g_clear_pointer (&live, g_hash_table_unref);
+  g_rw_lock_writer_unlock (&live_lock);
+}
+
+static gpointer
+finish_thread_func (gpointer data)
+{
+  g_mutex_lock (&global_lock);
+  if (global_users == 0 && timer_thread)
+    shutdown_locked ();
+  g_mutex_unlock (&global_lock);
+  return NULL;
+}
+
 static void
 global_unref (void)
 {
   g_mutex_lock (&global_lock);
   if (--global_users == 0) {
-    guint tries;
-
-    if (on_sctp_thread ()) {
-      /* Cannot join ourselves: keep the stack for the next user. */
-      global_users++;
-      g_mutex_unlock (&global_lock);
-      return;
-    }
-    g_main_context_invoke (timer_context, quit_loop, NULL);
-    g_thread_join (timer_thread);
-    timer_thread = NULL;
-    g_main_loop_unref (timer_loop);
-    g_main_context_unref (timer_context);
-    timer_loop = NULL;
-    timer_context = NULL;
-    /* Aborted sockets are freed at once; give timers a few turns for
-     * anything still being torn down. */
-    for (tries = 0; usrsctp_finish () != 0 && tries < 100; tries++) {
-      usrsctp_handle_timers (TIMER_TICK_MS);
-      g_usleep (TIMER_TICK_MS * 1000);
-    }
-    if (tries == 100)
-      GST_WARNING ("usrsctp did not finish: sockets still open");
-    g_rw_lock_writer_lock (&live_lock);
-    g_clear_pointer (&live, g_hash_table_unref);
-    g_rw_lock_writer_unlock (&live_lock);
+    /* The timer thread cannot join itself: another thread finishes,
+     * unless a new user came meanwhile. */
+    if (on_sctp_thread ())
+      g_thread_unref (
+          g_thread_new ("rtc-sctp-finish", finish_thread_func, NULL));
+    else
+      shutdown_locked ();
   }
   g_mutex_unlock (&global_lock);
 }
@@ -1198,10 +1219,15 @@ receive_cb (struct socket *sock, union sctp_sockstore addr, void *data,
 {
   RtcSctpAssociation *self = NULL;
   gboolean nested = g_private_get (&in_receive_callback) != NULL;
+  /* On the timer thread the association cannot be closed meanwhile (see
+   * timer_tick, close_socket) and a reference would risk its last unref
+   * inside usrsctp; elsewhere the caller into usrsctp holds one, or the
+   * association is no longer live. */
+  gboolean timer = on_sctp_thread ();
 
   g_rw_lock_reader_lock (&live_lock);
   if (ulp_info && live && g_hash_table_contains (live, ulp_info))
-    self = g_object_ref (ulp_info);
+    self = timer ? ulp_info : g_object_ref (ulp_info);
   g_rw_lock_reader_unlock (&live_lock);
   if (!self) {
     free (data);
@@ -1223,16 +1249,8 @@ receive_cb (struct socket *sock, union sctp_sockstore addr, void *data,
   if (!nested)
     g_private_set (&in_receive_callback, NULL);
 
-  /* The last reference must not go inside usrsctp's callback (dispose
-   * closes the socket): on the SCTP thread it goes from an idle. */
-  if (on_sctp_thread ()) {
-    GSource *source = g_idle_source_new ();
-    g_source_set_callback (source, (GSourceFunc)g_object_unref, self, NULL);
-    g_source_attach (source, timer_context);
-    g_source_unref (source);
-  } else {
+  if (!timer)
     g_object_unref (self);
-  }
   return 1;
 }
 
@@ -1442,6 +1460,7 @@ close_socket (RtcSctpAssociation *self)
   g_mutex_unlock (&self->lock);
   g_rec_mutex_unlock (&self->send_lock);
 
+  g_rec_mutex_lock (&timer_lock);
   if (sock) {
     /* Callbacks from here on find no association; the ABORT still
      * leaves through the output, as we are live until below. */
@@ -1452,6 +1471,7 @@ close_socket (RtcSctpAssociation *self)
   if (live)
     g_hash_table_remove (live, self);
   g_rw_lock_writer_unlock (&live_lock);
+  g_rec_mutex_unlock (&timer_lock);
   if (sock)
     usrsctp_deregister_address (self);
 }

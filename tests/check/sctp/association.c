@@ -338,7 +338,11 @@ announced_free (Announced *a)
 
   for (i = 0; i < a->channels->len; i++) {
     GstRtcDataChannel *ch = g_ptr_array_index (a->channels, i);
-    seen_free (g_object_get_data (G_OBJECT (ch), "seen"));
+    Seen *seen = g_object_get_data (G_OBJECT (ch), "seen");
+
+    g_signal_handlers_disconnect_matched (ch, G_SIGNAL_MATCH_DATA, 0, 0, NULL,
+        NULL, seen);
+    seen_free (seen);
     gst_object_unref (ch);
   }
   g_ptr_array_unref (a->channels);

@@ -147,6 +147,7 @@ typedef struct {
 static void
 box_init (Box *b)
 {
+  memset (b, 0, sizeof (*b));
   g_mutex_init (&b->lock);
   g_queue_init (&b->messages);
   b->announced = g_ptr_array_new_with_free_func (gst_object_unref);

@@ -286,7 +286,7 @@ gst_rtc_sctp_enc_change_state (GstElement *element, GstStateChange transition)
       break;
     }
     case GST_STATE_CHANGE_PAUSED_TO_READY: {
-      gint64 end = g_get_monotonic_time () + 200 * G_TIME_SPAN_MILLISECOND;
+      gint64 end = g_get_monotonic_time () + G_TIME_SPAN_SECOND;
 
       /* Abort, so the peer's channels close at once, and let the task
        * send the ABORT; then wake it, or deactivating the pad would wait

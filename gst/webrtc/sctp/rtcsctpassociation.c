@@ -69,6 +69,10 @@ struct _RtcSctpAssociation {
    * messages keep their order; recursive, as signal handlers run under
    * it and may send. */
   GRecMutex send_lock;
+  /* Held while a packet is fed to usrsctp, and while the socket closes:
+   * usrsctp skips the ABORT of an association that another thread is
+   * receiving into. Recursive: a handler may abort from a callback. */
+  GRecMutex input_lock;
 };
 
 enum { SIGNAL_ON_DATA_CHANNEL, SIGNAL_STATE_CHANGED, N_SIGNALS };
@@ -1420,7 +1424,9 @@ rtc_sctp_association_start (RtcSctpAssociation *self, GError **error)
     if (!packet)
       break;
     data = g_bytes_get_data (packet, &len);
+    g_rec_mutex_lock (&self->input_lock);
     usrsctp_conninput (self, data, len, 0);
+    g_rec_mutex_unlock (&self->input_lock);
     g_bytes_unref (packet);
   }
   return TRUE;
@@ -1444,8 +1450,10 @@ rtc_sctp_association_input (RtcSctpAssociation *self, const guint8 *packet,
     return;
   }
   g_mutex_unlock (&self->lock);
+  g_rec_mutex_lock (&self->input_lock);
   if (self->sock)
     usrsctp_conninput (self, packet, len, 0);
+  g_rec_mutex_unlock (&self->input_lock);
 }
 
 static void
@@ -1460,6 +1468,7 @@ close_socket (RtcSctpAssociation *self)
   g_mutex_unlock (&self->lock);
   g_rec_mutex_unlock (&self->send_lock);
 
+  g_rec_mutex_lock (&self->input_lock);
   g_rec_mutex_lock (&timer_lock);
   if (sock) {
     /* Callbacks from here on find no association; the ABORT still
@@ -1472,6 +1481,7 @@ close_socket (RtcSctpAssociation *self)
     g_hash_table_remove (live, self);
   g_rw_lock_writer_unlock (&live_lock);
   g_rec_mutex_unlock (&timer_lock);
+  g_rec_mutex_unlock (&self->input_lock);
   if (sock)
     usrsctp_deregister_address (self);
 }
@@ -1613,6 +1623,7 @@ rtc_sctp_association_finalize (GObject *object)
   g_array_unref (self->pending_resets);
   g_mutex_clear (&self->lock);
   g_rec_mutex_clear (&self->send_lock);
+  g_rec_mutex_clear (&self->input_lock);
   G_OBJECT_CLASS (rtc_sctp_association_parent_class)->finalize (object);
   global_unref ();
 }
@@ -1639,6 +1650,7 @@ rtc_sctp_association_init (RtcSctpAssociation *self)
 {
   g_mutex_init (&self->lock);
   g_rec_mutex_init (&self->send_lock);
+  g_rec_mutex_init (&self->input_lock);
   self->state = GST_RTC_SCTP_TRANSPORT_STATE_NEW;
   self->max_message_size = RTC_SCTP_DEFAULT_MAX_MESSAGE_SIZE;
   self->remote_max_message_size = RTC_SCTP_DEFAULT_REMOTE_MAX_MESSAGE_SIZE;

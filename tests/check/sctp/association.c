@@ -138,6 +138,10 @@ link_free (Link *link)
   /* Stop the pump before the associations go: it feeds them. */
   g_async_queue_push_front (link->queue, stop);
   g_thread_join (link->thread);
+  /* A queued drain may hold an association a little longer: detach the
+   * link now. */
+  rtc_sctp_association_set_output (link->client, NULL, NULL, NULL);
+  rtc_sctp_association_set_output (link->server, NULL, NULL, NULL);
   g_object_unref (link->client);
   g_object_unref (link->server);
   g_async_queue_unref (link->queue);
@@ -528,8 +532,9 @@ check_open_in_band (gboolean from_client)
           "helloS", 6)
       == 0);
 
-  release (ch);
+  /* Stop the traffic first: a handler may still be running. */
   link_free (link);
+  release (ch);
   announced_free (a);
 }
 
@@ -590,9 +595,10 @@ GST_START_TEST (test_negotiated)
   fail_unless (wait_messages (cs, 1, 5000));
   fail_unless_equals_int (stat (link->client, "dropped-unopened-stream"), 0);
 
+  /* Stop the traffic first: a handler may still be running. */
+  link_free (link);
   release (c);
   release (s);
-  link_free (link);
 }
 GST_END_TEST;
 
@@ -636,8 +642,9 @@ check_echo (gboolean from_client)
     g_free (str);
   }
   fail_unless_equals_uint64 (stat (link->client, "dropped-oversize"), 0);
-  release (ch);
+  /* Stop the traffic first: a handler may still be running. */
   link_free (link);
+  release (ch);
   announced_free (a);
 }
 
@@ -687,10 +694,11 @@ GST_START_TEST (test_over_limit_send_fails)
   fail_unless_equals_uint64 (stat (link->client, "messages-sent"), 2);
   fail_unless_equals_uint64 (stat (link->server, "messages-received"), 2);
 
+  /* Stop the traffic first: a handler may still be running. */
+  link_free (link);
   g_bytes_unref (big);
   g_bytes_unref (max);
   release (ch);
-  link_free (link);
   announced_free (a);
 }
 GST_END_TEST;
@@ -741,9 +749,10 @@ GST_START_TEST (test_unordered_partial_reliability)
   /* In memory nothing is lost: all arrive (in any order). */
   fail_unless (wait_messages (r1, 200, 5000));
   fail_unless (wait_messages (r2, 200, 5000));
+  /* Stop the traffic first: a handler may still be running. */
+  link_free (link);
   release (rtx);
   release (timed);
-  link_free (link);
   announced_free (a);
 }
 GST_END_TEST;
@@ -801,8 +810,9 @@ GST_START_TEST (test_500_channels)
     fail_unless_equals_int (n, 0);
     gst_structure_free (s);
   }
-  g_ptr_array_unref (local);
+  /* Stop the traffic first: a handler may still be running. */
   link_free (link);
+  g_ptr_array_unref (local);
   announced_free (a);
 }
 GST_END_TEST;
@@ -839,9 +849,10 @@ GST_START_TEST (test_close_both_sides)
   again = create (link->server, "again", NULL);
   fail_unless_equals_int (gst_rtc_data_channel_get_id (again), id);
 
+  /* Stop the traffic first: a handler may still be running. */
+  link_free (link);
   release (again);
   release (ch);
-  link_free (link);
   announced_free (a);
 }
 GST_END_TEST;
@@ -880,9 +891,10 @@ GST_START_TEST (test_buffered_amount_low)
   for (i = 0; i < n; i++)
     fail_unless (g_bytes_equal (g_queue_peek_nth (&rseen->messages, i), msg));
 
+  /* Stop the traffic first: a handler may still be running. */
+  link_free (link);
   g_bytes_unref (msg);
   release (ch);
-  link_free (link);
   announced_free (a);
 }
 GST_END_TEST;
@@ -927,10 +939,11 @@ GST_START_TEST (test_interleaving)
   fail_unless (small_at < 4, "the small message waited for %d big ones",
       (gint)small_at);
   fail_unless (wait_messages (r1, 4, 10000));
+  /* Stop the traffic first: a handler may still be running. */
+  link_free (link);
   g_bytes_unref (big);
   release (bulk);
   release (chat);
-  link_free (link);
   announced_free (a);
 }
 GST_END_TEST;
@@ -994,10 +1007,11 @@ GST_START_TEST (test_hostile_input)
   fail_unless_equals_int (gst_rtc_data_channel_get_ready_state (ch),
       GST_RTC_DATA_CHANNEL_STATE_OPEN);
 
+  /* Stop the traffic first: a handler may still be running. */
+  link_free (link);
   g_bytes_unref (open_msg);
   g_free (big);
   release (ch);
-  link_free (link);
   announced_free (a);
 }
 GST_END_TEST;
@@ -1027,9 +1041,10 @@ GST_START_TEST (test_peer_abort_closes_all)
   fail_if (
       rtc_sctp_association_create_channel (link->server, "late", NULL, NULL));
 
+  /* Stop the traffic first: a handler may still be running. */
+  link_free (link);
   release (c1);
   release (c2);
-  link_free (link);
   announced_free (a);
 }
 GST_END_TEST;

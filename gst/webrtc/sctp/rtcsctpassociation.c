@@ -508,21 +508,34 @@ drain (RtcSctpAssociation *self)
 static gboolean
 drain_idle (gpointer data)
 {
-  RtcSctpAssociation *self = data;
+  RtcSctpAssociation *self = g_weak_ref_get (data);
 
+  if (!self)
+    return G_SOURCE_REMOVE;
   g_mutex_lock (&self->lock);
   self->drain_scheduled = FALSE;
   g_mutex_unlock (&self->lock);
   drain (self);
+  g_object_unref (self);
   return G_SOURCE_REMOVE;
 }
 
+static void
+free_weak_ref (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
 /* Runs drain() on the SCTP thread: for usrsctp's callbacks, which must
- * not call back into usrsctp. */
+ * not call back into usrsctp. A weak reference: a pending drain does not
+ * keep the association (and usrsctp) alive, so it is normally finished
+ * by the thread that drops it. */
 static void
 schedule_drain (RtcSctpAssociation *self)
 {
   GSource *source;
+  GWeakRef *weak;
 
   g_mutex_lock (&self->lock);
   if (self->drain_scheduled || !timer_context) {
@@ -531,10 +544,11 @@ schedule_drain (RtcSctpAssociation *self)
   }
   self->drain_scheduled = TRUE;
   g_mutex_unlock (&self->lock);
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
   source = g_idle_source_new ();
   g_source_set_priority (source, G_PRIORITY_HIGH);
-  g_source_set_callback (source, drain_idle, g_object_ref (self),
-      g_object_unref);
+  g_source_set_callback (source, drain_idle, weak, free_weak_ref);
   g_source_attach (source, timer_context);
   g_source_unref (source);
 }

@@ -184,6 +184,5 @@ gst_rtc_sctp_dec_init (GstRtcSctpDec *self)
   gst_pad_set_event_function (self->sinkpad,
       GST_DEBUG_FUNCPTR (gst_rtc_sctp_dec_sink_event));
   gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
-  GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SINK);
   self->association_id = 1;
 }

@@ -1027,6 +1027,18 @@ handle_notification (RtcSctpAssociation *self, const union sctp_notification *n,
       if (len >= sizeof (struct sctp_stream_reset_event))
         handle_stream_reset (self, &n->sn_strreset_event);
       break;
+    case SCTP_PARTIAL_DELIVERY_EVENT:
+      /* A partially reliable message abandoned halfway: what arrived of
+       * it must not be joined to the next one. */
+      if (len >= sizeof (struct sctp_pdapi_event)
+          && n->sn_pdapi_event.pdapi_indication
+              == SCTP_PARTIAL_DELIVERY_ABORTED) {
+        g_mutex_lock (&self->lock);
+        g_hash_table_remove (self->reassembly,
+            GUINT_TO_POINTER (n->sn_pdapi_event.pdapi_stream));
+        g_mutex_unlock (&self->lock);
+      }
+      break;
     case SCTP_SEND_FAILED_EVENT:
       /* Abandoned partially reliable messages end here too. */
       GST_LOG_OBJECT (self, "message not delivered");
@@ -1298,7 +1310,7 @@ set_sockopts (RtcSctpAssociation *self)
   int on = 1, level2 = 2, buf = SCTP_BUFFER_SIZE;
   struct sctp_event event = { 0 };
   static const guint16 events[] = { SCTP_ASSOC_CHANGE, SCTP_STREAM_RESET_EVENT,
-    SCTP_SEND_FAILED_EVENT };
+    SCTP_SEND_FAILED_EVENT, SCTP_PARTIAL_DELIVERY_EVENT };
   guint i;
 
   usrsctp_set_non_blocking (self->sock, 1);

@@ -23,6 +23,8 @@ typedef struct {
   GAsyncQueue *queue;
   GThread *thread;
   gint cut; /* atomic: packets are dropped (a peer that vanished) */
+  gint drop_every; /* atomic: drop every Nth packet to the server (0: none) */
+  gint to_server;
 } Link;
 
 typedef struct {
@@ -45,8 +47,12 @@ pump (gpointer data)
       return NULL;
     }
     d = g_bytes_get_data (p->packet, &len);
-    if (!g_atomic_int_get (&link->cut))
+    if (p->to == link->server && g_atomic_int_get (&link->drop_every)
+        && ++link->to_server % g_atomic_int_get (&link->drop_every) == 0) {
+      /* lost */
+    } else if (!g_atomic_int_get (&link->cut)) {
       rtc_sctp_association_input (p->to, d, len);
+    }
     g_bytes_unref (p->packet);
     g_free (p);
   }
@@ -757,6 +763,64 @@ GST_START_TEST (test_unordered_partial_reliability)
 }
 GST_END_TEST;
 
+/* Lossy path, no retransmission: messages are lost whole, never cut or
+ * glued to others. */
+GST_START_TEST (test_partial_reliability_under_loss)
+{
+  Link *link = link_connected (256 * 1024);
+  Announced *a = announced_new (link->server, FALSE);
+  AnnWait aw = { a, 1 };
+  GstRtcDataChannel *ch;
+  Seen *r;
+  guint i, n = 100, got;
+  gboolean *seen_index = g_new0 (gboolean, n);
+
+  ch = create (link->client, "lossy",
+      "o, ordered=(boolean)false, max-retransmits=(int)0");
+  fail_unless (is_open (ch));
+  fail_unless (wait_for (has_announced, &aw, 5000));
+  r = g_object_get_data (G_OBJECT (announced_get (a, 0)), "seen");
+
+  g_atomic_int_set (&link->drop_every, 25);
+  for (i = 0; i < n; i++) {
+    GBytes *b = g_bytes_new_take (g_malloc (8192), 8192);
+    memset ((guint8 *)g_bytes_get_data (b, NULL), i, 8192);
+    fail_unless (gst_rtc_data_channel_send_data_full (ch, b, NULL));
+    g_bytes_unref (b);
+  }
+  /* The last message arrives unless it was hit; wait for quiet. */
+  {
+    guint last = 0, still = 0;
+    while (still < 20) {
+      g_usleep (RTC_TEST_MS (25) * 1000);
+      got = seen_count (r);
+      still = got == last ? still + 1 : 0;
+      last = got;
+    }
+  }
+  got = seen_count (r);
+  fail_unless (got >= n / 2 && got < n, "%u of %u delivered", got, n);
+  g_mutex_lock (&r->lock);
+  for (i = 0; i < got; i++) {
+    GBytes *m = g_queue_peek_nth (&r->messages, i);
+    const guint8 *d = g_bytes_get_data (m, NULL);
+    gsize j;
+
+    fail_unless_equals_int (g_bytes_get_size (m), 8192);
+    for (j = 1; j < 8192; j++)
+      fail_unless (d[j] == d[0], "message %u mixes two messages", i);
+    fail_if (seen_index[d[0]], "message %u delivered twice", d[0]);
+    seen_index[d[0]] = TRUE;
+  }
+  g_mutex_unlock (&r->lock);
+
+  link_free (link);
+  release (ch);
+  announced_free (a);
+  g_free (seen_index);
+}
+GST_END_TEST;
+
 static gboolean
 all_closed (gpointer data)
 {
@@ -1064,6 +1128,7 @@ association_suite (void)
   tcase_add_test (tc, test_echo_sizes_server_opens);
   tcase_add_test (tc, test_over_limit_send_fails);
   tcase_add_test (tc, test_unordered_partial_reliability);
+  tcase_add_test (tc, test_partial_reliability_under_loss);
   tcase_add_test (tc, test_500_channels);
   tcase_add_test (tc, test_close_both_sides);
   tcase_add_test (tc, test_buffered_amount_low);

@@ -69,9 +69,10 @@ struct _RtcSctpAssociation {
    * messages keep their order; recursive, as signal handlers run under
    * it and may send. */
   GRecMutex send_lock;
-  /* Held while a packet is fed to usrsctp, and while the socket closes:
-   * usrsctp skips the ABORT of an association that another thread is
-   * receiving into. Recursive: a handler may abort from a callback. */
+  /* Held while a packet is fed to usrsctp, while the socket closes
+   * (usrsctp skips the ABORT of an association that another thread is
+   * receiving into) and while streams are reset. Recursive: a handler may
+   * abort from a callback. Taken after send_lock, never before. */
   GRecMutex input_lock;
 };
 
@@ -347,6 +348,8 @@ flush_resets (RtcSctpAssociation *self)
   struct sctp_reset_streams *srs;
   gsize size;
   guint i, n;
+  gboolean ok;
+  gint err;
 
   g_mutex_lock (&self->lock);
   n = self->pending_resets->len;
@@ -363,15 +366,21 @@ flush_resets (RtcSctpAssociation *self)
     srs->srs_stream_list[i] = g_array_index (self->pending_resets, guint16, i);
   g_mutex_unlock (&self->lock);
 
-  if (usrsctp_setsockopt (self->sock, IPPROTO_SCTP, SCTP_RESET_STREAMS, srs,
-          size)
-      == 0) {
+  /* usrsctp 0.9.5 frees chunks a concurrent input may still read when a
+   * reset request sends them (valgrind shows it): not beside input. */
+  g_rec_mutex_lock (&self->input_lock);
+  ok = usrsctp_setsockopt (self->sock, IPPROTO_SCTP, SCTP_RESET_STREAMS, srs,
+           size)
+      == 0;
+  err = errno;
+  g_rec_mutex_unlock (&self->input_lock);
+  if (ok) {
     g_mutex_lock (&self->lock);
     g_array_remove_range (self->pending_resets, 0, n);
     g_mutex_unlock (&self->lock);
     GST_DEBUG_OBJECT (self, "reset %u outgoing streams", n);
   } else {
-    GST_LOG_OBJECT (self, "stream reset deferred: %s", g_strerror (errno));
+    GST_LOG_OBJECT (self, "stream reset deferred: %s", g_strerror (err));
   }
   g_free (srs);
 }

@@ -95,7 +95,9 @@ on_output (const guint8 *packet, gsize len, gpointer user_data)
   g_mutex_lock (&self->queue_lock);
   if (self->queue.length < MAX_QUEUED_PACKETS) {
     g_queue_push_tail (&self->queue, gst_buffer_new_memdup (packet, len));
-    g_cond_broadcast (&self->queue_cond);
+    /* The task takes all that waits: wake it for the first only. */
+    if (self->queue.length == 1)
+      g_cond_broadcast (&self->queue_cond);
   } else {
     self->dropped++;
   }

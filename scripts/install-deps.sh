@@ -8,6 +8,8 @@ packages=(
   meson ninja-build pkg-config gcc libc6-dev
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libssl-dev libnice-dev
+  # build: SCTP for data channels (AF_CONN, over our DTLS)
+  libusrsctp-dev
   # build: the GstRtc-1.0 GIR/typelib (the Gst and GstSdp GIRs come with
   # the -dev packages above)
   gobject-introspection libgirepository1.0-dev

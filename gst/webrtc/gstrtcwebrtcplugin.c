@@ -13,6 +13,8 @@
 #include "ice/gstrtcicesink.h"
 #include "ice/gstrtcicesrc.h"
 #include "rtcbin/gstrtcbin.h"
+#include "sctp/gstrtcsctpdec.h"
+#include "sctp/gstrtcsctpenc.h"
 
 static gboolean
 plugin_init (GstPlugin *plugin)
@@ -26,6 +28,8 @@ plugin_init (GstPlugin *plugin)
   ret |= GST_ELEMENT_REGISTER (rtcicesrc, plugin);
   ret |= GST_ELEMENT_REGISTER (rtcicesink, plugin);
   ret |= GST_ELEMENT_REGISTER (rtcbin, plugin);
+  ret |= GST_ELEMENT_REGISTER (rtcsctpenc, plugin);
+  ret |= GST_ELEMENT_REGISTER (rtcsctpdec, plugin);
   return ret;
 }
 

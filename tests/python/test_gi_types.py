@@ -221,6 +221,48 @@ class ErrorTest(unittest.TestCase):
         self.assertEqual(err.code, 7)
 
 
+class DataChannelTest(unittest.TestCase):
+    def test_properties_and_signals(self):
+        ch = GstRtc.DataChannel(
+            label="chat", ordered=False, max_retransmits=3, protocol="p",
+            priority=GstRtc.PriorityType.HIGH,
+        )
+        self.assertEqual(ch.props.label, "chat")
+        self.assertFalse(ch.props.ordered)
+        self.assertEqual(ch.props.max_retransmits, 3)
+        self.assertEqual(ch.props.max_packet_lifetime, -1)
+        self.assertEqual(ch.props.id, -1)
+        self.assertFalse(ch.props.negotiated)
+        self.assertEqual(ch.props.priority, GstRtc.PriorityType.HIGH)
+        self.assertEqual(
+            ch.props.ready_state, GstRtc.DataChannelState.CONNECTING
+        )
+        self.assertEqual(ch.get_buffered_amount(), 0)
+        ch.props.buffered_amount_low_threshold = 1024
+        self.assertEqual(ch.props.buffered_amount_low_threshold, 1024)
+        for name in ("on-open", "on-close", "on-error", "on-message-string",
+                     "on-message-data", "on-buffered-amount-low",
+                     "send-string", "send-data", "close"):
+            self.assertNotEqual(GObject.signal_lookup(name, ch), 0, name)
+
+        # What a transport does, seen by the application's handlers.
+        seen = []
+        ch.connect("on-open", lambda c: seen.append("open"))
+        ch.connect("on-message-string", lambda c, s: seen.append(s))
+        ch.connect("on-buffered-amount-low", lambda c: seen.append("low"))
+        ch.connect("on-close", lambda c: seen.append("close"))
+        ch.set_ready_state(GstRtc.DataChannelState.OPEN)
+        ch.deliver_message(GLib.Bytes.new(b"hi"), True)
+        ch.add_buffered_amount(4096)
+        ch.remove_buffered_amount(4096)
+        ch.set_ready_state(GstRtc.DataChannelState.CLOSED)
+        ch.set_ready_state(GstRtc.DataChannelState.OPEN)  # stays closed
+        self.assertEqual(seen, ["open", "hi", "low", "close"])
+        self.assertEqual(
+            ch.props.ready_state, GstRtc.DataChannelState.CLOSED
+        )
+
+
 if __name__ == "__main__":
     Gst.init(None)
     unittest.main(verbosity=2)

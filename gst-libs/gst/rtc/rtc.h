@@ -10,7 +10,7 @@
  *
  * The types that `rtcbin` hands to applications: session descriptions,
  * W3C state and policy enumerations, transceivers with their senders and
- * receivers, and the #GST_RTC_ERROR domain. They mirror gst-plugins-bad's
+ * receivers, data channels, and the #GST_RTC_ERROR domain. They mirror gst-plugins-bad's
  * GstWebRTC library type for type and value for value, so that an
  * application written for `webrtcbin` ports by renaming.
  *
@@ -25,3 +25,4 @@
 #include <gst/rtc/rtpsender.h>
 #include <gst/rtc/rtpreceiver.h>
 #include <gst/rtc/rtptransceiver.h>
+#include <gst/rtc/datachannel.h>

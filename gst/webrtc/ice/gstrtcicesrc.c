@@ -44,10 +44,6 @@ GST_DEBUG_CATEGORY_STATIC (gst_rtc_ice_src_debug);
 #define GST_CAT_DEFAULT gst_rtc_ice_src_debug
 
 #define DEFAULT_MAX_QUEUED 1024
-/* A waiting streaming thread is woken at the end of a burst, or as soon as
- * this many packets wait: libnice may keep reading a busy socket for long,
- * and the thread would idle meanwhile. */
-#define WAKE_BATCH 16
 
 struct _GstRtcIceSrc {
   GstPushSrc parent;
@@ -60,9 +56,8 @@ struct _GstRtcIceSrc {
   GQueue queue; /* GstBuffer */
   gboolean flushing;
   /* The streaming thread sleeps on cond. It is signalled only then, and
-   * once per burst of packets (see on_burst_end()) or WAKE_BATCH packets,
-   * which saves futex calls on both sides while packets arrive faster than
-   * one per wake-up. */
+   * once per burst of packets (see on_burst_end()), which saves futex calls
+   * on both sides while packets arrive faster than one per wake-up. */
   gboolean waiting;
   guint max_queued;
   guint64 dropped;
@@ -90,10 +85,6 @@ on_packet (gpointer owner, const guint8 *data, gsize len)
 
     gst_buffer_fill (buf, 0, data, len);
     g_queue_push_tail (&self->queue, buf);
-    if (self->waiting && self->queue.length >= WAKE_BATCH) {
-      self->waiting = FALSE;
-      g_cond_signal (&self->cond);
-    }
   } else {
     self->dropped++;
     GST_LOG_OBJECT (self, "queue full, packet dropped");

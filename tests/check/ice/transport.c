@@ -422,116 +422,6 @@ GST_START_TEST (test_action_signal_failures)
 
 GST_END_TEST;
 
-/* A receiver told of the end of each burst: none comes without a packet
- * before it, the last packet is followed by one, and packets queued in the
- * socket meanwhile come as one burst. */
-typedef struct {
-  GMutex lock;
-  GCond cond;
-  gboolean release;
-  guint packets, bursts, pending, empty_bursts;
-} Bursts;
-
-static void
-burst_on_packet (gpointer owner, const guint8 *data, gsize len)
-{
-  Bursts *c = g_object_get_data (owner, "bursts");
-
-  g_mutex_lock (&c->lock);
-  c->packets++;
-  c->pending++;
-  /* The first packet holds the ICE thread until all are sent. */
-  while (!c->release)
-    g_cond_wait (&c->cond, &c->lock);
-  g_mutex_unlock (&c->lock);
-}
-
-static void
-burst_on_end (gpointer owner)
-{
-  Bursts *c = g_object_get_data (owner, "bursts");
-
-  g_mutex_lock (&c->lock);
-  c->bursts++;
-  if (c->pending == 0)
-    c->empty_bursts++;
-  c->pending = 0;
-  g_mutex_unlock (&c->lock);
-}
-
-static gboolean
-bursts_settled (gpointer data, guint n)
-{
-  Bursts *c = data;
-  gboolean done;
-
-  g_mutex_lock (&c->lock);
-  done = c->packets >= n && c->pending == 0;
-  g_mutex_unlock (&c->lock);
-  return done;
-}
-
-static gboolean
-bursts_arrived (gpointer data, guint n)
-{
-  Bursts *c = data;
-  gboolean done;
-
-  g_mutex_lock (&c->lock);
-  done = c->packets >= n;
-  g_mutex_unlock (&c->lock);
-  return done;
-}
-
-GST_START_TEST (test_burst_end)
-{
-  IcePeer a, b;
-  Bursts c = { 0 };
-  guint8 buf[ICE_PACKET_MAX];
-  guint seq;
-
-  g_mutex_init (&c.lock);
-  g_cond_init (&c.cond);
-  ice_peer_init (&a, &b, TRUE, RTC_TYPE_ICE_TRANSPORT);
-  ice_peer_init (&b, &a, FALSE, RTC_TYPE_ICE_TRANSPORT);
-  ice_connect (&a, &b);
-  g_object_set_data (G_OBJECT (b.t), "bursts", &c);
-  rtc_ice_transport_set_receiver_full (b.t, burst_on_packet, burst_on_end,
-      G_OBJECT (b.t));
-
-  ice_packet_fill (buf, 100, 'a', 0);
-  fail_unless (rtc_ice_transport_send (a.t, buf, 100));
-  fail_unless (ice_poll (bursts_arrived, &c, 1, 2000));
-  /* The first packet's callback is blocked: the rest wait in the socket
-   * (N_PACKETS * PACKET_SIZE is far below its buffer). */
-  g_usleep (RTC_TEST_MS (50) * 1000);
-  for (seq = 1; seq < N_PACKETS; seq++) {
-    ice_packet_fill (buf, 100, 'a', seq);
-    fail_unless (rtc_ice_transport_send (a.t, buf, 100));
-  }
-  g_usleep (RTC_TEST_MS (50) * 1000);
-  g_mutex_lock (&c.lock);
-  c.release = TRUE;
-  g_cond_broadcast (&c.cond);
-  g_mutex_unlock (&c.lock);
-
-  fail_unless (ice_poll (bursts_settled, &c, N_PACKETS, 2000),
-      "%u of %u packets, %u not followed by a burst end", c.packets, N_PACKETS,
-      c.pending);
-  fail_unless_equals_int (c.empty_bursts, 0);
-  fail_unless (c.bursts >= 1);
-  /* libnice reads the socket until it would block within one iteration. */
-  fail_unless (c.bursts <= 3, "%u bursts for %u packets", c.bursts, N_PACKETS);
-
-  rtc_ice_transport_set_receiver (b.t, NULL, NULL);
-  ice_peer_clear (&a);
-  ice_peer_clear (&b);
-  g_mutex_clear (&c.lock);
-  g_cond_clear (&c.cond);
-}
-
-GST_END_TEST;
-
 static Suite *
 ice_transport_suite (void)
 {
@@ -548,7 +438,6 @@ ice_transport_suite (void)
   tcase_add_test (tc, test_stats);
   tcase_add_test (tc, test_mid_and_mline_index);
   tcase_add_test (tc, test_action_signal_failures);
-  tcase_add_test (tc, test_burst_end);
   return s;
 }
 

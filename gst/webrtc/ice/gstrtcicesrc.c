@@ -55,9 +55,8 @@ struct _GstRtcIceSrc {
   RtcIceTransport *active;
   GQueue queue; /* GstBuffer */
   gboolean flushing;
-  /* The streaming thread sleeps on cond. It is signalled only then, and
-   * once per burst of packets (see on_burst_end()), which saves futex calls
-   * on both sides while packets arrive faster than one per wake-up. */
+  /* The streaming thread sleeps on cond: only then is it signalled, which
+   * saves a futex call per packet while it is busy pushing. */
   gboolean waiting;
   guint max_queued;
   guint64 dropped;
@@ -85,25 +84,11 @@ on_packet (gpointer owner, const guint8 *data, gsize len)
 
     gst_buffer_fill (buf, 0, data, len);
     g_queue_push_tail (&self->queue, buf);
+    if (self->waiting)
+      g_cond_signal (&self->cond);
   } else {
     self->dropped++;
     GST_LOG_OBJECT (self, "queue full, packet dropped");
-  }
-  g_mutex_unlock (&self->lock);
-}
-
-/* ICE thread, once the packets that arrived together are queued. */
-static void
-on_burst_end (gpointer owner)
-{
-  GstRtcIceSrc *self = owner;
-
-  g_mutex_lock (&self->lock);
-  if (self->waiting && !g_queue_is_empty (&self->queue)) {
-    /* Cleared here rather than by the woken thread, so that a second
-     * burst before it runs does not signal again. */
-    self->waiting = FALSE;
-    g_cond_signal (&self->cond);
   }
   g_mutex_unlock (&self->lock);
 }
@@ -117,8 +102,8 @@ gst_rtc_ice_src_create (GstPushSrc *src, GstBuffer **buf)
   while (g_queue_is_empty (&self->queue) && !self->flushing) {
     self->waiting = TRUE;
     g_cond_wait (&self->cond, &self->lock);
+    self->waiting = FALSE;
   }
-  self->waiting = FALSE;
   if (self->flushing) {
     g_mutex_unlock (&self->lock);
     return GST_FLOW_FLUSHING;
@@ -167,8 +152,7 @@ gst_rtc_ice_src_start (GstBaseSrc *src)
         ("Set the transport property before starting"));
     return FALSE;
   }
-  rtc_ice_transport_set_receiver_full (t, on_packet, on_burst_end,
-      G_OBJECT (self));
+  rtc_ice_transport_set_receiver (t, on_packet, G_OBJECT (self));
   g_object_unref (t);
   return TRUE;
 }

@@ -79,7 +79,6 @@ G_DEFINE_ENUM_TYPE (RtcIceTransportPolicy, rtc_ice_transport_policy,
 
 typedef struct {
   RtcIcePacketFunc func;
-  RtcIceBurstEndFunc burst_end;
   GObject *owner;
 } PacketSink;
 
@@ -246,54 +245,6 @@ stop_ice_thread (void)
   g_mutex_unlock (&ice_exit_lock);
 }
 
-/* Receivers given packets since the ICE thread last polled that asked to
- * be told when it is about to (PacketSink, each owner once, holding a
- * reference); ICE thread only. libnice reads a socket until it would block
- * and calls back once per datagram, so telling the receiver once per
- * main-loop iteration lets it wake its consumer once per burst instead of
- * once per packet (each wake-up is a futex call on either side). */
-static GArray *burst_pending;
-
-static gboolean
-burst_end_prepare (GSource *source, gint *timeout)
-{
-  guint i;
-
-  /* The callbacks only wake threads: no packet is delivered meanwhile. */
-  for (i = 0; i < burst_pending->len; i++) {
-    PacketSink *sink = &g_array_index (burst_pending, PacketSink, i);
-
-    sink->burst_end (sink->owner);
-    g_object_unref (sink->owner);
-  }
-  g_array_set_size (burst_pending, 0);
-  *timeout = -1;
-  return FALSE;
-}
-
-static gboolean
-burst_end_dispatch (GSource *source, GSourceFunc cb, gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static GSourceFuncs burst_end_funcs = { burst_end_prepare, NULL,
-  burst_end_dispatch, NULL, NULL, NULL };
-
-/* ICE thread. */
-static void
-note_burst (const PacketSink *sink)
-{
-  PacketSink pending = *sink;
-  guint i;
-
-  for (i = 0; i < burst_pending->len; i++)
-    if (g_array_index (burst_pending, PacketSink, i).owner == sink->owner)
-      return;
-  g_object_ref (pending.owner);
-  g_array_append_val (burst_pending, pending);
-}
-
 static GMainContext *
 ice_context (void)
 {
@@ -301,16 +252,7 @@ ice_context (void)
 
   if (g_once_init_enter (&ctx)) {
     GMainContext *c = g_main_context_new ();
-    GSource *burst_end = g_source_new (&burst_end_funcs, sizeof (GSource));
 
-    burst_pending = g_array_new (FALSE, FALSE, sizeof (PacketSink));
-    /* GLib prepares sources in priority order and stops at the first one
-     * less urgent than a source already ready: the highest priority makes
-     * sure this one is prepared before every poll. */
-    g_source_set_priority (burst_end, G_MININT);
-    g_source_set_name (burst_end, "rtc-ice burst end");
-    g_source_attach (burst_end, c);
-    g_source_unref (burst_end);
     ice_loop = g_main_loop_new (c, FALSE);
     ice_thread = g_thread_new ("rtc-ice", ice_thread_main, c);
     atexit (stop_ice_thread);
@@ -834,7 +776,7 @@ on_recv (NiceAgent *agent, guint stream_id, guint component_id, guint len,
     gchar *buf, gpointer link)
 {
   RtcIceTransport *self = g_weak_ref_get (link);
-  PacketSink sink = { NULL, NULL, NULL };
+  PacketSink sink = { NULL, NULL };
 
   if (!self)
     return;
@@ -843,15 +785,13 @@ on_recv (NiceAgent *agent, guint stream_id, guint component_id, guint len,
   self->packets_received++;
   self->bytes_received += len;
   if (self->receiver.func) {
-    sink = self->receiver;
-    g_object_ref (sink.owner);
+    sink.func = self->receiver.func;
+    sink.owner = g_object_ref (self->receiver.owner);
   }
   g_mutex_unlock (&self->lock);
   /* Called unlocked: the receiver may send in return. */
   if (sink.func) {
     sink.func (sink.owner, (const guint8 *)buf, len);
-    if (sink.burst_end)
-      note_burst (&sink);
     g_object_unref (sink.owner);
   }
   g_object_unref (self);
@@ -1894,35 +1834,12 @@ void
 rtc_ice_transport_set_receiver (RtcIceTransport *self, RtcIcePacketFunc func,
     GObject *owner)
 {
-  rtc_ice_transport_set_receiver_full (self, func, NULL, owner);
-}
-
-/**
- * rtc_ice_transport_set_receiver_full:
- * @self: a transport
- * @func: (nullable): called for each received packet on the ICE thread
- * @burst_end: (nullable): called on the ICE thread before it waits for
- *   more input, once after any number of calls to @func
- * @owner: (nullable): kept alive while @func or @burst_end runs, passed to
- *   them; %NULL is not allowed with @burst_end
- *
- * Like rtc_ice_transport_set_receiver(), and tells the receiver when the
- * packets that had arrived together have all been given to it, so that it
- * can hand them on to another thread with one wake-up. @burst_end may
- * still be called once after delivery to @owner has stopped.
- */
-void
-rtc_ice_transport_set_receiver_full (RtcIceTransport *self,
-    RtcIcePacketFunc func, RtcIceBurstEndFunc burst_end, GObject *owner)
-{
   GObject *old;
 
   g_return_if_fail (RTC_IS_ICE_TRANSPORT (self));
-  g_return_if_fail (!burst_end || owner);
   g_mutex_lock (&self->lock);
   old = self->receiver.owner;
   self->receiver.func = func;
-  self->receiver.burst_end = func ? burst_end : NULL;
   self->receiver.owner = func && owner ? g_object_ref (owner) : NULL;
   g_mutex_unlock (&self->lock);
   if (old)

@@ -72,15 +72,6 @@ G_DECLARE_FINAL_TYPE (RtcIceTransport, rtc_ice_transport, RTC, ICE_TRANSPORT,
 typedef void (
     *RtcIcePacketFunc) (gpointer user_data, const guint8 *data, gsize len);
 
-/**
- * RtcIceBurstEndFunc:
- * @user_data: the owner given to rtc_ice_transport_set_receiver_full()
- *
- * Called on the shared ICE thread before it waits for more input, after
- * it has delivered one or more packets to the receiver.
- */
-typedef void (*RtcIceBurstEndFunc) (gpointer user_data);
-
 RtcIceTransport *rtc_ice_transport_new (void);
 
 gboolean rtc_ice_transport_add_turn_server (RtcIceTransport *self,
@@ -111,8 +102,6 @@ gboolean rtc_ice_transport_send (RtcIceTransport *self, const guint8 *data,
     gsize len);
 void rtc_ice_transport_set_receiver (RtcIceTransport *self,
     RtcIcePacketFunc func, GObject *owner);
-void rtc_ice_transport_set_receiver_full (RtcIceTransport *self,
-    RtcIcePacketFunc func, RtcIceBurstEndFunc burst_end, GObject *owner);
 GstStructure *rtc_ice_transport_get_stats (RtcIceTransport *self);
 
 G_END_DECLS

@@ -8,10 +8,13 @@
 
 #include <glib.h>
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static inline void bench_fail (const gchar *format, ...) G_GNUC_NORETURN
     G_GNUC_PRINTF (1, 2);
@@ -28,6 +31,33 @@ bench_fail (const gchar *format, ...)
   va_end (args);
   g_printerr ("\nBENCHMARK FAILED\n");
   exit (1);
+}
+
+static const gchar *bench_watchdog_what;
+
+static inline void
+bench_watchdog_fire (int sig)
+{
+  static const char stalled[] = "\nstalled: ",
+                    failed[] = "\nBENCHMARK FAILED\n";
+
+  /* Only async-signal-safe calls here. */
+  if (write (2, stalled, sizeof stalled - 1) < 0
+      || write (2, bench_watchdog_what, strlen (bench_watchdog_what)) < 0
+      || write (2, failed, sizeof failed - 1) < 0)
+    _exit (1);
+  _exit (1);
+}
+
+/* Fails the benchmark, naming @what, if the step does not end within
+ * @seconds (a stalled peer would otherwise hang the run); 0 ends the
+ * step. */
+static inline void
+bench_watchdog (guint seconds, const gchar *what)
+{
+  bench_watchdog_what = what;
+  signal (SIGALRM, bench_watchdog_fire);
+  alarm (seconds);
 }
 
 /* @clock: CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID, ... */

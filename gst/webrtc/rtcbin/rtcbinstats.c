@@ -51,13 +51,19 @@ init_debug (void)
   if (g_once_init_enter (&done)) {
     GST_DEBUG_CATEGORY_INIT (rtc_bin_stats_debug, "rtcbinstats", 0,
         "rtcbin get-stats");
+    /* The enum classes set_base() and enum_nick() peek at. */
+    g_type_class_ref (GST_TYPE_RTC_STATS_TYPE);
+    g_type_class_ref (GST_TYPE_RTC_ICE_CONNECTION_STATE);
+    g_type_class_ref (GST_TYPE_RTC_DTLS_TRANSPORT_STATE);
     g_once_init_leave (&done, 1);
   }
 }
 
 /* ---- RTCP reports received ---- */
 
-/* What the peer's receiver reports said about one of our SSRCs. */
+/* What the peer's receiver reports and feedback said about one of our
+ * SSRCs (rtpbin counts feedback on the peer's source that sent it,
+ * which with BUNDLE does not tell our streams apart). */
 typedef struct {
   gdouble received; /* ms since the Unix epoch */
   guint8 fraction_lost;
@@ -67,6 +73,7 @@ typedef struct {
   gdouble total_rtt;
   guint64 rtt_measurements;
   guint64 reports;
+  guint nack, pli, fir; /* feedback messages */
 } ReceiverReport;
 
 /* What the peer's sender reports said about one of its SSRCs. */
@@ -80,7 +87,7 @@ typedef struct {
 
 struct _RtcBinReports {
   GMutex lock;
-  GHashTable *rr; /* our SSRC → ReceiverReport */
+  GHashTable *rr; /* our SSRC → ReceiverReport, made by reports or feedback */
   GHashTable *sr; /* peer's SSRC → SenderReport */
   guint64 dropped; /* reports about SSRCs beyond the bound */
   GObject *session;
@@ -123,7 +130,12 @@ lookup_entry (RtcBinReports *r, GHashTable *table, guint32 ssrc, gsize size)
   if (e)
     return e;
   if (g_hash_table_size (table) >= MAX_REPORTED_SSRCS) {
-    r->dropped++;
+    guint64 n = ++r->dropped;
+
+    /* Logged at powers of two: a flood does not flood the log. */
+    if ((n & (n - 1)) == 0)
+      GST_INFO ("%" G_GUINT64_FORMAT " reports about SSRCs beyond %u dropped",
+          n, MAX_REPORTED_SSRCS);
     return NULL;
   }
   e = g_malloc0 (size);
@@ -180,6 +192,36 @@ process_report_blocks (RtcBinReports *r, GstRTCPPacket *packet, gint64 now)
   }
 }
 
+typedef enum { FEEDBACK_NACK, FEEDBACK_PLI, FEEDBACK_FIR } Feedback;
+
+/* Lock held: counts a NACK, PLI or FIR message about our @ssrc. */
+static void
+count_feedback (RtcBinReports *r, guint32 ssrc, Feedback what)
+{
+  ReceiverReport *rr = lookup_entry (r, r->rr, ssrc, sizeof (ReceiverReport));
+
+  if (!rr)
+    return;
+  if (what == FEEDBACK_NACK)
+    rr->nack++;
+  else if (what == FEEDBACK_PLI)
+    rr->pli++;
+  else
+    rr->fir++;
+}
+
+/* Lock held: a FIR names its targets in its FCI (RFC 5104 4.3.1). */
+static void
+process_fir (RtcBinReports *r, GstRTCPPacket *packet)
+{
+  guint words = gst_rtcp_packet_fb_get_fci_length (packet);
+  const guint8 *fci = gst_rtcp_packet_fb_get_fci (packet);
+  guint i;
+
+  for (i = 0; fci && i + 2 <= words; i += 2)
+    count_feedback (r, GST_READ_UINT32_BE (fci + i * 4), FEEDBACK_FIR);
+}
+
 /**
  * rtc_bin_reports_process:
  * @rtcp: one received (decrypted) RTCP compound packet
@@ -222,6 +264,18 @@ rtc_bin_reports_process (RtcBinReports *r, GstBuffer *rtcp, gint64 now_real_us)
       process_report_blocks (r, &packet, now_real_us);
     } else if (type == GST_RTCP_TYPE_RR) {
       process_report_blocks (r, &packet, now_real_us);
+    } else if (type == GST_RTCP_TYPE_RTPFB
+        && gst_rtcp_packet_fb_get_type (&packet) == GST_RTCP_RTPFB_TYPE_NACK) {
+      count_feedback (r, gst_rtcp_packet_fb_get_media_ssrc (&packet),
+          FEEDBACK_NACK);
+    } else if (type == GST_RTCP_TYPE_PSFB) {
+      GstRTCPFBType fb = gst_rtcp_packet_fb_get_type (&packet);
+
+      if (fb == GST_RTCP_PSFB_TYPE_PLI)
+        count_feedback (r, gst_rtcp_packet_fb_get_media_ssrc (&packet),
+            FEEDBACK_PLI);
+      else if (fb == GST_RTCP_PSFB_TYPE_FIR)
+        process_fir (r, &packet);
     }
   }
   g_mutex_unlock (&r->lock);
@@ -434,7 +488,7 @@ latest_rtt (RtcBinReports *r)
 
   g_hash_table_iter_init (&iter, r->rr);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&rr)) {
-    if (rr->rtt >= 0 && rr->received > when) {
+    if (rr->reports && rr->rtt >= 0 && rr->received > when) {
       rtt = rr->rtt;
       when = rr->received;
     }
@@ -601,13 +655,18 @@ add_outbound (GstStructure *report, const RtcBinStatsInput *in,
     gst_structure_set (s, "mid", G_TYPE_STRING, st->mid, NULL);
   copy_uint64 (s, "packets-sent", st->source, "packets-sent");
   copy_uint64 (s, "bytes-sent", st->source, "octets-sent");
-  copy_uint (s, "nack-count", st->source, "recv-nack-count");
-  copy_uint (s, "pli-count", st->source, "recv-pli-count");
-  copy_uint (s, "fir-count", st->source, "recv-fir-count");
-
   if (in->reports)
     rr = g_hash_table_lookup (in->reports->rr, GUINT_TO_POINTER (st->ssrc));
-  if (rr) {
+  gst_structure_set (s, "nack-count", G_TYPE_UINT, rr ? rr->nack : 0,
+      "pli-count", G_TYPE_UINT, rr ? rr->pli : 0, "fir-count", G_TYPE_UINT,
+      rr ? rr->fir : 0, NULL);
+  if (st->rtx_ssrc)
+    gst_structure_set (s, "rtx-ssrc", G_TYPE_UINT, st->rtx_ssrc, NULL);
+  /* Resent packets leave on the RTX SSRC (RFC 4588). */
+  copy_uint64 (s, "retransmitted-packets-sent", st->rtx_source, "packets-sent");
+  copy_uint64 (s, "retransmitted-bytes-sent", st->rtx_source, "octets-sent");
+
+  if (rr && rr->reports) {
     GstStructure *r = new_entry (GST_RTC_STATS_REMOTE_INBOUND_RTP, rr->received,
         rid);
 
@@ -701,10 +760,6 @@ rtc_bin_stats_build (const RtcBinStatsInput *in)
   guint i;
 
   init_debug ();
-  /* The enum classes set_base() and enum_nick() peek at. */
-  g_type_class_ref (GST_TYPE_RTC_STATS_TYPE);
-  g_type_class_ref (GST_TYPE_RTC_ICE_CONNECTION_STATE);
-  g_type_class_ref (GST_TYPE_RTC_DTLS_TRANSPORT_STATE);
 
   /* No data channels yet. */
   pc = new_entry (GST_RTC_STATS_PEER_CONNECTION, in->timestamp,
@@ -783,7 +838,7 @@ pt_caps (GstElement *rtpbin, guint pt)
 static void
 add_stream (Collected *c, GstElement *rtpbin, GValueArray *sources,
     guint32 ssrc, gboolean outbound, guint pt, GstRtcRtpTransceiver *trans,
-    GstStructure *jb)
+    GstStructure *jb, guint32 rtx_ssrc)
 {
   RtcBinStatsStream st = { 0 };
   GstCaps *caps = pt_caps (rtpbin, pt);
@@ -797,6 +852,13 @@ add_stream (Collected *c, GstElement *rtpbin, GValueArray *sources,
   st.mid = mid;
   st.codec = caps;
   st.jitterbuffer = jb;
+  /* Our RTX SSRC is used where the codec negotiated RTX. */
+  if (rtx_ssrc && caps && !gst_caps_is_empty (caps)
+      && gst_structure_has_field (gst_caps_get_structure (caps, 0),
+          "rtx-payload")) {
+    st.rtx_ssrc = rtx_ssrc;
+    st.rtx_source = find_source (sources, rtx_ssrc, TRUE);
+  }
   if (mid)
     g_ptr_array_add (c->strings, mid);
   if (caps)
@@ -807,8 +869,8 @@ add_stream (Collected *c, GstElement *rtpbin, GValueArray *sources,
 /* A sink pad's stream: its transceiver's SSRC once negotiated, with the
  * payload type the sending path writes (in the caps it announces). */
 static void
-collect_sink (Collected *c, GstElement *rtpbin, GValueArray *sources,
-    GstPad *pad)
+collect_sink (Collected *c, GstElement *bin, GstElement *rtpbin,
+    GValueArray *sources, GstPad *pad)
 {
   GstRtcRtpTransceiver *trans;
   RtcJsepTransceiver *jt;
@@ -817,11 +879,11 @@ collect_sink (Collected *c, GstElement *rtpbin, GValueArray *sources,
   guint ssrc = 0;
   gint pt = -1;
 
-  GST_OBJECT_LOCK (GST_OBJECT_PARENT (pad));
+  GST_OBJECT_LOCK (bin);
   trans = g_object_get_data (G_OBJECT (pad), "rtcbin-trans");
   if (trans)
     gst_object_ref (trans);
-  GST_OBJECT_UNLOCK (GST_OBJECT_PARENT (pad));
+  GST_OBJECT_UNLOCK (bin);
   if (!trans)
     return;
   jt = g_object_get_data (G_OBJECT (trans), "rtcbin-jsep");
@@ -835,7 +897,7 @@ collect_sink (Collected *c, GstElement *rtpbin, GValueArray *sources,
       && gst_structure_get_int (gst_caps_get_structure (caps, 0), "payload",
           &pt)
       && find_source (sources, ssrc, TRUE))
-    add_stream (c, rtpbin, sources, ssrc, TRUE, pt, trans, NULL);
+    add_stream (c, rtpbin, sources, ssrc, TRUE, pt, trans, NULL, jt->rtx_ssrc);
   if (caps)
     gst_caps_unref (caps);
   if (target)
@@ -916,7 +978,7 @@ collect_src (Collected *c, GstElement *bin, GstElement *rtpbin,
 
       if (jb)
         g_ptr_array_add (c->structures, jb);
-      add_stream (c, rtpbin, sources, ssrc, FALSE, pt, trans, jb);
+      add_stream (c, rtpbin, sources, ssrc, FALSE, pt, trans, jb, 0);
     }
     g_clear_object (&peer);
     g_value_reset (&item);
@@ -959,7 +1021,7 @@ collect_streams (Collected *c, const RtcBinStatsSources *src,
   }
   for (l = pads; l; l = l->next) {
     if (GST_PAD_DIRECTION (l->data) == GST_PAD_SINK)
-      collect_sink (c, rtpbin, c->sources, l->data);
+      collect_sink (c, src->bin, rtpbin, c->sources, l->data);
     else
       collect_src (c, src->bin, rtpbin, c->sources, l->data);
   }

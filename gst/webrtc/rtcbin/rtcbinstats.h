@@ -40,6 +40,8 @@ typedef struct {
   const GstCaps *codec; /* the payload type's caps, nullable */
   const GstStructure *source; /* rtpbin's RTPSource stats, nullable */
   const GstStructure *jitterbuffer; /* rtpjitterbuffer stats, nullable */
+  guint32 rtx_ssrc; /* outbound: 0 without RTX */
+  const GstStructure *rtx_source; /* outbound: the RTX SSRC's, nullable */
 } RtcBinStatsStream;
 
 typedef struct {

@@ -10,6 +10,7 @@
  */
 #include <gst/check/gstcheck.h>
 #include <gst/rtc/rtc.h>
+#include <gst/rtp/rtp.h>
 #include <string.h>
 
 #include "../common/rtctestutil.h"
@@ -510,6 +511,20 @@ check_stream (const GstStructure *report, const GstStructure *s,
   fail_unless (gst_structure_get_string (s, "mid") != NULL);
 }
 
+/* Remote-inbound entries with a round trip: the peer had our SR. */
+static guint
+n_round_trips (const GstStructure *report)
+{
+  GPtrArray *arr = entries (report, GST_RTC_STATS_REMOTE_INBOUND_RTP);
+  guint i, n = 0;
+
+  for (i = 0; i < arr->len; i++)
+    n += gst_structure_has_field (g_ptr_array_index (arr, i),
+        "round-trip-time");
+  g_ptr_array_unref (arr);
+  return n;
+}
+
 /* Polls a's and b's reports until the peer's RTCP filled in the remote
  * entries of every stream; returns a's. */
 static GstStructure *
@@ -526,7 +541,7 @@ wait_remote_entries (Call *call, GstStructure **b_report)
     }
     ra = get_stats (call->a, NULL);
     rb = get_stats (call->b, NULL);
-  } while ((count (ra, GST_RTC_STATS_REMOTE_INBOUND_RTP) < 2
+  } while ((n_round_trips (ra) < 2
                || count (ra, GST_RTC_STATS_REMOTE_OUTBOUND_RTP) < 1
                || count (rb, GST_RTC_STATS_REMOTE_INBOUND_RTP) < 1
                || count (rb, GST_RTC_STATS_REMOTE_OUTBOUND_RTP) < 2)
@@ -733,22 +748,48 @@ GST_START_TEST (test_call_report)
 
 GST_END_TEST;
 
-/* The kind a sink pad sends, from its caps. */
+/* The kind a pad carries, from its caps. */
 static const gchar *
-sink_pad_kind (GstPad *pad)
+pad_kind (GstPad *pad)
 {
   GstCaps *caps = gst_pad_get_current_caps (pad);
-  const gchar *kind;
+  const gchar *kind = NULL;
 
-  fail_unless (caps != NULL);
-  kind
-      = g_str_equal (gst_structure_get_string (gst_caps_get_structure (caps, 0),
+  if (!caps)
+    caps = gst_pad_query_caps (pad, NULL);
+
+  if (!gst_caps_is_empty (caps) && !gst_caps_is_any (caps))
+    kind
+        = g_strcmp0 (gst_structure_get_string (gst_caps_get_structure (caps, 0),
                          "media"),
-            "audio")
-      ? "audio"
-      : "video";
+              "audio")
+            == 0
+        ? "audio"
+        : "video";
   gst_caps_unref (caps);
+  fail_unless (kind != NULL);
   return kind;
+}
+
+/* @bin's src pad of @kind. */
+static GstPad *
+src_pad_of_kind (GstElement *bin, const gchar *kind)
+{
+  GstIterator *it = gst_element_iterate_src_pads (bin);
+  GValue item = G_VALUE_INIT;
+  GstPad *found = NULL;
+
+  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
+    GstPad *pad = g_value_get_object (&item);
+
+    if (!found && g_str_equal (pad_kind (pad), kind))
+      found = gst_object_ref (pad);
+    g_value_reset (&item);
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  fail_unless (found != NULL, "no %s src pad", kind);
+  return found;
 }
 
 /* Only the pad's own stream, and what it refers to. */
@@ -798,19 +839,17 @@ GST_START_TEST (test_call_filtered_by_pad)
   it = gst_element_iterate_sink_pads (call.a);
   while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
     pad = g_value_get_object (&item);
-    check_filtered (call.a, pad, GST_RTC_STATS_OUTBOUND_RTP,
-        sink_pad_kind (pad));
+    check_filtered (call.a, pad, GST_RTC_STATS_OUTBOUND_RTP, pad_kind (pad));
     sinks++;
     g_value_reset (&item);
   }
   gst_iterator_free (it);
   fail_unless_equals_int (sinks, 2);
-  /* b's src pads, each its inbound stream (audio on m-line 0). */
+  /* b's src pads, each its inbound stream. */
   it = gst_element_iterate_src_pads (call.b);
   while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
     pad = g_value_get_object (&item);
-    check_filtered (call.b, pad, GST_RTC_STATS_INBOUND_RTP,
-        g_str_equal (GST_PAD_NAME (pad), "src_0") ? "audio" : "video");
+    check_filtered (call.b, pad, GST_RTC_STATS_INBOUND_RTP, pad_kind (pad));
     srcs++;
     g_value_reset (&item);
   }
@@ -832,6 +871,134 @@ GST_START_TEST (test_call_filtered_by_pad)
   gst_promise_unref (promise);
   gst_object_unref (pad);
   gst_object_unref (other);
+  call_stop (&call);
+}
+
+GST_END_TEST;
+
+/* Drops every 20th VP8 packet (payload type 97, not its RTX). */
+static gboolean
+lose (GstBuffer *buf, gint *dropped)
+{
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  gboolean drop = FALSE;
+
+  if (gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp)) {
+    drop = gst_rtp_buffer_get_payload_type (&rtp) == 97
+        && gst_rtp_buffer_get_seq (&rtp) % 20 == 0;
+    gst_rtp_buffer_unmap (&rtp);
+  }
+  if (drop)
+    g_atomic_int_inc (dropped);
+  return drop;
+}
+
+static gboolean
+lose_list_item (GstBuffer **buf, guint idx, gpointer user_data)
+{
+  if (lose (*buf, user_data))
+    gst_clear_buffer (buf);
+  return TRUE;
+}
+
+static GstPadProbeReturn
+lose_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstBufferList *list;
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    return lose (GST_PAD_PROBE_INFO_BUFFER (info), user_data)
+        ? GST_PAD_PROBE_DROP
+        : GST_PAD_PROBE_OK;
+  list = gst_buffer_list_make_writable (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+  gst_buffer_list_foreach (list, lose_list_item, user_data);
+  GST_PAD_PROBE_INFO_DATA (info) = list;
+  return GST_PAD_PROBE_OK;
+}
+
+static guint
+uint_of (const GstStructure *s, const gchar *field)
+{
+  guint v = 0;
+
+  fail_unless (gst_structure_get_uint (s, field, &v), "%s has no %s",
+      gst_structure_get_string (s, "id"), field);
+  return v;
+}
+
+/* Lost video packets are NACKed and resent, a key unit request on the
+ * receiver becomes a PLI: both ends count them. */
+GST_START_TEST (test_feedback_counters)
+{
+  Call call = { 0 };
+  GstElement *rtpbin;
+  GstPad *pad, *src;
+  gint dropped = 0;
+  GstStructure *ra = NULL, *rb = NULL;
+  const GstStructure *out = NULL, *in = NULL;
+  guint step;
+
+  call_start (&call);
+  /* First key unit requests: without all-headers rtpbin asks with a PLI
+   * (repeated, as rtpbin holds back requests close to an earlier one).
+   * Then losses. */
+  src = src_pad_of_kind (call.b, "video");
+  for (step = 0; step < 2; step++) {
+    gint64 end = g_get_monotonic_time () + RTC_TEST_MS (15000) * 1000;
+    gboolean done = FALSE;
+
+    if (step == 1) {
+      rtpbin = gst_bin_get_by_name (GST_BIN (call.a), "rtpbin");
+      pad = gst_element_get_static_pad (rtpbin, "send_rtp_src_0");
+      gst_pad_add_probe (pad,
+          GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+          lose_probe, &dropped, NULL);
+      gst_object_unref (pad);
+      gst_object_unref (rtpbin);
+    }
+    while (!done && g_get_monotonic_time () < end) {
+      if (ra) {
+        gst_structure_free (ra);
+        gst_structure_free (rb);
+        g_usleep (200000);
+      }
+      if (step == 0)
+        gst_pad_send_event (src,
+            gst_event_new_custom (GST_EVENT_CUSTOM_UPSTREAM,
+                gst_structure_new ("GstForceKeyUnit", "all-headers",
+                    G_TYPE_BOOLEAN, FALSE, NULL)));
+      ra = get_stats (call.a, NULL);
+      rb = get_stats (call.b, NULL);
+      out = stream_of (ra, GST_RTC_STATS_OUTBOUND_RTP, "video");
+      in = stream_of (rb, GST_RTC_STATS_INBOUND_RTP, "video");
+      if (step == 0)
+        done = out && in && uint_of (out, "pli-count") >= 1
+            && uint_of (in, "pli-count") >= 1;
+      else
+        done = out && in && uint_of (out, "nack-count") >= 3
+            && uint_of (in, "nack-count") >= 3
+            && gst_structure_has_field (out, "retransmitted-packets-sent")
+            && u64 (out, "retransmitted-packets-sent") >= 3;
+    }
+    if (!done) {
+      gchar *a = out ? gst_structure_to_string (out) : NULL;
+      gchar *b = in ? gst_structure_to_string (in) : NULL;
+
+      fail ("feedback not counted (step %u): a %s, b %s", step, a, b);
+    }
+  }
+  gst_object_unref (src);
+  fail_unless (g_atomic_int_get (&dropped) >= 3);
+  /* The RTX SSRC is named; audio had no feedback. */
+  fail_unless (uint_of (out, "rtx-ssrc") != 0);
+  fail_unless (uint_of (out, "rtx-ssrc") != ssrc_of (out));
+  out = stream_of (ra, GST_RTC_STATS_OUTBOUND_RTP, "audio");
+  fail_unless_equals_int (uint_of (out, "nack-count"), 0);
+  fail_unless_equals_int (uint_of (out, "pli-count"), 0);
+  fail_unless_equals_int (uint_of (out, "fir-count"), 0);
+  fail_if (gst_structure_has_field (out, "rtx-ssrc"));
+  gst_structure_free (ra);
+  gst_structure_free (rb);
   call_stop (&call);
 }
 
@@ -883,6 +1050,7 @@ rtcbin_stats_suite (void)
   tcase_add_test (tc, test_before_negotiation);
   tcase_add_test (tc, test_call_report);
   tcase_add_test (tc, test_call_filtered_by_pad);
+  tcase_add_test (tc, test_feedback_counters);
   tcase_add_test (tc, test_answered_on_dispose);
   return s;
 }

@@ -5,7 +5,8 @@
  *
  *   peer-connection      "peer-connection"
  *   transport            "transport"        (the one bundled transport)
- *   candidate-pair       "candidate-pair"   (the selected pair)
+ *   candidate-pair       "candidate-pair_<local>_<remote>"  (the selected
+ *                        pair, named by its candidates' ids without prefix)
  *   local-candidate      "local-candidate_<type>_<address>_<port>"
  *   remote-candidate     "remote-candidate_<type>_<address>_<port>"
  *   certificate          "certificate_<sha-256 in hex>"  (ours, the peer's)
@@ -533,12 +534,15 @@ add_transport (GstStructure *report, const RtcBinStatsInput *in)
     gst_structure_set (s, "srtp-cipher", G_TYPE_STRING, in->srtp_cipher, NULL);
 
   if (in->local_candidate && in->remote_candidate) {
-    GstStructure *pair = new_entry (GST_RTC_STATS_CANDIDATE_PAIR, in->timestamp,
-        "candidate-pair");
     gchar *lid = add_candidate (report, in->timestamp, TRUE,
         in->local_candidate);
     gchar *rid = add_candidate (report, in->timestamp, FALSE,
         in->remote_candidate);
+    /* A new pair (ICE restart) is a new entry. */
+    gchar *pid = g_strdup_printf ("candidate-pair_%s_%s",
+        lid + strlen ("local-candidate_"), rid + strlen ("remote-candidate_"));
+    GstStructure *pair = new_entry (GST_RTC_STATS_CANDIDATE_PAIR, in->timestamp,
+        pid);
     gdouble rtt = in->reports ? latest_rtt (in->reports) : -1;
 
     /* libnice shows only the selected pair: it carries all the data, so
@@ -555,8 +559,9 @@ add_transport (GstStructure *report, const RtcBinStatsInput *in)
       gst_structure_set (pair, "current-round-trip-time", G_TYPE_DOUBLE, rtt,
           NULL);
     take_entry (report, pair);
-    gst_structure_set (s, "selected-candidate-pair-id", G_TYPE_STRING,
-        "candidate-pair", NULL);
+    gst_structure_set (s, "selected-candidate-pair-id", G_TYPE_STRING, pid,
+        NULL);
+    g_free (pid);
     g_free (lid);
     g_free (rid);
   }

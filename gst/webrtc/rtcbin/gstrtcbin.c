@@ -10,7 +10,8 @@
  * `create-answer`, `set-local-description` and `set-remote-description`
  * action signals answered through #GstPromise, trickle ICE through
  * `on-ice-candidate` and `add-ice-candidate`, transceivers through
- * `add-transceiver`, `get-transceivers` and `on-new-transceiver`.
+ * `add-transceiver`, `get-transceivers` and `on-new-transceiver`, W3C
+ * statistics through `get-stats`.
  *
  * Every operation runs, in the order it was called, on the session's own
  * thread; its promise is always answered, with a #GError in the `error`

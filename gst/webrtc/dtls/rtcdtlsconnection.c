@@ -1081,3 +1081,33 @@ rtc_dtls_connection_get_srtp (RtcDtlsConnection *conn, gboolean outbound)
   g_mutex_unlock (&conn->lock);
   return s;
 }
+
+/**
+ * rtc_dtls_connection_dup_tls_info:
+ * @cipher: (out) (transfer full) (optional): the IANA name of the
+ *   negotiated cipher suite (`TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256`)
+ * @version: (out) (transfer full) (optional): the protocol version as 4
+ *   upper-case hex digits of its wire value (`FEFD` for DTLS 1.2), as the
+ *   W3C `tlsVersion` stat gives it
+ *
+ * Returns: %TRUE once the handshake completed, else the outputs are %NULL
+ */
+gboolean
+rtc_dtls_connection_dup_tls_info (RtcDtlsConnection *conn, gchar **cipher,
+    gchar **version)
+{
+  const SSL_CIPHER *c = NULL;
+  gboolean ok;
+
+  g_mutex_lock (&conn->lock);
+  ok = conn->ssl && conn->state == RTC_DTLS_CONNECTION_STATE_CONNECTED
+      && (c = SSL_get_current_cipher (conn->ssl));
+  if (cipher)
+    *cipher = ok ? g_strdup (SSL_CIPHER_standard_name (c)) : NULL;
+  if (version)
+    *version = ok
+        ? g_strdup_printf ("%04X", (guint)SSL_version (conn->ssl) & 0xffff)
+        : NULL;
+  g_mutex_unlock (&conn->lock);
+  return ok;
+}

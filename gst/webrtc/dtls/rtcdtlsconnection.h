@@ -69,5 +69,7 @@ gchar *rtc_dtls_connection_dup_error (RtcDtlsConnection *conn);
 gboolean rtc_dtls_connection_claim_error_report (RtcDtlsConnection *conn);
 RtcSrtpSession *rtc_dtls_connection_get_srtp (RtcDtlsConnection *conn,
     gboolean outbound);
+gboolean rtc_dtls_connection_dup_tls_info (RtcDtlsConnection *conn,
+    gchar **cipher, gchar **version);
 
 G_END_DECLS

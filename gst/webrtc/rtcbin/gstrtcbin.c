@@ -12,7 +12,8 @@
  * `on-ice-candidate` and `add-ice-candidate` (an empty candidate marks
  * the end of gathering, both ways), transceivers through
  * `add-transceiver`, `get-transceiver(s)` and `on-new-transceiver`, TURN
- * servers through `turn-server` and `add-turn-server`.
+ * servers through `turn-server` and `add-turn-server`, W3C statistics
+ * through `get-stats`.
  * `on-negotiation-needed` fires when the W3C check says an exchange is
  * needed (a new transceiver, a changed direction), once per need.
  *
@@ -63,6 +64,7 @@
 #include "rtcbinoptions.h"
 #include "rtcbinpending.h"
 #include "rtcbinsdp.h"
+#include "rtcbinstats.h"
 #include "rtcdtlsconnection.h"
 #include "rtcicetransport.h"
 #include "rtciceuri.h"
@@ -125,6 +127,8 @@ struct _GstRtcBin {
 
   /* RTP/RTCP between the sink/src pads and the transport. */
   RtcBinMedia *media;
+  /* The peer's RTCP reports, for get-stats. */
+  RtcBinReports *reports;
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%u",
@@ -171,6 +175,7 @@ enum {
   SIGNAL_GET_TRANSCEIVERS,
   SIGNAL_GET_TRANSCEIVER,
   SIGNAL_ADD_TURN_SERVER,
+  SIGNAL_GET_STATS,
   SIGNAL_ON_NEGOTIATION_NEEDED,
   SIGNAL_ON_ICE_CANDIDATE,
   SIGNAL_ON_NEW_TRANSCEIVER,
@@ -196,6 +201,7 @@ typedef struct {
   gchar *candidate;
   gint state;
   gint64 deadline; /* create-offer waiting for a sink pad's caps */
+  GstPad *pad;
 } RtcBinOpData;
 
 static RtcBinOpData *
@@ -226,6 +232,8 @@ op_data_free (gpointer user_data)
   if (d->trans)
     gst_object_unref (d->trans);
   g_free (d->candidate);
+  if (d->pad)
+    gst_object_unref (d->pad);
   g_free (d);
 }
 
@@ -732,6 +740,15 @@ link_transport (GstRtcBin *self, GError **error)
           self->dtls_dec, error))
     return FALSE;
   self->transport_linked = TRUE;
+  {
+    GstElement *rtpbin = gst_bin_get_by_name (GST_BIN (self), "rtpbin");
+
+    /* From the first RTCP packet on: reports are counted. */
+    if (rtpbin) {
+      rtc_bin_reports_attach (self->reports, rtpbin);
+      gst_object_unref (rtpbin);
+    }
+  }
   /* Downstream first, and the sending funnel linked last: a push into a
    * pad not yet active would return FLUSHING and stop the upstream task
    * for good. */
@@ -1829,6 +1846,48 @@ gst_rtc_bin_get_transceivers (GstRtcBin *self)
   return arr;
 }
 
+/* ---- get-stats ---- */
+
+static void
+op_get_stats (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
+  RtcBinStatsSources src = { 0 };
+
+  if (op_closed (d, closed))
+    return;
+  src.bin = GST_ELEMENT (self);
+  src.ice = self->ice;
+  src.dtls_enc = self->dtls_enc;
+  src.dtls_dec = self->dtls_dec;
+  src.transport_linked = self->transport_linked;
+  src.reports = self->reports;
+  src.filter = d->pad;
+  GST_OBJECT_LOCK (self);
+  src.ice_state = self->ice_connection_state;
+  src.dtls_state = self->dtls_state;
+  GST_OBJECT_UNLOCK (self);
+  op_reply (d, rtc_bin_stats_collect (&src));
+}
+
+static void
+gst_rtc_bin_get_stats (GstRtcBin *self, GstPad *pad, GstPromise *promise)
+{
+  RtcBinOpData *d = op_data_new (self, promise);
+
+  if (pad && GST_OBJECT_PARENT (pad) != GST_OBJECT (self)) {
+    op_reply_error (d,
+        g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_TYPE_ERROR,
+            "get-stats: pad %s is not one of %s", GST_PAD_NAME (pad),
+            GST_ELEMENT_NAME (self)));
+    op_data_free (d);
+    return;
+  }
+  d->pad = pad ? gst_object_ref (pad) : NULL;
+  push_op (self, op_get_stats, d);
+}
+
 /* ---- GObject ---- */
 
 static GstRtcSessionDescription *
@@ -1956,6 +2015,7 @@ gst_rtc_bin_init (GstRtcBin *self)
       gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
           "src_%u"),
       DEFAULT_LATENCY);
+  self->reports = rtc_bin_reports_new ();
   self->transceivers = g_ptr_array_new_with_free_func (gst_object_unref);
   self->bundle_policy = GST_RTC_BUNDLE_POLICY_MAX_BUNDLE;
   self->latency = DEFAULT_LATENCY;
@@ -2027,6 +2087,7 @@ gst_rtc_bin_finalize (GObject *object)
   GstRtcBin *self = GST_RTC_BIN (object);
 
   g_clear_object (&self->ice);
+  rtc_bin_reports_free (self->reports);
   rtc_bin_media_free (self->media);
   if (self->jsep)
     rtc_jsep_session_free (self->jsep);
@@ -2257,6 +2318,29 @@ gst_rtc_bin_class_init (GstRtcBinClass *klass)
           G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
           G_CALLBACK (gst_rtc_bin_add_turn_server), NULL, NULL, NULL,
           G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
+  /**
+   * GstRtcBin::get-stats:
+   * @self: the element
+   * @pad: (nullable): a `sink_%u` or `src_%u` pad of @self: only its RTP
+   *   streams (and what they refer to) are reported
+   * @promise: answered with the report, or an `error` (#GError) field
+   *
+   * The W3C webrtc-stats report, laid out as webrtcbin's: each field of
+   * the reply is one stats entry, a #GstStructure named by its type
+   * (`peer-connection`, `transport`, `candidate-pair`, `local-candidate`,
+   * `remote-candidate`, `certificate`, `codec`, `inbound-rtp`,
+   * `outbound-rtp`, `remote-inbound-rtp`, `remote-outbound-rtp`) with
+   * `id`, `type` (#GstRtcStatsType), `timestamp` (milliseconds since the
+   * Unix epoch, #gdouble) and the W3C members spelled the GStreamer way
+   * (`packetsSent` is `packets-sent`); ids link the entries (`transport-id`,
+   * `codec-id`, `remote-id`, `local-id`, `selected-candidate-pair-id`, ...).
+   * Before the first negotiation only `peer-connection` is there. See
+   * docs/architecture.md for every field.
+   */
+  signals[SIGNAL_GET_STATS] = g_signal_new_class_handler ("get-stats",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtc_bin_get_stats), NULL, NULL, NULL, G_TYPE_NONE, 2,
+      GST_TYPE_PAD, GST_TYPE_PROMISE);
   /**
    * GstRtcBin::on-negotiation-needed:
    * @self: the element

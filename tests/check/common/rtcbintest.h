@@ -7,6 +7,7 @@
 
 #include <gst/check/gstcheck.h>
 #include <gst/rtc/rtc.h>
+#include <gst/rtp/rtp.h>
 #include <string.h>
 
 #include "rtctestutil.h"
@@ -394,4 +395,46 @@ rtcbin_test_decode_pad (GstElement *bin, GstPad *pad, RtcBinTestCounts *c)
     g_atomic_int_inc (&c->link_failures);
   }
   gst_object_unref (sinkpad);
+}
+
+/* Drops every 20th VP8 packet (payload type 97, not its RTX), counting
+ * them in @dropped. */
+static inline gboolean
+rtcbin_test_lose (GstBuffer *buf, gint *dropped)
+{
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  gboolean drop = FALSE;
+
+  if (gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp)) {
+    drop = gst_rtp_buffer_get_payload_type (&rtp) == 97
+        && gst_rtp_buffer_get_seq (&rtp) % 20 == 0;
+    gst_rtp_buffer_unmap (&rtp);
+  }
+  if (drop)
+    g_atomic_int_inc (dropped);
+  return drop;
+}
+
+static inline gboolean
+rtcbin_test_lose_list_item (GstBuffer **buf, guint idx, gpointer dropped)
+{
+  if (rtcbin_test_lose (*buf, dropped))
+    gst_clear_buffer (buf);
+  return TRUE;
+}
+
+/* A buffer and buffer-list probe on a sending pad; @dropped: a gint. */
+static inline GstPadProbeReturn
+rtcbin_test_lose_probe (GstPad *pad, GstPadProbeInfo *info, gpointer dropped)
+{
+  GstBufferList *list;
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    return rtcbin_test_lose (GST_PAD_PROBE_INFO_BUFFER (info), dropped)
+        ? GST_PAD_PROBE_DROP
+        : GST_PAD_PROBE_OK;
+  list = gst_buffer_list_make_writable (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+  gst_buffer_list_foreach (list, rtcbin_test_lose_list_item, dropped);
+  GST_PAD_PROBE_INFO_DATA (info) = list;
+  return GST_PAD_PROBE_OK;
 }

@@ -419,47 +419,6 @@ GST_START_TEST (test_key_unit_request)
 
 GST_END_TEST;
 
-/* Drops one VP8 packet in 20 once the call is going (RTX, on its own
- * payload type, passes). */
-static gboolean
-lose (GstBuffer *buf, gint *dropped)
-{
-  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-  gboolean drop = FALSE;
-
-  if (gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp)) {
-    drop = gst_rtp_buffer_get_payload_type (&rtp) == 97
-        && gst_rtp_buffer_get_seq (&rtp) % 20 == 0;
-    gst_rtp_buffer_unmap (&rtp);
-  }
-  if (drop)
-    g_atomic_int_inc (dropped);
-  return drop;
-}
-
-static gboolean
-lose_list_item (GstBuffer **buf, guint idx, gpointer user_data)
-{
-  if (lose (*buf, user_data))
-    gst_clear_buffer (buf);
-  return TRUE;
-}
-
-static GstPadProbeReturn
-lose_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
-{
-  GstBufferList *list;
-
-  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
-    return lose (GST_PAD_PROBE_INFO_BUFFER (info), user_data)
-        ? GST_PAD_PROBE_DROP
-        : GST_PAD_PROBE_OK;
-  list = gst_buffer_list_make_writable (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
-  gst_buffer_list_foreach (list, lose_list_item, user_data);
-  GST_PAD_PROBE_INFO_DATA (info) = list;
-  return GST_PAD_PROBE_OK;
-}
-
 static guint
 rtx_counter (GstElement *rtcbin, const gchar *factory, const gchar *prop)
 {
@@ -486,8 +445,8 @@ GST_START_TEST (test_nack_rtx)
   fail_unless (rtcbin_test_wait_int (&call.cb.video, 10, 10000));
   pad = sent_rtp_pad (call.a);
   gst_pad_add_probe (pad,
-      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, lose_probe,
-      &dropped, NULL);
+      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+      rtcbin_test_lose_probe, &dropped, NULL);
   gst_object_unref (pad);
 
   end = g_get_monotonic_time () + RTC_TEST_MS (10000) * 1000;

@@ -13,7 +13,7 @@
 #include <gst/rtp/rtp.h>
 #include <string.h>
 
-#include "../common/rtctestutil.h"
+#include "../common/rtcbintest.h"
 
 #define OPUS_SEND "audiotestsrc is-live=true ! opusenc ! rtpopuspay pt=96 ! "
 #define VP8_SEND \
@@ -21,156 +21,9 @@
   "framerate=30/1 ! vp8enc deadline=1 ! rtpvp8pay pt=97 ! "
 
 typedef struct {
-  GstElement *pipeline;
-  gint audio;
-  gint video;
-  gint link_failures;
-} Counts;
-
-typedef struct {
   GstElement *pa, *pb, *a, *b;
-  Counts ca, cb;
+  RtcBinTestCounts ca, cb;
 } Call;
-
-static const GstStructure *
-await (GstPromise *promise)
-{
-  fail_unless_equals_int (gst_promise_wait (promise),
-      GST_PROMISE_RESULT_REPLIED);
-  return gst_promise_get_reply (promise);
-}
-
-static GstRtcSessionDescription *
-create_desc (GstElement *bin, const gchar *action, const gchar *field)
-{
-  GstPromise *promise = gst_promise_new ();
-  const GstStructure *reply;
-  GstRtcSessionDescription *desc = NULL;
-  GError *error = NULL;
-
-  g_signal_emit_by_name (bin, action, NULL, promise);
-  reply = await (promise);
-  fail_unless (reply != NULL);
-  if (gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL))
-    fail ("%s failed: %s", action, error->message);
-  fail_unless (gst_structure_get (reply, field,
-      GST_TYPE_RTC_SESSION_DESCRIPTION, &desc, NULL));
-  gst_promise_unref (promise);
-  return desc;
-}
-
-static void
-set_desc (GstElement *bin, const gchar *action, GstRtcSessionDescription *desc)
-{
-  GstPromise *promise = gst_promise_new ();
-  const GstStructure *reply;
-  GError *error = NULL;
-
-  g_signal_emit_by_name (bin, action, desc, promise);
-  reply = await (promise);
-  if (reply && gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL))
-    fail ("%s failed: %s", action, error->message);
-  gst_promise_unref (promise);
-}
-
-static void
-negotiate (GstElement *a, GstElement *b)
-{
-  GstRtcSessionDescription *offer, *answer;
-
-  offer = create_desc (a, "create-offer", "offer");
-  set_desc (a, "set-local-description", offer);
-  set_desc (b, "set-remote-description", offer);
-  answer = create_desc (b, "create-answer", "answer");
-  set_desc (b, "set-local-description", answer);
-  set_desc (a, "set-remote-description", answer);
-  gst_rtc_session_description_free (offer);
-  gst_rtc_session_description_free (answer);
-}
-
-static void
-on_ice_candidate (GstElement *bin, guint mline, const gchar *candidate,
-    GstElement *peer)
-{
-  g_signal_emit_by_name (peer, "add-ice-candidate", mline, candidate);
-}
-
-static void
-on_audio_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, Counts *c)
-{
-  g_atomic_int_inc (&c->audio);
-}
-
-static void
-on_video_handoff (GstElement *sink, GstBuffer *buf, GstPad *pad, Counts *c)
-{
-  g_atomic_int_inc (&c->video);
-}
-
-/* Decodes what arrives, counting frames; failures are counted here (a
- * streaming thread) and checked by the test. */
-static void
-on_src_pad (GstElement *bin, GstPad *pad, Counts *c)
-{
-  GstElement *depay, *dec, *sink;
-  GstCaps *caps;
-  gboolean opus;
-  GstPad *sinkpad;
-
-  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
-    return;
-  caps = gst_pad_query_caps (pad, NULL);
-  opus = g_strcmp0 (gst_structure_get_string (gst_caps_get_structure (caps, 0),
-                        "encoding-name"),
-             "OPUS")
-      == 0;
-  gst_caps_unref (caps);
-  depay = gst_element_factory_make (opus ? "rtpopusdepay" : "rtpvp8depay",
-      NULL);
-  dec = gst_element_factory_make (opus ? "opusdec" : "vp8dec", NULL);
-  sink = gst_element_factory_make ("fakesink", NULL);
-  g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, "async", FALSE,
-      NULL);
-  g_signal_connect (sink, "handoff",
-      opus ? G_CALLBACK (on_audio_handoff) : G_CALLBACK (on_video_handoff), c);
-  gst_bin_add_many (GST_BIN (c->pipeline), depay, dec, sink, NULL);
-  if (!gst_element_link_many (depay, dec, sink, NULL))
-    g_atomic_int_inc (&c->link_failures);
-  gst_element_sync_state_with_parent (sink);
-  gst_element_sync_state_with_parent (dec);
-  gst_element_sync_state_with_parent (depay);
-  sinkpad = gst_element_get_static_pad (depay, "sink");
-  if (gst_pad_link (pad, sinkpad) != GST_PAD_LINK_OK)
-    g_atomic_int_inc (&c->link_failures);
-  gst_object_unref (sinkpad);
-}
-
-static guint
-n_transceivers (GstElement *bin)
-{
-  GArray *arr;
-  guint n;
-
-  g_signal_emit_by_name (bin, "get-transceivers", &arr);
-  n = arr->len;
-  g_array_unref (arr);
-  return n;
-}
-
-static gboolean
-wait_connected (GstElement *bin, guint64 ms)
-{
-  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
-  GstRtcPeerConnectionState state;
-
-  do {
-    g_object_get (bin, "connection-state", &state, NULL);
-    if (state == GST_RTC_PEER_CONNECTION_STATE_CONNECTED)
-      return TRUE;
-    g_usleep (10000);
-  } while (g_get_monotonic_time () < end);
-  return FALSE;
-}
 
 /* a sends Opus and VP8, b VP8 back, all decoded. */
 static void
@@ -191,21 +44,26 @@ call_start (Call *call)
   g_object_set (call->b, "local-addresses", loopback, NULL);
   call->ca.pipeline = call->pa;
   call->cb.pipeline = call->pb;
-  g_signal_connect (call->a, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
-      call->b);
-  g_signal_connect (call->b, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
-      call->a);
-  g_signal_connect (call->a, "pad-added", G_CALLBACK (on_src_pad), &call->ca);
-  g_signal_connect (call->b, "pad-added", G_CALLBACK (on_src_pad), &call->cb);
+  g_signal_connect (call->a, "on-ice-candidate",
+      G_CALLBACK (rtcbin_test_forward_candidate), call->b);
+  g_signal_connect (call->b, "on-ice-candidate",
+      G_CALLBACK (rtcbin_test_forward_candidate), call->a);
+  g_signal_connect (call->a, "pad-added", G_CALLBACK (rtcbin_test_decode_pad),
+      &call->ca);
+  g_signal_connect (call->b, "pad-added", G_CALLBACK (rtcbin_test_decode_pad),
+      &call->cb);
   gst_element_set_state (call->pa, GST_STATE_PLAYING);
   gst_element_set_state (call->pb, GST_STATE_PLAYING);
-  while ((n_transceivers (call->a) < 2 || n_transceivers (call->b) < 1)
+  while ((rtcbin_test_n_transceivers (call->a) < 2
+             || rtcbin_test_n_transceivers (call->b) < 1)
       && g_get_monotonic_time () < end)
     g_usleep (5000);
-  fail_unless_equals_int (n_transceivers (call->a), 2);
-  negotiate (call->a, call->b);
-  fail_unless (wait_connected (call->a, 10000));
-  fail_unless (wait_connected (call->b, 10000));
+  fail_unless_equals_int (rtcbin_test_n_transceivers (call->a), 2);
+  rtcbin_test_negotiate (call->a, call->b);
+  fail_unless (rtcbin_test_wait_enum (call->a, "connection-state",
+      GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 10000));
+  fail_unless (rtcbin_test_wait_enum (call->b, "connection-state",
+      GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 10000));
 
   end = g_get_monotonic_time () + RTC_TEST_MS (15000) * 1000;
   while ((g_atomic_int_get (&call->cb.audio) < 25
@@ -241,7 +99,7 @@ get_stats (GstElement *bin, GstPad *pad)
   GError *error = NULL;
 
   g_signal_emit_by_name (bin, "get-stats", pad, promise);
-  reply = await (promise);
+  reply = rtcbin_test_await (promise);
   fail_unless (reply != NULL);
   if (gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL))
     fail ("get-stats failed: %s", error->message);
@@ -863,7 +721,7 @@ GST_START_TEST (test_call_filtered_by_pad)
   pad = gst_element_get_static_pad (other, "sink");
   promise = gst_promise_new ();
   g_signal_emit_by_name (call.a, "get-stats", pad, promise);
-  reply = await (promise);
+  reply = rtcbin_test_await (promise);
   fail_unless (reply != NULL);
   fail_unless (gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL));
   fail_unless (
@@ -876,46 +734,6 @@ GST_START_TEST (test_call_filtered_by_pad)
 }
 
 GST_END_TEST;
-
-/* Drops every 20th VP8 packet (payload type 97, not its RTX). */
-static gboolean
-lose (GstBuffer *buf, gint *dropped)
-{
-  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-  gboolean drop = FALSE;
-
-  if (gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp)) {
-    drop = gst_rtp_buffer_get_payload_type (&rtp) == 97
-        && gst_rtp_buffer_get_seq (&rtp) % 20 == 0;
-    gst_rtp_buffer_unmap (&rtp);
-  }
-  if (drop)
-    g_atomic_int_inc (dropped);
-  return drop;
-}
-
-static gboolean
-lose_list_item (GstBuffer **buf, guint idx, gpointer user_data)
-{
-  if (lose (*buf, user_data))
-    gst_clear_buffer (buf);
-  return TRUE;
-}
-
-static GstPadProbeReturn
-lose_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
-{
-  GstBufferList *list;
-
-  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
-    return lose (GST_PAD_PROBE_INFO_BUFFER (info), user_data)
-        ? GST_PAD_PROBE_DROP
-        : GST_PAD_PROBE_OK;
-  list = gst_buffer_list_make_writable (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
-  gst_buffer_list_foreach (list, lose_list_item, user_data);
-  GST_PAD_PROBE_INFO_DATA (info) = list;
-  return GST_PAD_PROBE_OK;
-}
 
 static guint
 uint_of (const GstStructure *s, const gchar *field)
@@ -953,7 +771,7 @@ GST_START_TEST (test_feedback_counters)
       pad = gst_element_get_static_pad (rtpbin, "send_rtp_src_0");
       gst_pad_add_probe (pad,
           GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
-          lose_probe, &dropped, NULL);
+          rtcbin_test_lose_probe, &dropped, NULL);
       gst_object_unref (pad);
       gst_object_unref (rtpbin);
     }
@@ -1020,7 +838,7 @@ GST_START_TEST (test_answered_on_dispose)
   }
   gst_object_unref (bin);
   for (i = 0; i < G_N_ELEMENTS (promises); i++) {
-    const GstStructure *reply = await (promises[i]);
+    const GstStructure *reply = rtcbin_test_await (promises[i]);
     GError *error = NULL;
 
     fail_unless (reply != NULL);

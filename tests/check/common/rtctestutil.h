@@ -20,3 +20,17 @@ rtc_test_timeout_scale (void)
 
 /* A test timeout in milliseconds, scaled. */
 #define RTC_TEST_MS(ms) ((guint64)(ms)*rtc_test_timeout_scale ())
+
+/* Polls @cond every millisecond until it holds or @ms (scaled) pass. */
+static inline gboolean
+rtc_test_wait_until (gboolean (*cond) (gpointer), gpointer data, guint ms)
+{
+  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
+
+  while (!cond (data)) {
+    if (g_get_monotonic_time () > end)
+      return FALSE;
+    g_usleep (1000);
+  }
+  return TRUE;
+}

@@ -28,19 +28,6 @@ by_name (GstElement *pipeline, const gchar *name)
 }
 
 static gboolean
-wait_until (gboolean (*cond) (gpointer), gpointer data, guint ms)
-{
-  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
-
-  while (!cond (data)) {
-    if (g_get_monotonic_time () > end)
-      return FALSE;
-    g_usleep (1000);
-  }
-  return TRUE;
-}
-
-static gboolean
 dtls_connected (gpointer data)
 {
   Call *c = data;
@@ -122,7 +109,7 @@ call_start (Call *c)
       == GST_STATE_CHANGE_SUCCESS);
   fail_unless (gst_element_set_state (c->pipeline, GST_STATE_PLAYING)
       != GST_STATE_CHANGE_FAILURE);
-  fail_unless (wait_until (dtls_connected, c, 5000));
+  fail_unless (rtc_test_wait_until (dtls_connected, c, 5000));
   for (i = 0; i < 2; i++) {
     GstElement *e = i ? c->sctp_b : c->sctp_a;
     gst_element_set_locked_state (e, FALSE);
@@ -284,7 +271,8 @@ echo_all_sizes (GstRtcDataChannel *ch, Box *box)
     b = g_bytes_new_take (bin, sizes[i]);
     fail_unless (gst_rtc_data_channel_send_data_full (ch, b, NULL));
     fail_unless (gst_rtc_data_channel_send_string_full (ch, str, NULL));
-    fail_unless (wait_until (has_n, &w, 10000), "size %u", (guint)sizes[i]);
+    fail_unless (rtc_test_wait_until (has_n, &w, 10000), "size %u",
+        (guint)sizes[i]);
     n += 2;
     g_mutex_lock (&box->lock);
     l = g_queue_peek_nth_link (&box->messages, n - 2);
@@ -336,11 +324,11 @@ GST_START_TEST (test_channels_each_way_echo)
     Box n;
     box_init (&n);
     watch (neg_a, &n);
-    fail_unless (wait_until (sctp_connected, &c, 5000));
-    fail_unless (wait_until (is_open, from_a, 5000));
-    fail_unless (wait_until (is_open, from_b, 5000));
-    fail_unless (wait_until (is_open, neg_a, 5000));
-    fail_unless (wait_until (is_open, neg_b, 5000));
+    fail_unless (rtc_test_wait_until (sctp_connected, &c, 5000));
+    fail_unless (rtc_test_wait_until (is_open, from_a, 5000));
+    fail_unless (rtc_test_wait_until (is_open, from_b, 5000));
+    fail_unless (rtc_test_wait_until (is_open, neg_a, 5000));
+    fail_unless (rtc_test_wait_until (is_open, neg_b, 5000));
 
     echo_all_sizes (from_a, &a);
     echo_all_sizes (from_b, &b);
@@ -363,17 +351,17 @@ GST_START_TEST (test_channels_each_way_echo)
   g_signal_emit_by_name (from_a, "close");
   {
     Wait w1 = { &a, 1 }, w2 = { &b_peer, 1 };
-    fail_unless (wait_until (closed_n, &w1, 5000));
-    fail_unless (wait_until (closed_n, &w2, 5000));
+    fail_unless (rtc_test_wait_until (closed_n, &w1, 5000));
+    fail_unless (rtc_test_wait_until (closed_n, &w2, 5000));
   }
   /* The peer vanishing (its encoder stopped: ABORT) closes the rest. */
   gst_element_set_state (c.sctp_b, GST_STATE_NULL);
   {
     Wait w = { &a_peer, 1 };
-    fail_unless (wait_until (closed_n, &w, 5000));
+    fail_unless (rtc_test_wait_until (closed_n, &w, 5000));
   }
   /* Channels close one after the other: wait for this one too. */
-  fail_unless (wait_until (is_closed, neg_a, 5000));
+  fail_unless (rtc_test_wait_until (is_closed, neg_a, 5000));
 
   g_signal_handlers_disconnect_by_data (from_a, &a);
   g_signal_handlers_disconnect_by_data (from_b, &b);

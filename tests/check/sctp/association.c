@@ -104,19 +104,6 @@ link_new (guint32 max_message_size)
 }
 
 static gboolean
-wait_for (gboolean (*cond) (gpointer), gpointer data, guint ms)
-{
-  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
-
-  while (!cond (data)) {
-    if (g_get_monotonic_time () > end)
-      return FALSE;
-    g_usleep (1000);
-  }
-  return TRUE;
-}
-
-static gboolean
 both_connected (gpointer data)
 {
   Link *link = data;
@@ -134,7 +121,7 @@ link_connected (guint32 max_message_size)
 
   fail_unless (rtc_sctp_association_start (link->client, NULL));
   fail_unless (rtc_sctp_association_start (link->server, NULL));
-  fail_unless (wait_for (both_connected, link, 5000));
+  fail_unless (rtc_test_wait_until (both_connected, link, 5000));
   return link;
 }
 
@@ -276,7 +263,7 @@ static gboolean
 wait_messages (Seen *seen, guint n, guint ms)
 {
   CountWait w = { seen, n };
-  return wait_for (has_messages, &w, ms);
+  return rtc_test_wait_until (has_messages, &w, ms);
 }
 
 /* Peer-opened channels land here, each watched. */
@@ -387,7 +374,7 @@ state_is_open (gpointer ch)
 static gboolean
 is_open (GstRtcDataChannel *ch)
 {
-  return wait_for (state_is_open, ch, 5000);
+  return rtc_test_wait_until (state_is_open, ch, 5000);
 }
 
 static GstRtcDataChannel *
@@ -515,7 +502,7 @@ check_open_in_band (gboolean from_client)
   /* RFC 8832 6: DTLS client even, server odd. */
   fail_unless_equals_int (id % 2, from_client ? 0 : 1);
   fail_unless (is_open (ch));
-  fail_unless (wait_for (has_announced, &aw, 5000));
+  fail_unless (rtc_test_wait_until (has_announced, &aw, 5000));
   remote = announced_get (a, 0);
   g_object_get (remote, "label", &label, "protocol", &protocol, "ordered",
       &ordered, "max-retransmits", &rtx, "id", &id, "priority", &priority,
@@ -683,7 +670,7 @@ GST_START_TEST (test_over_limit_send_fails)
   ch = create (link->client, "limit", NULL);
   watch (ch);
   fail_unless (is_open (ch));
-  fail_unless (wait_for (has_announced, &aw, 5000));
+  fail_unless (rtc_test_wait_until (has_announced, &aw, 5000));
   rseen = g_object_get_data (G_OBJECT (announced_get (a, 0)), "seen");
 
   fail_if (gst_rtc_data_channel_send_data_full (ch, big, &error));
@@ -729,7 +716,7 @@ GST_START_TEST (test_unordered_partial_reliability)
   watch (timed);
   fail_unless (is_open (rtx));
   fail_unless (is_open (timed));
-  fail_unless (wait_for (has_announced, &aw, 5000));
+  fail_unless (rtc_test_wait_until (has_announced, &aw, 5000));
   for (i = 0; i < 2; i++) {
     GstRtcDataChannel *r = announced_get (a, i);
     gboolean ordered;
@@ -780,7 +767,7 @@ GST_START_TEST (test_partial_reliability_under_loss)
   ch = create (link->client, "lossy",
       "o, ordered=(boolean)false, max-retransmits=(int)0");
   fail_unless (is_open (ch));
-  fail_unless (wait_for (has_announced, &aw, 5000));
+  fail_unless (rtc_test_wait_until (has_announced, &aw, 5000));
   r = g_object_get_data (G_OBJECT (announced_get (a, 0)), "seen");
 
   /* A few losses: each costs the lost messages and, at worst, a
@@ -865,13 +852,13 @@ GST_START_TEST (test_500_channels)
     g_ptr_array_add (local, create (link->client, label, NULL));
     g_free (label);
   }
-  fail_unless (wait_for (all_open, local, 20000));
-  fail_unless (wait_for (has_announced, &aw, 20000));
-  fail_unless (wait_for (all_open, a->channels, 20000));
+  fail_unless (rtc_test_wait_until (all_open, local, 20000));
+  fail_unless (rtc_test_wait_until (has_announced, &aw, 20000));
+  fail_unless (rtc_test_wait_until (all_open, a->channels, 20000));
   for (i = 0; i < 500; i++)
     gst_rtc_data_channel_close (g_ptr_array_index (local, i));
-  fail_unless (wait_for (all_closed, local, 20000));
-  fail_unless (wait_for (all_closed, a->channels, 20000));
+  fail_unless (rtc_test_wait_until (all_closed, local, 20000));
+  fail_unless (rtc_test_wait_until (all_closed, a->channels, 20000));
   {
     GstStructure *s = rtc_sctp_association_get_stats (link->client);
     guint n;
@@ -898,7 +885,7 @@ GST_START_TEST (test_close_both_sides)
   ch = create (link->server, "closing", NULL);
   seen = watch (ch);
   fail_unless (is_open (ch));
-  fail_unless (wait_for (has_announced, &aw, 5000));
+  fail_unless (rtc_test_wait_until (has_announced, &aw, 5000));
   remote = announced_get (a, 0);
   rseen = g_object_get_data (G_OBJECT (remote), "seen");
   id = gst_rtc_data_channel_get_id (ch);
@@ -941,7 +928,7 @@ GST_START_TEST (test_buffered_amount_low)
   seen = watch (ch);
   g_object_set (ch, "buffered-amount-low-threshold", threshold, NULL);
   fail_unless (is_open (ch));
-  fail_unless (wait_for (has_announced, &aw, 5000));
+  fail_unless (rtc_test_wait_until (has_announced, &aw, 5000));
   rseen = g_object_get_data (G_OBJECT (announced_get (a, 0)), "seen");
 
   /* 4 MiB at once: more than usrsctp's 1 MiB send buffer takes. */
@@ -987,7 +974,7 @@ GST_START_TEST (test_interleaving)
   watch (chat);
   fail_unless (is_open (bulk));
   fail_unless (is_open (chat));
-  fail_unless (wait_for (has_announced, &aw, 5000));
+  fail_unless (rtc_test_wait_until (has_announced, &aw, 5000));
   for (i = 0; i < 2; i++) {
     GstRtcDataChannel *r = announced_get (a, i);
     gchar *label;
@@ -1036,7 +1023,7 @@ GST_START_TEST (test_hostile_input)
   ch = create (link->server, "target", NULL);
   watch (ch);
   fail_unless (is_open (ch));
-  fail_unless (wait_for (has_announced, &aw, 5000));
+  fail_unless (rtc_test_wait_until (has_announced, &aw, 5000));
   rseen = g_object_get_data (G_OBJECT (announced_get (a, 0)), "seen");
   sid = gst_rtc_data_channel_get_id (ch);
 

@@ -2294,6 +2294,11 @@ gst_rtc_bin_close (GstRtcBin *self)
       g_object_notify_by_pspec (G_OBJECT (self), props[p]);
   }
   push_op (self, op_close_action, op_data_new (self, NULL));
+  /* An offer waiting for caps at the head of the chain rejects now. */
+  g_mutex_lock (&self->ops_lock);
+  if (self->ops)
+    rtc_bin_ops_wake (self->ops);
+  g_mutex_unlock (&self->ops_lock);
 }
 
 static void

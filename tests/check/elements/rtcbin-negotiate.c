@@ -525,6 +525,40 @@ GST_START_TEST (test_close)
 
 GST_END_TEST;
 
+/* close while create-offer waits for a sink pad's caps: the offer is
+ * refused at once, not at caps-timeout. */
+GST_START_TEST (test_close_while_offer_waits)
+{
+  GstElement *a = rtcbin_test_new ("a");
+  GstPromise *promise = gst_promise_new ();
+  const GstStructure *reply;
+  GError *error = NULL;
+  GstPad *pad;
+  gint64 start;
+
+  gst_object_ref_sink (a);
+  g_object_set (a, "caps-timeout", 60000, NULL);
+  pad = gst_element_request_pad_simple (a, "sink_%u");
+  fail_unless (pad != NULL);
+  g_signal_emit_by_name (a, "create-offer", NULL, promise);
+  /* Long enough for the offer to be waiting. */
+  g_usleep (100 * 1000);
+  start = g_get_monotonic_time ();
+  g_signal_emit_by_name (a, "close");
+  reply = rtcbin_test_await (promise);
+  fail_unless (g_get_monotonic_time () - start < RTC_TEST_MS (2000) * 1000);
+  fail_unless (reply != NULL
+      && gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL));
+  check_error (error, GST_RTC_ERROR_INVALID_STATE, "closed", NULL);
+
+  gst_promise_unref (promise);
+  gst_element_release_request_pad (a, pad);
+  gst_object_unref (pad);
+  gst_object_unref (a);
+}
+
+GST_END_TEST;
+
 /* ---- perfect negotiation ---- */
 
 /* What one side's signalling thread handles, in order. */
@@ -829,6 +863,7 @@ rtcbin_negotiate_suite (void)
   tcase_add_test (tc, test_rollback_wrong_state);
   tcase_add_test (tc, test_implicit_descriptions);
   tcase_add_test (tc, test_close);
+  tcase_add_test (tc, test_close_while_offer_waits);
   tcase_add_test (tc, test_perfect_negotiation);
   return s;
 }

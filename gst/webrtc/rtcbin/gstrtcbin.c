@@ -16,6 +16,12 @@
  * through `get-stats`.
  * `on-negotiation-needed` fires when the W3C check says an exchange is
  * needed (a new transceiver, a changed direction), once per need.
+ * A description of type rollback drops a pending offer; a
+ * `set-local-description` without description makes and applies the
+ * offer or answer the state calls for (W3C's parameterless
+ * setLocalDescription()); a remote offer over a pending local one rolls
+ * the local one back first, so the W3C perfect negotiation pattern works
+ * as written. `close` ends the session as RTCPeerConnection.close().
  *
  * Every operation runs, in the order it was called, on the session's own
  * thread; its promise is always answered, with a #GError in the `error`

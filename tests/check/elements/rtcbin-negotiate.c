@@ -310,7 +310,7 @@ GST_END_TEST;
 GST_START_TEST (test_rollback_wrong_state)
 {
   GstElement *a = rtcbin_test_new ("a"), *b = rtcbin_test_new ("b");
-  GstRtcSessionDescription *rb = rollback_desc (), *offer;
+  GstRtcSessionDescription *rb = rollback_desc (), *offer, *pending;
   GstRtcRtpTransceiver *t;
 
   gst_object_ref_sink (a);
@@ -338,7 +338,9 @@ GST_START_TEST (test_rollback_wrong_state)
   fail_unless_equals_int (rtcbin_test_enum (b, "signaling-state"),
       GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER);
   /* The pending offer still answers. */
-  fail_unless (get_desc (b, "pending-remote-description") != NULL);
+  pending = get_desc (b, "pending-remote-description");
+  fail_unless (pending != NULL);
+  gst_rtc_session_description_free (pending);
   rtcbin_test_set_ok (b, "set-remote-description", rb);
   fail_unless_equals_int (rtcbin_test_enum (b, "signaling-state"),
       GST_RTC_SIGNALING_STATE_STABLE);

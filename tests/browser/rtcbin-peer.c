@@ -66,6 +66,7 @@ struct _Peer {
   GHashTable *send; /* sink pad name -> SendBranch */
   guint next_source;
   guint retired; /* received branches whose pad name was used again */
+  gboolean stopping; /* main context: the pipeline goes down as a whole */
 };
 
 typedef void (*CommandFunc) (Peer *peer, JsonObject *cmd, JsonNode *id);
@@ -517,6 +518,8 @@ remove_recv_branch (gpointer user_data)
   RecvBranch *r = pr->branch;
   GstElement *bin = NULL;
 
+  if (peer->stopping)
+    return G_SOURCE_REMOVE;
   g_mutex_lock (&peer->lock);
   if (!r->removed) {
     r->removed = TRUE;
@@ -803,32 +806,30 @@ cmd_remove_media (Peer *peer, JsonObject *cmd, JsonNode *id)
     emit_error (peer, id, "no media on pad '%s'", name);
 }
 
-/* The transceiver named by "mid" or "index". */
+/* The transceiver named by "mid" or "index" (in the order they were
+ * made), or NULL. */
 static GstRtcRtpTransceiver *
 find_transceiver (Peer *peer, JsonObject *cmd)
 {
-  GstRtcRtpTransceiver *trans = NULL;
+  GstRtcRtpTransceiver *found = NULL;
   const gchar *mid = json_object_get_string_member_with_default (cmd, "mid",
       NULL);
+  gint64 index = json_object_get_int_member_with_default (cmd, "index", -1);
+  GArray *all = NULL;
   guint i;
 
-  if (!mid) {
-    g_signal_emit_by_name (peer->rtcbin, "get-transceiver",
-        (gint)json_object_get_int_member_with_default (cmd, "index", -1),
-        &trans);
-    return trans;
-  }
-  for (i = 0;; i++) {
+  g_signal_emit_by_name (peer->rtcbin, "get-transceivers", &all);
+  for (i = 0; all && i < all->len && !found; i++) {
+    GstRtcRtpTransceiver *t = g_array_index (all, GstRtcRtpTransceiver *, i);
     g_autofree gchar *m = NULL;
 
-    g_signal_emit_by_name (peer->rtcbin, "get-transceiver", (gint)i, &trans);
-    if (!trans)
-      return NULL;
-    g_object_get (trans, "mid", &m, NULL);
-    if (g_strcmp0 (m, mid) == 0)
-      return trans;
-    gst_object_unref (trans);
+    g_object_get (t, "mid", &m, NULL);
+    if (mid ? g_strcmp0 (m, mid) == 0 : index == i)
+      found = gst_object_ref (t);
   }
+  if (all)
+    g_array_unref (all);
+  return found;
 }
 
 static void
@@ -837,25 +838,24 @@ cmd_transceivers (Peer *peer, JsonObject *cmd, JsonNode *id)
   g_autoptr (JsonObject) fields = json_object_new ();
   JsonArray *list = json_array_new ();
   static const gchar *props[] = { "mid", "mlineindex", "kind", "direction",
-    "current-direction", "stopped" };
+    "current-direction", "stopped", "stopping" };
+  GArray *all = NULL;
   guint i, j;
 
-  for (i = 0;; i++) {
-    GstRtcRtpTransceiver *trans = NULL;
-    JsonObject *t;
+  g_signal_emit_by_name (peer->rtcbin, "get-transceivers", &all);
+  for (i = 0; all && i < all->len; i++) {
+    GObject *trans = g_array_index (all, GObject *, i);
+    JsonObject *t = json_object_new ();
 
-    g_signal_emit_by_name (peer->rtcbin, "get-transceiver", (gint)i, &trans);
-    if (!trans)
-      break;
-    t = json_object_new ();
     json_object_set_int_member (t, "index", i);
     for (j = 0; j < G_N_ELEMENTS (props); j++)
       if (g_object_class_find_property (G_OBJECT_GET_CLASS (trans), props[j]))
         json_object_set_member (t, props[j],
-            property_to_json (G_OBJECT (trans), props[j]));
+            property_to_json (trans, props[j]));
     json_array_add_object_element (list, t);
-    gst_object_unref (trans);
   }
+  if (all)
+    g_array_unref (all);
   json_object_set_array_member (fields, "transceivers", list);
   emit_reply (peer, id, fields, NULL);
 }
@@ -1200,6 +1200,7 @@ main (int argc, char **argv)
   g_main_loop_run (peer.loop);
 
   g_cancellable_cancel (peer.cancel);
+  peer.stopping = TRUE;
   gst_element_set_state (peer.pipeline, GST_STATE_NULL);
   g_source_remove (bus_watch);
   /* Replies still queued for the main context. */

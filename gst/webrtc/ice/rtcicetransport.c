@@ -759,6 +759,10 @@ on_selected_pair (NiceAgent *agent, guint stream_id, guint component_id,
       local->port, rtc_ice_candidate_type_to_string (remote->type),
       remote->address, remote->port);
   g_mutex_lock (&self->lock);
+  /* The credentials the pair was checked with: its ICE generation, which
+   * tells a pair selected after a restart from the one before. */
+  local->ufrag = g_strdup (self->local_ufrag);
+  remote->ufrag = g_strdup (self->remote_ufrag);
   rtc_ice_candidate_free (self->selected_local);
   rtc_ice_candidate_free (self->selected_remote);
   self->selected_local = local;

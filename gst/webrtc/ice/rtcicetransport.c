@@ -1099,6 +1099,14 @@ restart (RtcIceTransport *self, const gchar *ufrag, const gchar *pwd)
       && (self->state == RTC_ICE_TRANSPORT_STATE_CONNECTED
           || self->state == RTC_ICE_TRANSPORT_STATE_COMPLETED);
   complete = self->gathering_state == RTC_ICE_GATHERING_STATE_COMPLETE;
+  /* Liveness is judged afresh on the new pair: a silence before the
+   * restart would otherwise show the new pair `disconnected` until its
+   * first packet (this thread handles libnice's answers before it sees
+   * their socket readable). */
+  if (!self->restarting) {
+    self->silent = FALSE;
+    self->flow_since = self->last_inbound = 0;
+  }
   g_mutex_unlock (&self->lock);
   GST_INFO_OBJECT (self, "ICE restart");
   /* Checks run again: back in the pacing count until they conclude. */

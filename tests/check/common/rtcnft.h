@@ -76,33 +76,32 @@ rtc_nft_drop_udp (const gchar *table, guint from, guint to, gboolean both_ways)
   g_free (reverse);
 }
 
-/* Counts STUN Binding success responses (message type 0x0101: the first
- * two bytes after the 8-byte UDP header) from port @from to port @to:
- * answers to @to's checks, consent included. Read with
- * rtc_nft_stun_answers(). */
+/* Counts, in counter @name of @table, the STUN messages of @type (0x0001
+ * a Binding request, 0x0101 its success response: the first two bytes
+ * after the 8-byte UDP header) from port @from to port @to; consent checks
+ * are Binding requests. Read with rtc_nft_counter(). */
 static inline void
-rtc_nft_count_stun_answers (const gchar *table, guint from, guint to)
+rtc_nft_count_stun (const gchar *table, const gchar *name, guint from, guint to,
+    guint type)
 {
-  gchar *rules = g_strdup_printf ("table inet %s {\n"
-                                  "  counter answers { }\n"
-                                  "  chain input {\n"
-                                  "    type filter hook input priority -10;\n"
-                                  "    udp sport %u udp dport %u "
-                                  "@th,64,16 0x0101 counter name answers\n"
-                                  "  }\n"
-                                  "}\n",
-      table, from, to);
+  gchar *rules = g_strdup_printf ("add table inet %s\n"
+                                  "add counter inet %s %s\n"
+                                  "add chain inet %s input { type filter "
+                                  "hook input priority -10; }\n"
+                                  "add rule inet %s input udp sport %u "
+                                  "udp dport %u @th,64,16 0x%04x "
+                                  "counter name %s\n",
+      table, table, name, table, table, from, to, type, name);
 
   rtc_nft (rules);
   g_free (rules);
 }
 
 static inline guint64
-rtc_nft_stun_answers (const gchar *table)
+rtc_nft_counter (const gchar *table, const gchar *name)
 {
   gchar *out = NULL;
-  const gchar *argv[] = { "nft", "list", "counter", "inet", table, "answers",
-    NULL };
+  const gchar *argv[] = { "nft", "list", "counter", "inet", table, name, NULL };
   const gchar *at;
   guint64 n = 0;
 

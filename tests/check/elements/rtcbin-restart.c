@@ -185,7 +185,15 @@ log_nth (Peer *p, GArray *log, guint mark, guint n, gint64 *at)
   return state;
 }
 
-/* The first change to @state in @log from @mark on, 0 if none. */
+static gboolean
+ice_up (gint s)
+{
+  return s == GST_RTC_ICE_CONNECTION_STATE_CONNECTED
+      || s == GST_RTC_ICE_CONNECTION_STATE_COMPLETED;
+}
+
+/* The first change to @state in @log from @mark on, 0 if none; for
+ * GST_RTC_ICE_CONNECTION_STATE_CONNECTED, to connected or completed. */
 static gint64
 log_first (Peer *p, GArray *log, guint mark, gint state)
 {
@@ -194,7 +202,9 @@ log_first (Peer *p, GArray *log, guint mark, gint state)
 
   g_mutex_lock (&p->lock);
   for (i = mark; i < log->len && !at; i++)
-    if (g_array_index (log, StateChange, i).state == state)
+    if (g_array_index (log, StateChange, i).state == state
+        || (log == p->ice_log && state == GST_RTC_ICE_CONNECTION_STATE_CONNECTED
+            && ice_up (g_array_index (log, StateChange, i).state)))
       at = g_array_index (log, StateChange, i).at;
   g_mutex_unlock (&p->lock);
   return at;
@@ -209,13 +219,6 @@ log_wait (Peer *p, GArray *log, guint mark, gint state, guint64 ms)
       !(at = log_first (p, log, mark, state)) && g_get_monotonic_time () < end)
     g_usleep (2000);
   return at;
-}
-
-static gboolean
-ice_up (gint s)
-{
-  return s == GST_RTC_ICE_CONNECTION_STATE_CONNECTED
-      || s == GST_RTC_ICE_CONNECTION_STATE_COMPLETED;
 }
 
 /* The longest gap between two buffers of @kind that ends after @from and
@@ -944,90 +947,132 @@ GST_START_TEST (test_consent_failed_then_restart)
 
 GST_END_TEST;
 
-/* What b sends a is dropped for 3 s, starting just after a consent answer
- * reached a (libnice does not retransmit consent checks: a lost one could
- * expire a's consent by chance; a's next check comes 4 to 6 s later, after
- * the silence). a goes `disconnected` and back to `connected` on the first
- * packet after the silence, never `failed`, and stays connected past its
- * next consent answer; b, which hears a throughout, never leaves
- * `connected`. */
+/* Polls the counters of COUNT_TABLE until a's consent check was answered
+ * and b's last consent check came at most QUIET_SLACK_MS before (or the
+ * other way round): neither sends another for 4 s (libnice's shortest
+ * interval), so a silence of QUIET_SILENCE_MS from then on loses no
+ * consent check. libnice does not retransmit them: a lost one could
+ * expire consent by chance (the next may come 6 s later, 12 s after the
+ * last answer). */
+#define QUIET_SILENCE_MS 2500
+#define QUIET_SLACK_MS 1400
+
+static void
+wait_consent_lull (void)
+{
+  guint64 a_n = rtc_nft_counter (COUNT_TABLE, "a_answers");
+  guint64 b_n = rtc_nft_counter (COUNT_TABLE, "b_requests");
+  gint64 a_at = 0, b_at = 0, now;
+  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (30000) * 1000;
+
+  for (;;) {
+    guint64 a = rtc_nft_counter (COUNT_TABLE, "a_answers");
+    guint64 b = rtc_nft_counter (COUNT_TABLE, "b_requests");
+
+    now = g_get_monotonic_time ();
+    if (a != a_n)
+      a_at = now;
+    if (b != b_n)
+      b_at = now;
+    a_n = a;
+    b_n = b;
+    if (a_at && b_at && ABS (a_at - b_at) <= QUIET_SLACK_MS * 1000
+        && now - MIN (a_at, b_at) < (QUIET_SLACK_MS + 100) * 1000)
+      return;
+    fail_unless (now < end, "no lull between consent checks");
+    g_usleep (10000);
+  }
+}
+
+/* Both ways silenced for QUIET_SILENCE_MS, between consent checks, then
+ * let through again: both sides `disconnected`, then `connected` on the
+ * first packet after the silence, never `failed`, and still connected
+ * once each side's next consent check is answered; media goes on. */
 GST_START_TEST (test_silence_then_back)
 {
   Call call;
-  guint a_port, b_port, ice_a, ice_b, pc_a, pc_b;
-  gint64 t0, end, disc, back, pc_back;
-  guint64 n;
-  gint s, j;
+  guint a_port, b_port, ice[2], pc[2], i;
+  gint64 t0, end, disc[2], back[2], pc_back[2];
+  guint64 a_n, b_n;
+  Peer *p;
 
   rtc_nft_assert_private_netns ();
   call_start (&call);
   g_usleep (1500 * 1000);
   selected_ports (&call.a, &a_port, &b_port);
-  rtc_nft_count_stun_answers (COUNT_TABLE, b_port, a_port);
-  ice_a = log_len (&call.a, call.a.ice_log);
-  ice_b = log_len (&call.b, call.b.ice_log);
-  pc_a = log_len (&call.a, call.a.pc_log);
-  pc_b = log_len (&call.b, call.b.pc_log);
-
-  n = rtc_nft_stun_answers (COUNT_TABLE);
-  end = g_get_monotonic_time ()
-      + RTC_TEST_MS (CONSENT_INTERVAL_MAX_MS + 2000) * 1000;
-  while (rtc_nft_stun_answers (COUNT_TABLE) == n) {
-    fail_unless (g_get_monotonic_time () < end, "no consent answer");
-    g_usleep (5000);
+  rtc_nft_count_stun (COUNT_TABLE, "a_answers", b_port, a_port, 0x0101);
+  rtc_nft_count_stun (COUNT_TABLE, "b_answers", a_port, b_port, 0x0101);
+  rtc_nft_count_stun (COUNT_TABLE, "b_requests", b_port, a_port, 0x0001);
+  for (i = 0; i < 2; i++) {
+    p = i ? &call.b : &call.a;
+    ice[i] = log_len (p, p->ice_log);
+    pc[i] = log_len (p, p->pc_log);
   }
-  rtc_nft_drop_udp (DROP_TABLE, b_port, a_port, FALSE);
-  t0 = g_get_monotonic_time ();
-  disc = log_wait (&call.a, call.a.ice_log, ice_a,
-      GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED, SILENCE_MS + 1000);
-  fail_unless (disc, "not disconnected");
-  fail_unless (log_wait (&call.a, call.a.pc_log, pc_a,
-      GST_RTC_PEER_CONNECTION_STATE_DISCONNECTED, 1000));
-  while (g_get_monotonic_time () < t0 + 3000 * 1000)
-    g_usleep (10000);
-  rtc_nft_delete_table (DROP_TABLE);
-  end = g_get_monotonic_time ();
-  back = log_wait (&call.a, call.a.ice_log, ice_a,
-      GST_RTC_ICE_CONNECTION_STATE_CONNECTED, 1000);
-  pc_back = log_wait (&call.a, call.a.pc_log, pc_a,
-      GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 1000);
-  fail_unless (back && pc_back, "not connected again");
-  printf ("silence of 3 s: a disconnected after %" G_GINT64_FORMAT
-          " ms, connected %" G_GINT64_FORMAT
-          " ms after the silence ended (connection-state %" G_GINT64_FORMAT
-          " ms)\n",
-      (disc - t0) / 1000, (back - end) / 1000, (pc_back - end) / 1000);
-  fail_unless ((disc - t0) / 1000 >= SILENCE_MS - 250);
-  fail_unless ((disc - t0) / 1000
-      <= (gint64)RTC_TEST_MS (SILENCE_MS + 2 * TICK_MS + 200));
 
-  /* a's next consent check is answered: its consent is fresh again. */
-  n = rtc_nft_stun_answers (COUNT_TABLE);
+  wait_consent_lull ();
+  rtc_nft_drop_udp (DROP_TABLE, b_port, a_port, TRUE);
+  t0 = g_get_monotonic_time ();
+  for (i = 0; i < 2; i++) {
+    p = i ? &call.b : &call.a;
+    disc[i] = log_wait (p, p->ice_log, ice[i],
+        GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED, SILENCE_MS + 400);
+    fail_unless (disc[i], "%s not disconnected", p->name);
+    fail_unless (log_wait (p, p->pc_log, pc[i],
+        GST_RTC_PEER_CONNECTION_STATE_DISCONNECTED, 400));
+  }
+  while (g_get_monotonic_time () < t0 + QUIET_SILENCE_MS * 1000)
+    g_usleep (5000);
+  rtc_nft_delete_table (DROP_TABLE);
+  /* The rules are gone, at the latest, when nft returns. */
+  end = g_get_monotonic_time ();
+  for (i = 0; i < 2; i++) {
+    p = i ? &call.b : &call.a;
+    back[i] = log_wait (p, p->ice_log, ice[i] + 1,
+        GST_RTC_ICE_CONNECTION_STATE_CONNECTED, 1000);
+    pc_back[i] = log_wait (p, p->pc_log, pc[i] + 1,
+        GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 1000);
+    fail_unless (back[i] && pc_back[i], "%s not connected again", p->name);
+  }
+  printf ("silence of %d ms: disconnected after %" G_GINT64_FORMAT
+          " / %" G_GINT64_FORMAT " ms, connected %" G_GINT64_FORMAT
+          " / %" G_GINT64_FORMAT
+          " ms after the silence ended (connection-state %" G_GINT64_FORMAT
+          " / %" G_GINT64_FORMAT " ms)\n",
+      QUIET_SILENCE_MS, (disc[0] - t0) / 1000, (disc[1] - t0) / 1000,
+      (back[0] - end) / 1000, (back[1] - end) / 1000, (pc_back[0] - end) / 1000,
+      (pc_back[1] - end) / 1000);
+
+  /* Each side's next consent check is answered: consent is fresh again
+   * and no expiry of this silence can come any more. */
+  a_n = rtc_nft_counter (COUNT_TABLE, "a_answers");
+  b_n = rtc_nft_counter (COUNT_TABLE, "b_answers");
   end = g_get_monotonic_time ()
       + RTC_TEST_MS (CONSENT_INTERVAL_MAX_MS + 1000) * 1000;
-  while (rtc_nft_stun_answers (COUNT_TABLE) == n) {
+  while (rtc_nft_counter (COUNT_TABLE, "a_answers") == a_n
+      || rtc_nft_counter (COUNT_TABLE, "b_answers") == b_n) {
     fail_unless (g_get_monotonic_time () < end, "no consent answer");
-    g_usleep (5000);
+    g_usleep (10000);
   }
-  /* Its state change would be on the session thread by now. */
+  /* A state change would be on the session thread by now. */
   g_usleep (200 * 1000);
-  fail_unless (ice_up (rtcbin_test_enum (call.a.bin, "ice-connection-state")));
-  fail_unless_equals_int (rtcbin_test_enum (call.a.bin, "connection-state"),
-      GST_RTC_PEER_CONNECTION_STATE_CONNECTED);
-  fail_if (log_first (&call.a, call.a.ice_log, ice_a,
-      GST_RTC_ICE_CONNECTION_STATE_FAILED));
-  fail_if (log_first (&call.a, call.a.pc_log, pc_a,
-      GST_RTC_PEER_CONNECTION_STATE_FAILED));
-  fail_unless_equals_int (log_nth (&call.a, call.a.ice_log, ice_a, 0, NULL),
-      GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED);
-  fail_unless_equals_int (log_nth (&call.a, call.a.pc_log, pc_a, 0, NULL),
-      GST_RTC_PEER_CONNECTION_STATE_DISCONNECTED);
-  fail_unless_equals_int (log_nth (&call.a, call.a.pc_log, pc_a, 1, NULL),
-      GST_RTC_PEER_CONNECTION_STATE_CONNECTED);
-  fail_unless_equals_int (log_len (&call.a, call.a.pc_log), pc_a + 2);
-  for (j = 0; (s = log_nth (&call.b, call.b.ice_log, ice_b, j, NULL)) >= 0; j++)
-    fail_unless (ice_up (s), "b: ice-connection-state %d", s);
-  fail_unless_equals_int (log_len (&call.b, call.b.pc_log), pc_b);
+  for (i = 0; i < 2; i++) {
+    p = i ? &call.b : &call.a;
+    fail_unless ((disc[i] - t0) / 1000 >= SILENCE_MS - 250);
+    fail_unless ((disc[i] - t0) / 1000
+        <= (gint64)RTC_TEST_MS (SILENCE_MS + 2 * TICK_MS + 200));
+    fail_unless (ice_up (rtcbin_test_enum (p->bin, "ice-connection-state")));
+    fail_unless_equals_int (rtcbin_test_enum (p->bin, "connection-state"),
+        GST_RTC_PEER_CONNECTION_STATE_CONNECTED);
+    fail_if (
+        log_first (p, p->ice_log, ice[i], GST_RTC_ICE_CONNECTION_STATE_FAILED));
+    fail_unless_equals_int (log_nth (p, p->ice_log, ice[i], 0, NULL),
+        GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED);
+    fail_unless_equals_int (log_nth (p, p->pc_log, pc[i], 0, NULL),
+        GST_RTC_PEER_CONNECTION_STATE_DISCONNECTED);
+    fail_unless_equals_int (log_nth (p, p->pc_log, pc[i], 1, NULL),
+        GST_RTC_PEER_CONNECTION_STATE_CONNECTED);
+    fail_unless_equals_int (log_len (p, p->pc_log), pc[i] + 2);
+  }
   wait_media (&call, 25, 10, 5000);
   rtc_nft_delete_table (COUNT_TABLE);
   call_stop (&call);

@@ -7,8 +7,9 @@
  *   transport            "transport"        (the one bundled transport)
  *   candidate-pair       "candidate-pair_<local>_<remote>"  (the selected
  *                        pair, named by its candidates' ids without prefix)
- *   local-candidate      "local-candidate_<type>_<address>_<port>"
- *   remote-candidate     "remote-candidate_<type>_<address>_<port>"
+ *   local-candidate      "local-candidate_<type>_<address>_<port>_<ufrag>"
+ *   remote-candidate     "remote-candidate_<type>_<address>_<port>_<ufrag>"
+ *                        (the ufrag the pair was checked with, if known)
  *   certificate          "certificate_<sha-256 in hex>"  (ours, the peer's)
  *   codec                "codec_<payload type>"
  *   outbound-rtp         "outbound-rtp_<ssrc>"  → remote-inbound-rtp_<ssrc>
@@ -418,15 +419,22 @@ add_certificate (GstStructure *report, gdouble ts, const gchar *pem)
 static gchar *
 candidate_id (const gchar *side, const RtcIceCandidate *c)
 {
-  gchar *addr = g_strdup (c->address), *p, *id;
+  gchar *id, *p;
 
-  /* Field names: no ':' or '%' from IPv6 literals. */
-  for (p = addr; *p; p++)
-    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '-')
+  /* The ufrag (the ICE generation) makes the same address a new entry
+   * after a restart, as browsers give new candidates new ids. */
+  if (c->ufrag)
+    id = g_strdup_printf ("%s-candidate_%s_%s_%u_%s", side,
+        rtc_ice_candidate_type_to_string (c->type), c->address, c->port,
+        c->ufrag);
+  else
+    id = g_strdup_printf ("%s-candidate_%s_%s_%u", side,
+        rtc_ice_candidate_type_to_string (c->type), c->address, c->port);
+  /* Field names: no ':' or '%' from IPv6 literals, no '+' or '/' from
+   * ufrags. */
+  for (p = id + strlen (side) + 1; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '-' && *p != '_')
       *p = '_';
-  id = g_strdup_printf ("%s-candidate_%s_%s_%u", side,
-      rtc_ice_candidate_type_to_string (c->type), addr, c->port);
-  g_free (addr);
   return id;
 }
 
@@ -546,11 +554,13 @@ add_transport (GstStructure *report, const RtcBinStatsInput *in)
     gdouble rtt = in->reports ? latest_rtt (in->reports) : -1;
 
     /* libnice shows only the selected pair: it carries all the data, so
-     * the transport's counters are its own. */
+     * the transport's counters are its own; consent lost, it failed. */
     gst_structure_set (pair, "transport-id", G_TYPE_STRING, "transport",
         "local-candidate-id", G_TYPE_STRING, lid, "remote-candidate-id",
-        G_TYPE_STRING, rid, "state", G_TYPE_STRING, "succeeded", "nominated",
-        G_TYPE_BOOLEAN, TRUE, NULL);
+        G_TYPE_STRING, rid, "state", G_TYPE_STRING,
+        in->ice_state == GST_RTC_ICE_CONNECTION_STATE_FAILED ? "failed"
+                                                             : "succeeded",
+        "nominated", G_TYPE_BOOLEAN, TRUE, NULL);
     copy_uint64 (pair, "packets-sent", in->ice, "packets-sent");
     copy_uint64 (pair, "packets-received", in->ice, "packets-received");
     copy_uint64 (pair, "bytes-sent", in->ice, "bytes-sent");

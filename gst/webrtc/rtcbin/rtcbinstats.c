@@ -677,7 +677,12 @@ add_outbound (GstStructure *report, const RtcBinStatsInput *in,
       rr ? rr->fir : 0, NULL);
   if (st->rtx_ssrc)
     gst_structure_set (s, "rtx-ssrc", G_TYPE_UINT, st->rtx_ssrc, NULL);
-  /* Resent packets leave on the RTX SSRC (RFC 4588). */
+  /* Resent packets leave on the RTX SSRC (RFC 4588); rtpbin knows that
+   * source only once it sent something, before that none were resent. */
+  if (st->rtx_ssrc)
+    gst_structure_set (s, "retransmitted-packets-sent", G_TYPE_UINT64,
+        G_GUINT64_CONSTANT (0), "retransmitted-bytes-sent", G_TYPE_UINT64,
+        G_GUINT64_CONSTANT (0), NULL);
   copy_uint64 (s, "retransmitted-packets-sent", st->rtx_source, "packets-sent");
   copy_uint64 (s, "retransmitted-bytes-sent", st->rtx_source, "octets-sent");
 
@@ -1043,6 +1048,26 @@ collect_streams (Collected *c, const RtcBinStatsSources *src,
   g_list_free_full (pads, gst_object_unref);
 }
 
+/* W3C's srtpCipher is the profile's name in the IANA DTLS-SRTP registry
+ * ("SRTP_AEAD_AES_128_GCM", as browsers give it); the DTLS elements name
+ * profiles as RFC 5764 and RFC 7714 do. */
+static const gchar *
+srtp_profile_iana_name (const gchar *profile)
+{
+  static const gchar *names[][2] = {
+    { "AES_CM_128_HMAC_SHA1_80", "SRTP_AES128_CM_HMAC_SHA1_80" },
+    { "AES_CM_128_HMAC_SHA1_32", "SRTP_AES128_CM_HMAC_SHA1_32" },
+    { "AEAD_AES_128_GCM", "SRTP_AEAD_AES_128_GCM" },
+    { "AEAD_AES_256_GCM", "SRTP_AEAD_AES_256_GCM" },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (profile, names[i][0]))
+      return names[i][1];
+  return profile;
+}
+
 /**
  * rtc_bin_stats_collect:
  * @src: the element's parts
@@ -1096,7 +1121,7 @@ rtc_bin_stats_collect (const RtcBinStatsSources *src)
     in.remote_pem = remote_pem;
     profile = srtp ? gst_structure_get_string (srtp, "srtp-profile") : NULL;
     if (profile && g_strcmp0 (profile, "none") != 0)
-      in.srtp_cipher = profile;
+      in.srtp_cipher = srtp_profile_iana_name (profile);
     if (conn_id) {
       RtcDtlsConnection *conn = rtc_dtls_connection_acquire (conn_id);
 

@@ -65,7 +65,14 @@ await withCall(binary, async ({ page, peer, call }) => {
     for (const e of [...pg, ...rt])
       log(`${pg.includes(e) ? 'page' : 'rtcbin'} ${JSON.stringify(e)}`);
   // 1. Members: each W3C member chromium has, rtcbin has.
-  const keys = (list, type) => new Set(list.filter((s) => s.type === type).flatMap((s) => Object.keys(s)));
+  // rtcbin lists the selected pair's candidates only (libnice shows no
+  // other): chromium's are compared with the ones of its selected pair.
+  const pTransport = pg.find((s) => s.type === 'transport');
+  const pPair = pg.find((s) => s.id === pTransport.selectedCandidatePairId);
+  const onPair = (s) => !s.type.endsWith('candidate') ||
+    [pPair.localCandidateId, pPair.remoteCandidateId].includes(s.id);
+  const keys = (list, type) => new Set(list.filter((s) => s.type === type && (list !== pg || onPair(s)))
+    .flatMap((s) => Object.keys(s)));
   const missing = [], compared = {}, notCompared = {};
   for (const [type, fields] of Object.entries(COMPARED)) {
     const [ck, rk] = [keys(pg, type), keys(rt, type)];

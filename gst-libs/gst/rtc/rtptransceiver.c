@@ -17,6 +17,13 @@
  * as descriptions are applied, through the setters documented as being
  * for it. Every property notifies only when its value changes.
  *
+ * gst_rtc_rtp_transceiver_stop() (or the #GstRtcRtpTransceiver::stop
+ * action signal) stops it for good, as W3C RTCRtpTransceiver.stop():
+ * #GstRtcRtpTransceiver:stopping turns %TRUE at once, the session element
+ * stops its media and asks for a negotiation, and once an exchange has
+ * rejected its m-line #GstRtcRtpTransceiver:stopped turns %TRUE too. A
+ * transceiver whose m-line the peer rejects becomes stopped the same way.
+ *
  * Unlike GstWebRTCRTPTransceiver, the instance structure has no public
  * fields: read them with g_object_get() (which webrtcbin code usually
  * does already) or the getters here.
@@ -44,6 +51,8 @@ typedef struct {
   GstRtcRtpTransceiverDirection current_direction;
   GstRtcKind kind;
   GstCaps *codec_preferences;
+  gboolean stopping;
+  gboolean stopped;
 } GstRtcRtpTransceiverPrivate;
 
 enum {
@@ -56,10 +65,15 @@ enum {
   PROP_CURRENT_DIRECTION,
   PROP_KIND,
   PROP_CODEC_PREFERENCES,
+  PROP_STOPPING,
+  PROP_STOPPED,
   N_PROPS
 };
 
+enum { SIGNAL_STOP, N_SIGNALS };
+
 static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
 
 G_DEFINE_TYPE_WITH_CODE (GstRtcRtpTransceiver, gst_rtc_rtp_transceiver,
                          GST_TYPE_OBJECT, G_ADD_PRIVATE (GstRtcRtpTransceiver);
@@ -299,7 +313,7 @@ gst_rtc_rtp_transceiver_get_direction (GstRtcRtpTransceiver *trans)
  *
  * Sets the #GstRtcRtpTransceiver:direction of @trans. %NONE is refused:
  * it only describes a transceiver that was never negotiated, it is not a
- * direction one can ask for.
+ * direction one can ask for. A stopping transceiver refuses any.
  *
  * Returns: %TRUE if @direction was accepted.
  */
@@ -317,6 +331,14 @@ gst_rtc_rtp_transceiver_set_direction (GstRtcRtpTransceiver *trans,
     GST_WARNING_OBJECT (trans, "refusing direction %d", direction);
     return FALSE;
   }
+  /* W3C: a stopping transceiver's direction is final. */
+  GST_OBJECT_LOCK (trans);
+  if (priv->stopping) {
+    GST_OBJECT_UNLOCK (trans);
+    GST_WARNING_OBJECT (trans, "refusing a direction: stopped");
+    return FALSE;
+  }
+  GST_OBJECT_UNLOCK (trans);
 
   store_direction (trans, &priv->direction, direction, PROP_DIRECTION);
   return TRUE;
@@ -482,6 +504,113 @@ gst_rtc_rtp_transceiver_set_codec_preferences (GstRtcRtpTransceiver *trans,
 
 /* Takes a reference to @half and makes @trans its parent, so that
  * GST_OBJECT_PARENT() of a sender or receiver leads to its transceiver. */
+/**
+ * gst_rtc_rtp_transceiver_stop:
+ * @trans: a #GstRtcRtpTransceiver
+ *
+ * Stops @trans for good (W3C RTCRtpTransceiver.stop()): it neither sends
+ * nor receives from now on, and the next offer rejects its m-line (port
+ * 0), which a later transceiver may then reuse. Sets
+ * #GstRtcRtpTransceiver:stopping; the session element sets
+ * #GstRtcRtpTransceiver:stopped once an exchange rejected the m-line.
+ * Stopping a stopping transceiver does nothing. Same as the
+ * #GstRtcRtpTransceiver::stop action signal.
+ */
+void
+gst_rtc_rtp_transceiver_stop (GstRtcRtpTransceiver *trans)
+{
+  GstRtcRtpTransceiverPrivate *priv;
+  gboolean changed;
+
+  g_return_if_fail (GST_IS_RTC_RTP_TRANSCEIVER (trans));
+  priv = GET_PRIV (trans);
+
+  GST_OBJECT_LOCK (trans);
+  changed = !priv->stopping;
+  priv->stopping = TRUE;
+  GST_OBJECT_UNLOCK (trans);
+
+  if (changed) {
+    GST_DEBUG_OBJECT (trans, "stopping");
+    g_object_notify_by_pspec (G_OBJECT (trans), properties[PROP_STOPPING]);
+  }
+}
+
+/**
+ * gst_rtc_rtp_transceiver_is_stopping:
+ * @trans: a #GstRtcRtpTransceiver
+ *
+ * Returns: the #GstRtcRtpTransceiver:stopping of @trans.
+ */
+gboolean
+gst_rtc_rtp_transceiver_is_stopping (GstRtcRtpTransceiver *trans)
+{
+  gboolean stopping;
+
+  g_return_val_if_fail (GST_IS_RTC_RTP_TRANSCEIVER (trans), FALSE);
+
+  GST_OBJECT_LOCK (trans);
+  stopping = GET_PRIV (trans)->stopping;
+  GST_OBJECT_UNLOCK (trans);
+  return stopping;
+}
+
+/**
+ * gst_rtc_rtp_transceiver_is_stopped:
+ * @trans: a #GstRtcRtpTransceiver
+ *
+ * Returns: the #GstRtcRtpTransceiver:stopped of @trans.
+ */
+gboolean
+gst_rtc_rtp_transceiver_is_stopped (GstRtcRtpTransceiver *trans)
+{
+  gboolean stopped;
+
+  g_return_val_if_fail (GST_IS_RTC_RTP_TRANSCEIVER (trans), FALSE);
+
+  GST_OBJECT_LOCK (trans);
+  stopped = GET_PRIV (trans)->stopped;
+  GST_OBJECT_UNLOCK (trans);
+  return stopped;
+}
+
+/**
+ * gst_rtc_rtp_transceiver_set_stopped:
+ * @trans: a #GstRtcRtpTransceiver
+ *
+ * Marks @trans stopped (and stopping) because an applied description
+ * rejected its m-line, whichever side stopped it; its
+ * #GstRtcRtpTransceiver:current-direction becomes
+ * %GST_RTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE (the enumeration has no
+ * W3C `stopped`) and its #GstRtcRtpTransceiver:mid %NULL. For the session
+ * element that owns @trans.
+ */
+void
+gst_rtc_rtp_transceiver_set_stopped (GstRtcRtpTransceiver *trans)
+{
+  GstRtcRtpTransceiverPrivate *priv;
+  gboolean was_stopping, was_stopped;
+
+  g_return_if_fail (GST_IS_RTC_RTP_TRANSCEIVER (trans));
+  priv = GET_PRIV (trans);
+
+  GST_OBJECT_LOCK (trans);
+  was_stopping = priv->stopping;
+  was_stopped = priv->stopped;
+  priv->stopping = priv->stopped = TRUE;
+  GST_OBJECT_UNLOCK (trans);
+
+  if (was_stopped)
+    return;
+  GST_DEBUG_OBJECT (trans, "stopped");
+  gst_rtc_rtp_transceiver_set_current_direction (trans,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE);
+  gst_rtc_rtp_transceiver_set_mid (trans, NULL);
+  if (!was_stopping)
+    g_object_notify_by_pspec (G_OBJECT (trans), properties[PROP_STOPPING]);
+  g_object_notify_by_pspec (G_OBJECT (trans), properties[PROP_STOPPED]);
+}
+
 static void
 adopt (GstRtcRtpTransceiver *trans, GstObject *half)
 {
@@ -577,6 +706,12 @@ gst_rtc_rtp_transceiver_get_property (GObject *object, guint prop_id,
       break;
     case PROP_KIND:
       g_value_set_enum (value, gst_rtc_rtp_transceiver_get_kind (trans));
+      break;
+    case PROP_STOPPING:
+      g_value_set_boolean (value, gst_rtc_rtp_transceiver_is_stopping (trans));
+      break;
+    case PROP_STOPPED:
+      g_value_set_boolean (value, gst_rtc_rtp_transceiver_is_stopped (trans));
       break;
     case PROP_CODEC_PREFERENCES:
       g_value_take_boxed (value,
@@ -724,7 +859,38 @@ gst_rtc_rtp_transceiver_class_init (GstRtcRtpTransceiverClass *klass)
       gst_caps_get_type (),
       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * GstRtcRtpTransceiver:stopping:
+   *
+   * Whether gst_rtc_rtp_transceiver_stop() was called (or the m-line was
+   * rejected): no media goes either way any more.
+   */
+  properties[PROP_STOPPING] = g_param_spec_boolean ("stopping", "Stopping",
+      "Whether the transceiver was stopped, maybe not negotiated yet", FALSE,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GstRtcRtpTransceiver:stopped:
+   *
+   * Whether an applied description rejected the transceiver's m-line
+   * after it was stopped, here or by the peer.
+   */
+  properties[PROP_STOPPED] = g_param_spec_boolean ("stopped", "Stopped",
+      "Whether a negotiation rejected the transceiver's m-line", FALSE,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (gobject_class, N_PROPS, properties);
+
+  /**
+   * GstRtcRtpTransceiver::stop:
+   * @object: the #GstRtcRtpTransceiver
+   *
+   * Action signal: gst_rtc_rtp_transceiver_stop().
+   */
+  signals[SIGNAL_STOP] = g_signal_new_class_handler ("stop",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtc_rtp_transceiver_stop), NULL, NULL, NULL, G_TYPE_NONE,
+      0);
 }
 
 static void

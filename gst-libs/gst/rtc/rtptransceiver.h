@@ -93,4 +93,16 @@ gboolean
 gst_rtc_rtp_transceiver_set_codec_preferences (GstRtcRtpTransceiver *trans,
     GstCaps *caps);
 
+GST_RTC_API
+void gst_rtc_rtp_transceiver_stop (GstRtcRtpTransceiver *trans);
+
+GST_RTC_API
+gboolean gst_rtc_rtp_transceiver_is_stopping (GstRtcRtpTransceiver *trans);
+
+GST_RTC_API
+gboolean gst_rtc_rtp_transceiver_is_stopped (GstRtcRtpTransceiver *trans);
+
+GST_RTC_API
+void gst_rtc_rtp_transceiver_set_stopped (GstRtcRtpTransceiver *trans);
+
 G_END_DECLS

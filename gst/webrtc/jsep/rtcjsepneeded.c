@@ -5,7 +5,8 @@
  * Whether the session needs an offer/answer exchange (W3C webrtc-pc
  * "check if negotiation is needed"): a transceiver that has no m-line in
  * the current local description, or whose wanted direction is not the
- * one that description gives, or a data channel with no section yet.
+ * one that description gives, a stopped transceiver whose m-line that
+ * description still accepts, or a data channel with no section yet.
  */
 #include "rtcjsepsdp.h"
 
@@ -66,8 +67,14 @@ rtc_jsep_negotiation_needed (const RtcJsepSession *session,
     GstRtcRtpTransceiverDirection have, want;
     gint idx;
 
-    if (t->stopped)
+    if (t->stopped) {
+      /* Stopping until a description rejects its m-line (W3C: [[Stopping]]
+       * and not [[Stopped]]); never placed or recycled since, nothing. */
+      if (local && t->mid && (idx = rtc_jsep_find_mid (local, t->mid)) >= 0
+          && !rtc_jsep_media_is_rejected (local, idx))
+        return TRUE;
       continue;
+    }
     if (!local || !t->mid || (idx = rtc_jsep_find_mid (local, t->mid)) < 0)
       return TRUE;
     if (rtc_jsep_media_is_rejected (local, idx))

@@ -60,6 +60,7 @@
 #include <unistd.h>
 
 #include "rtcbinmedia.h"
+#include "rtcbintransceivers.h"
 #include "rtcbinops.h"
 #include "rtcbinoptions.h"
 #include "rtcbinpending.h"
@@ -567,13 +568,8 @@ find_free_transceiver (GstRtcBin *self, GstRtcKind kind)
 
   for (i = 0; i < self->transceivers->len; i++) {
     GstRtcRtpTransceiver *trans = g_ptr_array_index (self->transceivers, i);
-    GstRtcRtpTransceiverDirection dir = gst_rtc_rtp_transceiver_get_direction (
-        trans);
 
-    if (gst_rtc_rtp_transceiver_get_kind (trans) == kind
-        && (dir == GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV
-            || dir == GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY)
-        && !g_object_get_data (G_OBJECT (trans), "rtcbin-sinkpad"))
+    if (rtc_bin_transceiver_is_free_sender (trans, kind))
       return trans;
   }
   return NULL;
@@ -872,14 +868,15 @@ sync_transceivers (GstRtcBin *self)
     RtcJsepTransceiver *jt;
     GstCaps *caps;
 
-    if ((jt = g_object_get_data (G_OBJECT (trans), "rtcbin-jsep"))) {
-      jt->direction = gst_rtc_rtp_transceiver_get_direction (trans);
+    if ((jt = rtc_bin_transceiver_jsep (trans))) {
+      rtc_bin_transceiver_sync (trans, jt);
       continue;
     }
     caps = gst_rtc_rtp_transceiver_get_codec_preferences (trans);
     jt = rtc_jsep_session_add_transceiver (self->jsep,
         gst_rtc_rtp_transceiver_get_kind (trans),
         gst_rtc_rtp_transceiver_get_direction (trans), caps);
+    rtc_bin_transceiver_sync (trans, jt);
     g_object_set_data (G_OBJECT (trans), "rtcbin-jsep", jt);
     if (caps)
       gst_caps_unref (caps);
@@ -1238,6 +1235,7 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
       gst_object_unref);
   g_autoptr (GArray) directions = g_array_new (FALSE, FALSE,
       sizeof (GstRtcRtpTransceiverDirection));
+  g_autoptr (GPtrArray) stopped = NULL;
   RtcJsepMedia *transport = NULL;
   guint i, j;
 
@@ -1265,7 +1263,10 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
       RtcJsepTransceiver *jt = g_object_get_data (G_OBJECT (trans),
           "rtcbin-jsep");
 
-      if (jt && jt->mline == (gint)m->mline) {
+      /* A stopping transceiver stays silent even if this exchange still
+       * accepted its m-line. */
+      if (jt && jt->mline == (gint)m->mline
+          && !gst_rtc_rtp_transceiver_is_stopping (trans)) {
         rtc_bin_media_apply (self->media, trans, jt, m);
         g_ptr_array_add (negotiated, gst_object_ref (trans));
         g_array_append_val (directions, m->direction);
@@ -1273,11 +1274,18 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
     }
     GST_OBJECT_UNLOCK (self);
   }
+  GST_OBJECT_LOCK (self);
+  stopped = rtc_bin_transceivers_stop_rejected (self->transceivers, neg);
+  GST_OBJECT_UNLOCK (self);
   /* Outside the lock: notify handlers may read the element. */
   for (i = 0; i < negotiated->len; i++)
     gst_rtc_rtp_transceiver_set_current_direction (g_ptr_array_index (negotiated,
                                                        i),
         g_array_index (directions, GstRtcRtpTransceiverDirection, i));
+  for (i = 0; i < stopped->len; i++) {
+    rtc_bin_media_stop_sending (self->media, g_ptr_array_index (stopped, i));
+    gst_rtc_rtp_transceiver_set_stopped (g_ptr_array_index (stopped, i));
+  }
   if (!transport) {
     GST_INFO_OBJECT (self, "no media negotiated");
     rtc_bin_media_end (self->media);
@@ -1342,7 +1350,11 @@ update_mlines (GstRtcBin *self)
     RtcJsepTransceiver *jt = g_object_get_data (G_OBJECT (trans),
         "rtcbin-jsep");
 
-    if (!jt || jt->mline < 0)
+    /* A stopped transceiver keeps its last m-line until another one takes
+     * it; its mid stays NULL. */
+    if (jt && jt->mline < 0 && gst_rtc_rtp_transceiver_is_stopped (trans))
+      gst_rtc_rtp_transceiver_set_mlineindex (trans, G_MAXUINT);
+    if (!jt || jt->mline < 0 || gst_rtc_rtp_transceiver_is_stopped (trans))
       continue;
     gst_rtc_rtp_transceiver_set_mlineindex (trans, jt->mline);
     if (jt->mid)
@@ -1711,10 +1723,36 @@ on_transceiver_direction (GstRtcRtpTransceiver *trans, GParamSpec *pspec,
 }
 
 static void
+op_transceiver_stopping (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+
+  if (closed || d->self->closed)
+    return;
+  /* W3C stop(): no more sending at once; the m-line goes with the next
+   * exchange. */
+  rtc_bin_media_stop_sending (d->self->media, d->trans);
+  update_negotiation_needed (d->self);
+}
+
+/* Any thread: gst_rtc_rtp_transceiver_stop(). */
+static void
+on_transceiver_stopping (GstRtcRtpTransceiver *trans, GParamSpec *pspec,
+    GstRtcBin *self)
+{
+  RtcBinOpData *d = op_data_new (self, NULL);
+
+  d->trans = gst_object_ref (trans);
+  push_op (self, op_transceiver_stopping, d);
+}
+
+static void
 watch_transceiver (GstRtcBin *self, GstRtcRtpTransceiver *trans)
 {
   g_signal_connect_object (trans, "notify::direction",
       G_CALLBACK (on_transceiver_direction), self, 0);
+  g_signal_connect_object (trans, "notify::stopping",
+      G_CALLBACK (on_transceiver_stopping), self, 0);
 }
 
 static GstRtcRtpTransceiver *

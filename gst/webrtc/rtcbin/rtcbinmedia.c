@@ -17,6 +17,13 @@
  * and rtpbin gives it a jitter buffer of its own, which feeds the same
  * funnel, so a peer changing SSRC keeps flowing out of the same src pad
  * (its caps then carry the new `ssrc`).
+ *
+ * Renegotiation: each negotiation rebuilds the tables below. A src pad
+ * belongs to the mid it was made for: when its m-line is rejected (a
+ * stopped transceiver) or recycled with another mid, the pad, its funnel
+ * and rtpbin's streams of its SSRCs go. A sink pad sends with the
+ * negotiated payload type of the codec its caps name, so a payloader may
+ * switch to another codec of the negotiated set without a new exchange.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -43,7 +50,15 @@ typedef struct {
   gint pt;
   gchar *mid;
   guint mid_id;
+  GstCaps *codecs; /* negotiated, one structure per payload type */
 } RtcBinSend;
+
+/* A src_<m-line> pad and the funnel behind it, made for one mid. */
+typedef struct {
+  GstElement *funnel;
+  GstPad *ghost;
+  gchar *mid;
+} RtcBinOutput;
 
 struct _RtcBinMedia {
   GstElement *bin; /* the rtcbin, which owns this */
@@ -60,7 +75,8 @@ struct _RtcBinMedia {
   GHashTable *mid_mline; /* mid → m-line, for received m-lines */
   GHashTable *nack_mline; /* m-lines whose receiver asks for NACK */
   GHashTable *send; /* transceiver → RtcBinSend */
-  GHashTable *outputs; /* m-line → funnel feeding src_<m-line> */
+  GHashTable *outputs; /* m-line → RtcBinOutput */
+  GHashTable *mline_mid; /* accepted m-line → mid, this negotiation */
   guint mid_id; /* negotiated id of the mid extension, 0: none */
   GstStructure *rtx_pt_map;
   GstStructure *rtx_ssrc_map;
@@ -78,7 +94,19 @@ rtc_bin_send_free (gpointer p)
   RtcBinSend *s = p;
 
   g_free (s->mid);
+  gst_clear_caps (&s->codecs);
   g_free (s);
+}
+
+static void
+rtc_bin_output_free (gpointer p)
+{
+  RtcBinOutput *o = p;
+
+  gst_object_unref (o->funnel);
+  gst_clear_object (&o->ghost);
+  g_free (o->mid);
+  g_free (o);
 }
 
 static void
@@ -227,21 +255,27 @@ ensure_output (RtcBinMedia *media, guint mline, guint pt)
   GstCaps *caps;
   GstElement *funnel;
   GstPad *src, *ghost;
+  RtcBinOutput *out;
   gchar *name;
 
   g_mutex_lock (&media->lock);
-  funnel = g_hash_table_lookup (media->outputs, GUINT_TO_POINTER (mline));
-  if (funnel) {
-    gst_object_ref (funnel);
+  out = g_hash_table_lookup (media->outputs, GUINT_TO_POINTER (mline));
+  if (out) {
+    funnel = gst_object_ref (out->funnel);
     g_mutex_unlock (&media->lock);
     return funnel;
   }
   funnel = gst_element_factory_make ("funnel", NULL);
-  g_hash_table_insert (media->outputs, GUINT_TO_POINTER (mline),
-      gst_object_ref_sink (funnel));
+  out = g_new0 (RtcBinOutput, 1);
+  out->funnel = gst_object_ref_sink (funnel);
+  out->mid = g_strdup (
+      g_hash_table_lookup (media->mline_mid, GUINT_TO_POINTER (mline)));
+  g_hash_table_insert (media->outputs, GUINT_TO_POINTER (mline), out);
   gst_object_ref (funnel);
   g_mutex_unlock (&media->lock);
 
+  /* The ghost pad after the funnel is in the bin: linked across
+   * hierarchies earlier, the link would be undone. */
   gst_bin_add (GST_BIN (media->bin), funnel);
   gst_element_sync_state_with_parent (funnel);
   src = gst_element_get_static_pad (funnel, "src");
@@ -250,6 +284,7 @@ ensure_output (RtcBinMedia *media, guint mline, guint pt)
   g_free (name);
   gst_object_unref (src);
   g_mutex_lock (&media->lock);
+  out->ghost = gst_object_ref (ghost);
   caps = g_hash_table_lookup (media->pt_caps, GUINT_TO_POINTER (pt));
   caps = caps ? gst_caps_ref (caps)
               : gst_caps_new_empty_simple ("application/x-rtp");
@@ -371,6 +406,10 @@ classify (RtcBinMedia *media, GstRTPBuffer *rtp)
         }
         return GPOINTER_TO_INT (value);
       }
+      /* A mid no receiving m-line has (a stopped one, or one not yet
+       * negotiated here): guessing by SSRC or type would feed its media
+       * into another m-line's pad (RFC 8843 9.2). */
+      return -1;
     }
   }
   if (g_hash_table_lookup_extended (media->ssrc_mline, GUINT_TO_POINTER (ssrc),
@@ -455,12 +494,59 @@ rewrite_list_item (GstBuffer **buf, guint idx, gpointer user_data)
   return TRUE;
 }
 
-/* The sink pad's transceiver's sending parameters, or FALSE. */
+/* The negotiated payload type of the codec @codec ("NAME/clock-rate", from
+ * the sink pad's caps) in @s, else -1. */
+static gint
+send_pt_for (const RtcBinSend *s, const gchar *codec)
+{
+  guint i;
+
+  if (!codec)
+    return s->pt;
+  for (i = 0; i < gst_caps_get_size (s->codecs); i++) {
+    const GstStructure *st = gst_caps_get_structure (s->codecs, i);
+    const gchar *name = gst_structure_get_string (st, "encoding-name");
+    gint rate = 0, pt;
+    gchar *key;
+    gboolean match;
+
+    if (!name || !gst_structure_get_int (st, "payload", &pt))
+      continue;
+    gst_structure_get_int (st, "clock-rate", &rate);
+    key = g_strdup_printf ("%s/%d", name, rate);
+    match = g_ascii_strcasecmp (key, codec) == 0;
+    g_free (key);
+    if (match)
+      return pt;
+  }
+  return -1;
+}
+
+/* "NAME/clock-rate" of RTP caps, what send_pt_for() matches. */
+static gchar *
+codec_key (const GstCaps *caps)
+{
+  const GstStructure *st;
+  const gchar *name;
+  gint rate = 0;
+
+  if (!caps || gst_caps_get_size (caps) == 0)
+    return NULL;
+  st = gst_caps_get_structure (caps, 0);
+  if (!(name = gst_structure_get_string (st, "encoding-name")))
+    return NULL;
+  gst_structure_get_int (st, "clock-rate", &rate);
+  return g_strdup_printf ("%s/%d", name, rate);
+}
+
+/* The sink pad's transceiver's sending parameters, or FALSE (not
+ * negotiated for sending, or its codec is not among the negotiated). */
 static gboolean
 lookup_send (RtcBinMedia *media, GstPad *pad, RtcBinSend *out)
 {
   GstRtcRtpTransceiver *trans;
   RtcBinSend *s = NULL;
+  gint pt = -1;
 
   GST_OBJECT_LOCK (media->bin);
   trans = g_object_get_data (G_OBJECT (pad), "rtcbin-trans");
@@ -471,13 +557,43 @@ lookup_send (RtcBinMedia *media, GstPad *pad, RtcBinSend *out)
     return FALSE;
   g_mutex_lock (&media->lock);
   s = g_hash_table_lookup (media->send, trans);
-  if (s) {
+  if (s)
+    pt = send_pt_for (s, g_object_get_data (G_OBJECT (pad), "rtcbin-codec"));
+  if (pt >= 0) {
     *out = *s;
+    out->pt = pt;
+    out->codecs = NULL;
     out->mid = g_strdup (s->mid);
   }
   g_mutex_unlock (&media->lock);
   gst_object_unref (trans);
-  return s != NULL;
+  return pt >= 0;
+}
+
+/* A payloader switching to a codec the negotiation left out: its packets
+ * are dropped (no payload type of this m-line means it). */
+static void
+warn_unnegotiated_codec (RtcBinMedia *media, GstPad *pad)
+{
+  GstRtcRtpTransceiver *trans;
+  gboolean sends;
+
+  GST_OBJECT_LOCK (media->bin);
+  trans = g_object_get_data (G_OBJECT (pad), "rtcbin-trans");
+  if (trans)
+    gst_object_ref (trans);
+  GST_OBJECT_UNLOCK (media->bin);
+  if (!trans)
+    return;
+  g_mutex_lock (&media->lock);
+  sends = g_hash_table_contains (media->send, trans);
+  g_mutex_unlock (&media->lock);
+  if (sends)
+    GST_WARNING_OBJECT (media->bin,
+        "%s: codec %s was not negotiated, its packets are dropped",
+        GST_PAD_NAME (pad),
+        (const gchar *)g_object_get_data (G_OBJECT (pad), "rtcbin-codec"));
+  gst_object_unref (trans);
 }
 
 /* rtpfunnel routes upstream events (key unit requests, by SSRC) with the
@@ -528,10 +644,16 @@ sink_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
     GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
     GstCaps *caps;
 
-    if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS
-        || !lookup_send (media, pad, &send))
+    if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
       return GST_PAD_PROBE_OK;
     gst_event_parse_caps (event, &caps);
+    /* The codec picks the payload type, before and after negotiation. */
+    g_object_set_data_full (G_OBJECT (pad), "rtcbin-codec", codec_key (caps),
+        g_free);
+    if (!lookup_send (media, pad, &send)) {
+      warn_unnegotiated_codec (media, pad);
+      return GST_PAD_PROBE_OK;
+    }
     caps = sending_caps (caps, &send);
     gst_event_unref (event);
     GST_PAD_PROBE_INFO_DATA (info) = gst_event_new_caps (caps);
@@ -600,6 +722,7 @@ rtc_bin_media_begin (RtcBinMedia *media)
   g_hash_table_remove_all (media->mid_mline);
   g_hash_table_remove_all (media->nack_mline);
   g_hash_table_remove_all (media->send);
+  g_hash_table_remove_all (media->mline_mid);
   gst_structure_free (media->rtx_pt_map);
   gst_structure_free (media->rtx_ssrc_map);
   gst_structure_free (media->remote_rtx_ssrc_map);
@@ -695,6 +818,77 @@ apply_codecs (RtcBinMedia *media, const RtcJsepMedia *m, gboolean receives)
   }
 }
 
+/* Session thread: ends rtpbin's streams feeding @out (their SSRCs' demux
+ * pads, jitter buffers and payload demuxers; rtpbin's pad-removed gives
+ * the funnel pads back), then the src pad and the funnel. */
+static void
+remove_output (RtcBinMedia *media, RtcBinOutput *out)
+{
+  g_autoptr (GArray) ssrcs = g_array_new (FALSE, FALSE, sizeof (guint));
+  GstIterator *it = gst_element_iterate_sink_pads (out->funnel);
+  GValue item = G_VALUE_INIT;
+  guint i;
+
+  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
+    GstPad *peer = gst_pad_get_peer (g_value_get_object (&item));
+    guint session, ssrc, pt;
+
+    if (peer
+        && sscanf (GST_PAD_NAME (peer), "recv_rtp_src_%u_%u_%u", &session,
+               &ssrc, &pt)
+            == 3)
+      g_array_append_val (ssrcs, ssrc);
+    if (peer)
+      gst_object_unref (peer);
+    g_value_reset (&item);
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+
+  GST_DEBUG_OBJECT (media->bin, "removing the src pad of mid %s (%u streams)",
+      out->mid, ssrcs->len);
+  for (i = 0; i < ssrcs->len; i++)
+    g_signal_emit_by_name (media->rtpbin, "clear-ssrc", 0,
+        g_array_index (ssrcs, guint, i));
+  /* NULL only while its first stream is still being linked. */
+  if (out->ghost) {
+    gst_pad_set_active (out->ghost, FALSE);
+    gst_element_remove_pad (media->bin, out->ghost);
+  }
+  gst_element_set_state (out->funnel, GST_STATE_NULL);
+  gst_bin_remove (GST_BIN (media->bin), out->funnel);
+  rtc_bin_output_free (out);
+}
+
+/* Session thread: the src pad of @mline goes unless it was made for
+ * @mid (%NULL: it goes in any case). */
+static void
+remove_output_unless (RtcBinMedia *media, guint mline, const gchar *mid)
+{
+  RtcBinOutput *out;
+
+  g_mutex_lock (&media->lock);
+  out = g_hash_table_lookup (media->outputs, GUINT_TO_POINTER (mline));
+  /* Made while the tables were being rebuilt: it is this mid's. */
+  if (out && mid && !out->mid)
+    out->mid = g_strdup (mid);
+  if (out && mid && g_strcmp0 (out->mid, mid) == 0)
+    out = NULL;
+  if (out)
+    g_hash_table_steal (media->outputs, GUINT_TO_POINTER (mline));
+  g_mutex_unlock (&media->lock);
+  if (out)
+    remove_output (media, out);
+}
+
+void
+rtc_bin_media_stop_sending (RtcBinMedia *media, GstRtcRtpTransceiver *trans)
+{
+  g_mutex_lock (&media->lock);
+  g_hash_table_remove (media->send, trans);
+  g_mutex_unlock (&media->lock);
+}
+
 void
 rtc_bin_media_apply (RtcBinMedia *media, GstRtcRtpTransceiver *trans,
     RtcJsepTransceiver *jt, const RtcJsepMedia *m)
@@ -705,7 +899,12 @@ rtc_bin_media_apply (RtcBinMedia *media, GstRtcRtpTransceiver *trans,
 
   if (!m->codecs)
     return;
+  /* A src pad of another mid on this m-line (recycled) goes first. */
+  remove_output_unless (media, m->mline, m->mid);
   g_mutex_lock (&media->lock);
+  if (m->mid)
+    g_hash_table_replace (media->mline_mid, GUINT_TO_POINTER (m->mline),
+        g_strdup (m->mid));
   apply_codecs (media, m, receives);
   if (direction_sends (m->direction) && !gst_caps_is_empty (m->codecs)
       && gst_structure_get_int (gst_caps_get_structure (m->codecs, 0),
@@ -717,6 +916,7 @@ rtc_bin_media_apply (RtcBinMedia *media, GstRtcRtpTransceiver *trans,
     send->ssrc = jt->ssrc;
     send->pt = pt;
     send->mid = g_strdup (m->mid);
+    send->codecs = gst_caps_ref (m->codecs);
     send->mid_id = mid_extension_id (gst_caps_get_structure (m->codecs, 0));
     if (send->mid && strlen (send->mid) > 16)
       send->mid_id = 0; /* beyond a one-byte extension element */
@@ -754,12 +954,27 @@ void
 rtc_bin_media_end (RtcBinMedia *media)
 {
   GObject *session = NULL;
+  g_autoptr (GArray) gone = g_array_new (FALSE, FALSE, sizeof (guint));
+  GHashTableIter iter;
+  gpointer key;
   guint32 ssrc;
+  guint i;
 
   g_mutex_lock (&media->lock);
   set_rtx_maps (media);
   ssrc = media->first_ssrc;
+  /* m-lines this negotiation rejected (stopped transceivers) or left out
+   * lose their src pads. */
+  g_hash_table_iter_init (&iter, media->outputs);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (media->mline_mid, key)) {
+      guint mline = GPOINTER_TO_UINT (key);
+
+      g_array_append_val (gone, mline);
+    }
   g_mutex_unlock (&media->lock);
+  for (i = 0; i < gone->len; i++)
+    remove_output_unless (media, g_array_index (gone, guint, i), NULL);
   /* Our first SSRC is the session's own: its receiver reports come from
    * the SSRC the peer knows from our SDP. */
   if (!ssrc)
@@ -852,7 +1067,9 @@ rtc_bin_media_new (GstElement *bin, GstPadTemplate *src_template, guint latency)
   media->nack_mline = g_hash_table_new (NULL, NULL);
   media->send = g_hash_table_new_full (NULL, NULL, gst_object_unref,
       rtc_bin_send_free);
-  media->outputs = g_hash_table_new_full (NULL, NULL, NULL, gst_object_unref);
+  media->outputs = g_hash_table_new_full (NULL, NULL, NULL,
+      rtc_bin_output_free);
+  media->mline_mid = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   media->rtx_pt_map = gst_structure_new_empty ("application/x-rtp-pt-map");
   media->rtx_ssrc_map = gst_structure_new_empty ("application/x-rtp-ssrc-map");
   media->remote_rtx_ssrc_map = gst_structure_new_empty (
@@ -901,6 +1118,7 @@ rtc_bin_media_free (RtcBinMedia *media)
   g_hash_table_unref (media->nack_mline);
   g_hash_table_unref (media->send);
   g_hash_table_unref (media->outputs);
+  g_hash_table_unref (media->mline_mid);
   gst_structure_free (media->rtx_pt_map);
   gst_structure_free (media->rtx_ssrc_map);
   gst_structure_free (media->remote_rtx_ssrc_map);

@@ -28,6 +28,10 @@ void rtc_bin_media_apply (RtcBinMedia *media, GstRtcRtpTransceiver *trans,
     RtcJsepTransceiver *jt, const RtcJsepMedia *m);
 void rtc_bin_media_end (RtcBinMedia *media);
 
+/* A stopped transceiver sends nothing from now on. */
+void rtc_bin_media_stop_sending (RtcBinMedia *media,
+    GstRtcRtpTransceiver *trans);
+
 /* The transport: rtpbin joins the bin between the DTLS elements. */
 gboolean rtc_bin_media_link_transport (RtcBinMedia *media, GstElement *enc,
     GstElement *dec, GError **error);

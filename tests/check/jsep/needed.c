@@ -17,6 +17,18 @@ make_offer (RtcJsepSession *s)
   return offer;
 }
 
+/* A re-offer, taking @previous as both current descriptions (what an
+ * offerer talking to itself would have). */
+static GstSDPMessage *
+make_reoffer (RtcJsepSession *s, const GstSDPMessage *previous)
+{
+  GError *error = NULL;
+  GstSDPMessage *offer = rtc_jsep_create_offer (s, previous, previous, &error);
+
+  fail_unless (offer != NULL, "%s", error ? error->message : "");
+  return offer;
+}
+
 static GstSDPMessage *
 make_answer (RtcJsepSession *s, const GstSDPMessage *offer)
 {
@@ -33,8 +45,8 @@ make_answer (RtcJsepSession *s, const GstSDPMessage *offer)
 GST_START_TEST (test_offerer)
 {
   RtcJsepSession *s = test_session ();
-  RtcJsepTransceiver *t;
-  GstSDPMessage *offer;
+  RtcJsepTransceiver *t, *t2;
+  GstSDPMessage *offer, *reoffer, *recycled;
 
   /* Nothing at all: nothing to negotiate. */
   fail_if (rtc_jsep_negotiation_needed (s, NULL, TRUE, NULL));
@@ -53,16 +65,27 @@ GST_START_TEST (test_offerer)
   t->direction = GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV;
   fail_if (rtc_jsep_negotiation_needed (s, offer, TRUE, NULL));
 
-  /* A stopped transceiver needs nothing more. */
-  t->direction = GST_RTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE;
+  /* A stopped transceiver whose m-line is still accepted needs an offer
+   * rejecting it; once one did, nothing more. */
   t->stopped = TRUE;
-  fail_if (rtc_jsep_negotiation_needed (s, offer, TRUE, NULL));
-
-  /* A new transceiver, not in the description. */
-  rtc_jsep_session_add_transceiver (s, GST_RTC_KIND_VIDEO,
-      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, NULL);
   fail_unless (rtc_jsep_negotiation_needed (s, offer, TRUE, NULL));
+  reoffer = make_reoffer (s, offer);
+  fail_unless (
+      gst_sdp_media_get_port (gst_sdp_message_get_media (reoffer, 0)) == 0);
+  fail_if (rtc_jsep_negotiation_needed (s, reoffer, TRUE, NULL));
 
+  /* A new transceiver, not in the description; once offered it recycles
+   * the stopped one's m-line and nothing more is needed. */
+  t2 = rtc_jsep_session_add_transceiver (s, GST_RTC_KIND_VIDEO,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, NULL);
+  fail_unless (rtc_jsep_negotiation_needed (s, reoffer, TRUE, NULL));
+  recycled = make_reoffer (s, reoffer);
+  fail_unless_equals_int (t2->mline, 0);
+  fail_unless_equals_int (gst_sdp_message_medias_len (recycled), 1);
+  fail_if (rtc_jsep_negotiation_needed (s, recycled, TRUE, NULL));
+
+  gst_sdp_message_free (recycled);
+  gst_sdp_message_free (reoffer);
   gst_sdp_message_free (offer);
   rtc_jsep_session_free (s);
 }
@@ -73,7 +96,7 @@ GST_START_TEST (test_answerer)
 {
   RtcJsepSession *offerer = test_session (), *answerer = test_session ();
   RtcJsepTransceiver *t;
-  GstSDPMessage *offer, *answer;
+  GstSDPMessage *offer, *answer, *reoffer, *reanswer;
 
   rtc_jsep_session_add_transceiver (offerer, GST_RTC_KIND_AUDIO,
       GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, NULL);
@@ -91,7 +114,26 @@ GST_START_TEST (test_answerer)
   /* Wanting inactive: the answer would change. */
   t->direction = GST_RTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE;
   fail_unless (rtc_jsep_negotiation_needed (answerer, answer, FALSE, offer));
+  t->direction = GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV;
 
+  /* The offerer stops its transceiver: the re-offer rejects the m-line,
+   * which stops ours; answered, nothing is left to negotiate. */
+  ((RtcJsepTransceiver *)g_ptr_array_index (offerer->transceivers, 0))->stopped
+      = TRUE;
+  reoffer = rtc_jsep_create_offer (offerer, offer, answer, NULL);
+  fail_unless (reoffer != NULL);
+  reanswer = make_answer (answerer, reoffer);
+  fail_unless (t->stopped);
+  fail_if (rtc_jsep_negotiation_needed (answerer, reanswer, FALSE, reoffer));
+
+  /* A transceiver the answerer adds mid-call needs an offer of its own. */
+  rtc_jsep_session_add_transceiver (answerer, GST_RTC_KIND_VIDEO,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, NULL);
+  fail_unless (
+      rtc_jsep_negotiation_needed (answerer, reanswer, FALSE, reoffer));
+
+  gst_sdp_message_free (reoffer);
+  gst_sdp_message_free (reanswer);
   gst_sdp_message_free (offer);
   gst_sdp_message_free (answer);
   rtc_jsep_session_free (offerer);

@@ -398,6 +398,53 @@ GST_START_TEST (test_transceiver_notify)
 }
 GST_END_TEST;
 
+/* stop(): stopping at once, once; the direction is final; the session
+ * element's set_stopped() finishes it. */
+GST_START_TEST (test_transceiver_stop)
+{
+  GstRtcRtpTransceiver *trans = new_transceiver ();
+  GHashTable *counts = g_hash_table_new (g_str_hash, g_str_equal);
+  gboolean stopping, stopped;
+
+  fail_unless (gst_rtc_rtp_transceiver_set_direction (trans,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV));
+  fail_unless (gst_rtc_rtp_transceiver_set_mid (trans, "0"));
+  gst_rtc_rtp_transceiver_set_current_direction (trans,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV);
+  g_signal_connect (trans, "notify", G_CALLBACK (on_notify), counts);
+  fail_if (gst_rtc_rtp_transceiver_is_stopping (trans));
+  fail_if (gst_rtc_rtp_transceiver_is_stopped (trans));
+
+  g_signal_emit_by_name (trans, "stop");
+  fail_unless_equals_int (take_count (counts, "stopping"), 1);
+  gst_rtc_rtp_transceiver_stop (trans);
+  fail_unless_equals_int (take_count (counts, "stopping"), 0);
+  g_object_get (trans, "stopping", &stopping, "stopped", &stopped, NULL);
+  fail_unless (stopping);
+  fail_if (stopped);
+  fail_if (gst_rtc_rtp_transceiver_set_direction (trans,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY));
+  fail_unless_equals_int (gst_rtc_rtp_transceiver_get_direction (trans),
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV);
+  fail_unless_equals_int (g_hash_table_size (counts), 0);
+
+  gst_rtc_rtp_transceiver_set_stopped (trans);
+  gst_rtc_rtp_transceiver_set_stopped (trans);
+  fail_unless_equals_int (take_count (counts, "stopped"), 1);
+  fail_unless_equals_int (take_count (counts, "mid"), 1);
+  fail_unless_equals_int (take_count (counts, "current-direction"), 1);
+  fail_unless_equals_int (g_hash_table_size (counts), 0);
+  fail_unless (gst_rtc_rtp_transceiver_is_stopped (trans));
+  fail_unless (gst_rtc_rtp_transceiver_get_mid (trans) == NULL);
+  fail_unless_equals_int (gst_rtc_rtp_transceiver_get_current_direction (trans),
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE);
+
+  g_signal_handlers_disconnect_by_func (trans, on_notify, counts);
+  g_hash_table_unref (counts);
+  gst_object_unref (trans);
+}
+GST_END_TEST;
+
 GST_START_TEST (test_transceiver_validate)
 {
   GstRtcRtpTransceiver *trans = new_transceiver ();
@@ -639,6 +686,7 @@ rtc_suite (void)
   tcase_add_test (tc, test_error_quark);
   tcase_add_test (tc, test_transceiver_defaults);
   tcase_add_test (tc, test_transceiver_notify);
+  tcase_add_test (tc, test_transceiver_stop);
   tcase_add_test (tc, test_transceiver_validate);
   tcase_add_test (tc, test_codec_preferences_ref);
   tcase_add_test (tc, test_sender_receiver);

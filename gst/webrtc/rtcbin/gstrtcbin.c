@@ -16,6 +16,12 @@
  * through `get-stats`.
  * `on-negotiation-needed` fires when the W3C check says an exchange is
  * needed (a new transceiver, a changed direction), once per need.
+ * A description of type rollback drops a pending offer; a
+ * `set-local-description` without description makes and applies the
+ * offer or answer the state calls for (W3C's parameterless
+ * setLocalDescription()); a remote offer over a pending local one rolls
+ * the local one back first, so the W3C perfect negotiation pattern works
+ * as written. `close` ends the session as RTCPeerConnection.close().
  *
  * Every operation runs, in the order it was called, on the session's own
  * thread; its promise is always answered, with a #GError in the `error`
@@ -64,6 +70,7 @@
 #include "rtcbinops.h"
 #include "rtcbinoptions.h"
 #include "rtcbinpending.h"
+#include "rtcbinrollback.h"
 #include "rtcbinsdp.h"
 #include "rtcbinstats.h"
 #include "rtcdtlsconnection.h"
@@ -115,6 +122,8 @@ struct _GstRtcBin {
   GstRtcSessionDescription *current_remote;
   GstRtcSessionDescription *pending_local;
   GstRtcSessionDescription *pending_remote;
+  /* `close` was called: the states stay closed, operations are refused. */
+  gboolean close_called;
   gchar *stun_server;
   gchar *turn_server;
   GPtrArray *turn_servers;
@@ -130,6 +139,8 @@ struct _GstRtcBin {
   RtcBinMedia *media;
   /* The peer's RTCP reports, for get-stats. */
   RtcBinReports *reports;
+  /* The placements of the last stable state (session thread). */
+  RtcBinRollback *rollback;
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%u",
@@ -177,6 +188,7 @@ enum {
   SIGNAL_GET_TRANSCEIVER,
   SIGNAL_ADD_TURN_SERVER,
   SIGNAL_GET_STATS,
+  SIGNAL_CLOSE,
   SIGNAL_ON_NEGOTIATION_NEEDED,
   SIGNAL_ON_ICE_CANDIDATE,
   SIGNAL_ON_NEW_TRANSCEIVER,
@@ -261,11 +273,24 @@ op_reply_error (RtcBinOpData *d, GError *error)
 }
 
 static gboolean
+close_called (GstRtcBin *self)
+{
+  gboolean called;
+
+  GST_OBJECT_LOCK (self);
+  called = self->close_called;
+  GST_OBJECT_UNLOCK (self);
+  return called;
+}
+
+static gboolean
 op_closed (RtcBinOpData *d, gboolean closed)
 {
   GError *error;
 
-  if (!closed && !d->self->closed)
+  /* W3C: an operation that runs after close() rejects, even one queued
+   * before it. */
+  if (!closed && !d->self->closed && !close_called (d->self))
     return FALSE;
   /* The element may be gone: answer without touching it. */
   error = g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
@@ -299,7 +324,7 @@ static void
 set_signaling_state (GstRtcBin *self, GstRtcSignalingState state)
 {
   GST_OBJECT_LOCK (self);
-  if (self->signaling_state == state) {
+  if (self->signaling_state == state || self->close_called) {
     GST_OBJECT_UNLOCK (self);
     return;
   }
@@ -340,7 +365,7 @@ update_connection_state (GstRtcBin *self)
 
   GST_OBJECT_LOCK (self);
   state = connection_state_from (self->ice_connection_state, self->dtls_state);
-  if (state == self->connection_state) {
+  if (state == self->connection_state || self->close_called) {
     GST_OBJECT_UNLOCK (self);
     return;
   }
@@ -459,7 +484,7 @@ op_ice_state (gpointer user_data, gboolean closed)
       break;
   }
   GST_OBJECT_LOCK (self);
-  if (self->ice_connection_state == state) {
+  if (self->ice_connection_state == state || self->close_called) {
     GST_OBJECT_UNLOCK (self);
     return;
   }
@@ -1079,55 +1104,50 @@ drop_unimplemented_feedback (GstSDPMessage *sdp)
   }
 }
 
-static void
-op_create_offer (gpointer user_data, gboolean closed)
+/* Session thread: the offer for @d (create-offer, or a
+ * set-local-description without one), or %NULL with @error, or %NULL with
+ * *@wait set while a sink pad's caps are awaited (@d's operation then runs
+ * again later). */
+static GstSDPMessage *
+make_offer (RtcBinOpData *d, gboolean *wait, GError **error)
 {
-  RtcBinOpData *d = user_data;
   GstRtcBin *self = d->self;
-  GError *error = NULL;
   GstSDPMessage *sdp;
   const GstSDPMessage *prev_local = NULL, *prev_remote = NULL;
   RtcBinOfferOptions options;
 
-  if (op_closed (d, closed))
-    return;
-  if (!rtc_bin_offer_options_parse (d->options, &options, &error)
-      || !ensure_session (self, &error)) {
-    op_reply_error (d, error);
-    return;
-  }
+  *wait = FALSE;
+  if (!rtc_bin_offer_options_parse (d->options, &options, error)
+      || !ensure_session (self, error))
+    return NULL;
   if (!d->deadline) {
     GST_OBJECT_LOCK (self);
     d->deadline = g_get_monotonic_time ()
         + self->caps_timeout * G_TIME_SPAN_MILLISECOND;
     GST_OBJECT_UNLOCK (self);
   }
-  switch (bind_sink_pads (self, d->deadline, &error)) {
+  switch (bind_sink_pads (self, d->deadline, error)) {
     case SINK_PADS_WAIT:
       /* Runs again when a pad binds or at the deadline; the session's
        * later operations wait, other sessions do not. */
       rtc_bin_ops_retry (self->ops, d->deadline);
-      return;
+      *wait = TRUE;
+      return NULL;
     case SINK_PADS_ERROR:
-      op_reply_error (d, error);
-      return;
+      return NULL;
     case SINK_PADS_BOUND:
       break;
   }
-  if (options.ice_restart && !restart_ice (self, &error)) {
-    op_reply_error (d, error);
-    return;
-  }
+  if (options.ice_restart && !restart_ice (self, error))
+    return NULL;
   sync_transceivers (self);
   if (self->current_local)
     prev_local = self->current_local->sdp;
   if (self->current_remote)
     prev_remote = self->current_remote->sdp;
-  sdp = rtc_jsep_create_offer (self->jsep, prev_local, prev_remote, &error);
-  if (!sdp) {
-    op_reply_error (d, error);
-    return;
-  }
+  sdp = rtc_jsep_create_offer (self->jsep, prev_local, prev_remote, error);
+  if (!sdp)
+    return NULL;
   GST_OBJECT_LOCK (self);
   if (self->gathering) {
     GstRtcSessionDescription tmp = { GST_RTC_SDP_TYPE_OFFER, sdp };
@@ -1136,50 +1156,60 @@ op_create_offer (gpointer user_data, gboolean closed)
   }
   GST_OBJECT_UNLOCK (self);
   drop_unimplemented_feedback (sdp);
-  reply_description (d, "offer", GST_RTC_SDP_TYPE_OFFER, sdp);
+  return sdp;
 }
 
 static void
-op_create_answer (gpointer user_data, gboolean closed)
+op_create_offer (gpointer user_data, gboolean closed)
 {
   RtcBinOpData *d = user_data;
-  GstRtcBin *self = d->self;
   GError *error = NULL;
   GstSDPMessage *sdp;
-  gchar *rejected;
+  gboolean wait;
 
   if (op_closed (d, closed))
     return;
-  if (!rtc_bin_answer_options_parse (d->options, &error)) {
-    op_reply_error (d, error);
+  sdp = make_offer (d, &wait, &error);
+  if (wait)
     return;
-  }
+  if (!sdp)
+    op_reply_error (d, error);
+  else
+    reply_description (d, "offer", GST_RTC_SDP_TYPE_OFFER, sdp);
+}
+
+/* Session thread: the answer to the pending remote offer, with @options
+ * (create-answer's, or %NULL), or %NULL with @error. */
+static GstSDPMessage *
+make_answer (GstRtcBin *self, const GstStructure *options, GError **error)
+{
+  GstSDPMessage *sdp;
+  gchar *rejected;
+
+  if (!rtc_bin_answer_options_parse (options, error))
+    return NULL;
   if (!self->pending_remote
       || self->pending_remote->type != GST_RTC_SDP_TYPE_OFFER) {
-    op_reply_error (d,
-        g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
-            "create-answer needs a remote offer (signaling "
-            "state have-remote-offer)"));
-    return;
+    g_set_error (error, GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
+        "create-answer needs a remote offer (signaling "
+        "state have-remote-offer)");
+    return NULL;
   }
   sync_transceivers (self);
-  sdp = rtc_jsep_create_answer (self->jsep, self->pending_remote->sdp, &error);
-  if (!sdp) {
-    op_reply_error (d, error);
-    return;
-  }
+  sdp = rtc_jsep_create_answer (self->jsep, self->pending_remote->sdp, error);
+  if (!sdp)
+    return NULL;
   /* An answer rejecting every m-line (no codec in common anywhere) would
    * leave the session with nothing: say why instead. */
   if ((rejected = rtc_bin_sdp_nothing_accepted (self->pending_remote->sdp,
            sdp))) {
-    op_reply_error (d,
-        g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INTERNAL_FAILURE,
-            "create-answer: no codec in common with the offer, every m-line "
-            "would be rejected (offered %s)",
-            rejected));
+    g_set_error (error, GST_RTC_ERROR, GST_RTC_ERROR_INTERNAL_FAILURE,
+        "create-answer: no codec in common with the offer, every m-line "
+        "would be rejected (offered %s)",
+        rejected);
     g_free (rejected);
     gst_sdp_message_free (sdp);
-    return;
+    return NULL;
   }
   GST_OBJECT_LOCK (self);
   if (self->gathering) {
@@ -1189,7 +1219,23 @@ op_create_answer (gpointer user_data, gboolean closed)
   }
   GST_OBJECT_UNLOCK (self);
   drop_unimplemented_feedback (sdp);
-  reply_description (d, "answer", GST_RTC_SDP_TYPE_ANSWER, sdp);
+  return sdp;
+}
+
+static void
+op_create_answer (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GError *error = NULL;
+  GstSDPMessage *sdp;
+
+  if (op_closed (d, closed))
+    return;
+  sdp = make_answer (d->self, d->options, &error);
+  if (!sdp)
+    op_reply_error (d, error);
+  else
+    reply_description (d, "answer", GST_RTC_SDP_TYPE_ANSWER, sdp);
 }
 
 static void
@@ -1392,11 +1438,59 @@ notify_descriptions (GstRtcBin *self)
     g_object_notify_by_pspec (G_OBJECT (self), props[p]);
 }
 
+/* Object lock not held: the element's transceivers, reffed. */
+static GPtrArray *
+ref_transceivers (GstRtcBin *self)
+{
+  GPtrArray *all = g_ptr_array_new_with_free_func (gst_object_unref);
+  guint i;
+
+  GST_OBJECT_LOCK (self);
+  for (i = 0; i < self->transceivers->len; i++)
+    g_ptr_array_add (all,
+        gst_object_ref (g_ptr_array_index (self->transceivers, i)));
+  GST_OBJECT_UNLOCK (self);
+  return all;
+}
+
+/* Session thread (JSEP 4.1.10.2, W3C rollback): the pending offer is
+ * dropped and the session is stable again with its current descriptions;
+ * the transceivers return to their placements of that state, and those
+ * the rolled-back remote offer made are removed (they have no pads yet:
+ * src pads come with an answer). With @check_needed, negotiation-needed
+ * is looked at afresh, so a need the offer was to satisfy fires again. */
+static void
+rollback (GstRtcBin *self, gboolean check_needed)
+{
+  g_autoptr (GPtrArray) all = ref_transceivers (self);
+  g_autoptr (GPtrArray) removed = NULL;
+  guint i;
+
+  removed = rtc_bin_rollback_restore (self->rollback, self->jsep, all);
+  GST_OBJECT_LOCK (self);
+  for (i = 0; i < removed->len; i++)
+    g_ptr_array_remove (self->transceivers, g_ptr_array_index (removed, i));
+  replace_desc (&self->pending_local, NULL);
+  replace_desc (&self->pending_remote, NULL);
+  GST_OBJECT_UNLOCK (self);
+  /* The application may still hold them: they stop calling back. */
+  for (i = 0; i < removed->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (removed, i), self);
+  GST_DEBUG_OBJECT (self, "rolled back, %u transceivers removed", removed->len);
+  set_signaling_state (self, GST_RTC_SIGNALING_STATE_STABLE);
+  if (check_needed) {
+    self->negotiation_needed = FALSE;
+    push_op (self, op_negotiation_needed, op_data_new (self, NULL));
+  }
+}
+
 /* An applied answer ends the exchange: it and the offer it answers become
  * the current descriptions, nothing stays pending. */
 static void
 complete_exchange (GstRtcBin *self, RtcBinOpData *d, gboolean local_answer)
 {
+  g_autoptr (GPtrArray) all = NULL;
+
   GstRtcSessionDescription **answer, **offer, **pending_offer, **pending_answer;
 
   answer = local_answer ? &self->current_local : &self->current_remote;
@@ -1408,6 +1502,9 @@ complete_exchange (GstRtcBin *self, RtcBinOpData *d, gboolean local_answer)
   replace_desc (offer, g_steal_pointer (pending_offer));
   replace_desc (pending_answer, NULL);
   GST_OBJECT_UNLOCK (self);
+  /* What a later rollback returns to. */
+  all = ref_transceivers (self);
+  rtc_bin_rollback_save (self->rollback, self->jsep, all);
   set_signaling_state (self, GST_RTC_SIGNALING_STATE_STABLE);
   /* W3C: the flag is cleared, and looked at again once this operation
    * has answered its promise. */
@@ -1435,9 +1532,22 @@ description_allowed (RtcBinOpData *d, gboolean local)
                      : GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER;
 
   if (type == GST_RTC_SDP_TYPE_OFFER) {
-    allowed = state == GST_RTC_SIGNALING_STATE_STABLE || state == own_offer;
+    /* A remote offer while ours is pending is glare: ours is rolled back
+     * first (W3C setRemoteDescription, perfect negotiation). */
+    allowed = state == GST_RTC_SIGNALING_STATE_STABLE || state == own_offer
+        || (!local && state == peer_offer);
   } else if (type == GST_RTC_SDP_TYPE_ANSWER) {
     allowed = state == peer_offer;
+  } else if (type == GST_RTC_SDP_TYPE_ROLLBACK) {
+    if (state != own_offer) {
+      op_reply_error (d,
+          g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
+              "set-%s-description: cannot roll back in signaling state %s, "
+              "no %s offer is pending",
+              side, signaling_state_name (state), side));
+      return FALSE;
+    }
+    return TRUE;
   } else {
     op_reply_error (d,
         g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_MODIFICATION,
@@ -1469,16 +1579,86 @@ description_valid (RtcBinOpData *d, gboolean local, GError **error)
       offer ? offer->sdp : NULL, error);
 }
 
+/* Session thread (W3C setLocalDescription without a description): @d's
+ * description becomes the offer (stable, have-local-offer) or the answer
+ * (have-remote-offer) the signaling state calls for; a description with a
+ * type and no SDP asks for that type. %FALSE with @error, or with *@wait
+ * set while an offer waits for a sink pad's caps (the operation runs
+ * again then). */
+static gboolean
+make_implicit_description (RtcBinOpData *d, gboolean *wait, GError **error)
+{
+  GstRtcBin *self = d->self;
+  GstRtcSDPType wanted = d->desc ? d->desc->type : 0, type;
+  GstRtcSignalingState state;
+  GstSDPMessage *sdp;
+
+  *wait = FALSE;
+  GST_OBJECT_LOCK (self);
+  state = self->signaling_state;
+  GST_OBJECT_UNLOCK (self);
+  type = state == GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER
+      ? GST_RTC_SDP_TYPE_ANSWER
+      : GST_RTC_SDP_TYPE_OFFER;
+  if (wanted && wanted != type) {
+    g_set_error (error, GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
+        "set-local-description: cannot make a local %s in signaling state "
+        "%s",
+        gst_rtc_sdp_type_to_string (wanted), signaling_state_name (state));
+    return FALSE;
+  }
+  sdp = type == GST_RTC_SDP_TYPE_OFFER ? make_offer (d, wait, error)
+                                       : make_answer (self, NULL, error);
+  if (!sdp)
+    return FALSE;
+  gst_rtc_session_description_free (d->desc);
+  d->desc = gst_rtc_session_description_new (type, sdp);
+  return TRUE;
+}
+
+/* The reply to an implicit set-local-description: the description it
+ * applied, in an `offer` or `answer` field as create-offer/-answer's. */
+static GstStructure *
+implicit_reply (GstRtcBin *self, GstRtcSDPType type)
+{
+  GstStructure *s;
+
+  GST_OBJECT_LOCK (self);
+  s = gst_structure_new ("application/x-gst-promise",
+      type == GST_RTC_SDP_TYPE_OFFER ? "offer" : "answer",
+      GST_TYPE_RTC_SESSION_DESCRIPTION,
+      self->pending_local ? self->pending_local : self->current_local, NULL);
+  GST_OBJECT_UNLOCK (self);
+  return s;
+}
+
 static void
 op_set_local_description (gpointer user_data, gboolean closed)
 {
   RtcBinOpData *d = user_data;
   GstRtcBin *self = d->self;
   GError *error = NULL;
-  GstRtcSDPType type = d->desc->type;
+  GstRtcSDPType type;
+  gboolean implicit, wait;
 
-  if (op_closed (d, closed) || !description_allowed (d, TRUE))
+  if (op_closed (d, closed))
     return;
+  implicit = !d->desc
+      || (!d->desc->sdp && d->desc->type != GST_RTC_SDP_TYPE_ROLLBACK);
+  if (implicit && !make_implicit_description (d, &wait, &error)) {
+    if (wait)
+      return;
+    goto failed;
+  }
+  if (!description_allowed (d, TRUE))
+    return;
+  type = d->desc->type;
+  if (type == GST_RTC_SDP_TYPE_ROLLBACK) {
+    rollback (self, TRUE);
+    notify_descriptions (self);
+    op_reply (d, NULL);
+    return;
+  }
   if (!description_valid (d, TRUE, &error))
     goto failed;
 
@@ -1505,7 +1685,7 @@ op_set_local_description (gpointer user_data, gboolean closed)
     complete_exchange (self, d, TRUE);
   }
   notify_descriptions (self);
-  op_reply (d, NULL);
+  op_reply (d, implicit ? implicit_reply (self, type) : NULL);
   return;
 
 failed:
@@ -1537,6 +1717,7 @@ adopt_remote_transceivers (GstRtcBin *self)
       g_object_set_data (G_OBJECT (trans), "rtcbin-jsep", jt);
       watch_transceiver (self, trans);
       g_ptr_array_add (self->transceivers, gst_object_ref (trans));
+      rtc_bin_rollback_note_created (self->rollback, trans);
     }
     GST_OBJECT_UNLOCK (self);
     if (trans) {
@@ -1553,13 +1734,28 @@ op_set_remote_description (gpointer user_data, gboolean closed)
   GstRtcBin *self = d->self;
   GError *error = NULL;
   GstRtcSDPType type = d->desc->type;
+  GstRtcSignalingState state;
 
   if (op_closed (d, closed) || !description_allowed (d, FALSE))
     return;
+  if (type == GST_RTC_SDP_TYPE_ROLLBACK) {
+    rollback (self, TRUE);
+    notify_descriptions (self);
+    op_reply (d, NULL);
+    return;
+  }
   if (!description_valid (d, FALSE, &error))
     goto failed;
 
   if (type == GST_RTC_SDP_TYPE_OFFER) {
+    GST_OBJECT_LOCK (self);
+    state = self->signaling_state;
+    GST_OBJECT_UNLOCK (self);
+    /* Glare: our offer is rolled back, then theirs applies (W3C). From
+     * stable, this drops the placements of an offer made and never set,
+     * so that the peer's mids meet the transceivers as they are. */
+    if (state != GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER)
+      rollback (self, FALSE);
     sync_transceivers (self);
     if (!rtc_jsep_session_apply_remote_offer (self->jsep, d->desc->sdp, &error))
       goto failed;
@@ -1592,34 +1788,32 @@ failed:
 }
 
 static void
-set_description (GstRtcBin *self, GstRtcSessionDescription *desc,
-    GstPromise *promise, RtcBinOpFunc func)
-{
-  RtcBinOpData *d = op_data_new (self, promise);
-
-  if (!desc || !desc->sdp) {
-    op_reply_error (d,
-        g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_TYPE_ERROR,
-            "A session description with an SDP is required"));
-    op_data_free (d);
-    return;
-  }
-  d->desc = gst_rtc_session_description_copy (desc);
-  push_op (self, func, d);
-}
-
-static void
 gst_rtc_bin_set_local_description (GstRtcBin *self,
     GstRtcSessionDescription *desc, GstPromise *promise)
 {
-  set_description (self, desc, promise, op_set_local_description);
+  RtcBinOpData *d = op_data_new (self, promise);
+
+  /* %NULL, or no SDP: the implicit offer or answer (or a rollback). */
+  d->desc = gst_rtc_session_description_copy (desc);
+  push_op (self, op_set_local_description, d);
 }
 
 static void
 gst_rtc_bin_set_remote_description (GstRtcBin *self,
     GstRtcSessionDescription *desc, GstPromise *promise)
 {
-  set_description (self, desc, promise, op_set_remote_description);
+  RtcBinOpData *d = op_data_new (self, promise);
+
+  if (!desc || (!desc->sdp && desc->type != GST_RTC_SDP_TYPE_ROLLBACK)) {
+    op_reply_error (d,
+        g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_TYPE_ERROR,
+            "set-remote-description: a description with an SDP (or a "
+            "rollback) is required"));
+    op_data_free (d);
+    return;
+  }
+  d->desc = gst_rtc_session_description_copy (desc);
+  push_op (self, op_set_remote_description, d);
 }
 
 /* ---- add-ice-candidate ---- */
@@ -1796,6 +1990,10 @@ gst_rtc_bin_add_transceiver (GstRtcBin *self,
 {
   if (direction == GST_RTC_RTP_TRANSCEIVER_DIRECTION_NONE) {
     GST_WARNING_OBJECT (self, "add-transceiver: direction none is invalid");
+    return NULL;
+  }
+  if (close_called (self)) {
+    GST_WARNING_OBJECT (self, "add-transceiver: the session is closed");
     return NULL;
   }
   if (gst_rtc_bin_kind_from_caps (caps) == GST_RTC_KIND_UNKNOWN) {
@@ -2060,6 +2258,7 @@ gst_rtc_bin_init (GstRtcBin *self)
           "src_%u"),
       DEFAULT_LATENCY);
   self->reports = rtc_bin_reports_new ();
+  self->rollback = rtc_bin_rollback_new ();
   self->transceivers = g_ptr_array_new_with_free_func (gst_object_unref);
   self->bundle_policy = GST_RTC_BUNDLE_POLICY_MAX_BUNDLE;
   self->latency = DEFAULT_LATENCY;
@@ -2088,6 +2287,68 @@ op_close (gpointer user_data, gboolean closed)
   RtcBinOpData *d = user_data;
 
   close_session (d->self);
+}
+
+/* Session thread: the rest of `close`, after every operation queued
+ * before it (which all reject). */
+static void
+op_close_action (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
+  g_autoptr (GPtrArray) all = NULL;
+  guint i;
+
+  if (closed || self->closed)
+    return;
+  /* Nothing more is sent or received; the pads stay, without media. */
+  close_session (self);
+  /* Data channels close here too, before their transport, once rtcbin
+   * has them. */
+  all = ref_transceivers (self);
+  for (i = 0; i < all->len; i++) {
+    GstRtcRtpTransceiver *trans = g_ptr_array_index (all, i);
+    RtcJsepTransceiver *jt = g_object_get_data (G_OBJECT (trans),
+        "rtcbin-jsep");
+
+    /* W3C "stop the RTCRtpTransceiver": no current direction. */
+    if (jt)
+      jt->stopped = TRUE;
+    gst_rtc_rtp_transceiver_set_current_direction (trans,
+        GST_RTC_RTP_TRANSCEIVER_DIRECTION_NONE);
+  }
+}
+
+/* Any thread (W3C RTCPeerConnection.close()): the states are closed when
+ * this returns; the transport closes on the session thread. */
+static void
+gst_rtc_bin_close (GstRtcBin *self)
+{
+  guint p;
+
+  GST_OBJECT_LOCK (self);
+  if (self->close_called) {
+    GST_OBJECT_UNLOCK (self);
+    return;
+  }
+  self->signaling_state = GST_RTC_SIGNALING_STATE_CLOSED;
+  self->ice_connection_state = GST_RTC_ICE_CONNECTION_STATE_CLOSED;
+  self->connection_state = GST_RTC_PEER_CONNECTION_STATE_CLOSED;
+  self->dtls_state = GST_RTC_DTLS_TRANSPORT_STATE_CLOSED;
+  /* From here on the states do not change. */
+  self->close_called = TRUE;
+  GST_OBJECT_UNLOCK (self);
+  GST_DEBUG_OBJECT (self, "closed");
+  for (p = PROP_CONNECTION_STATE; p <= PROP_ICE_CONNECTION_STATE; p++) {
+    if (p != PROP_ICE_GATHERING_STATE)
+      g_object_notify_by_pspec (G_OBJECT (self), props[p]);
+  }
+  push_op (self, op_close_action, op_data_new (self, NULL));
+  /* An offer waiting for caps at the head of the chain rejects now. */
+  g_mutex_lock (&self->ops_lock);
+  if (self->ops)
+    rtc_bin_ops_wake (self->ops);
+  g_mutex_unlock (&self->ops_lock);
 }
 
 static void
@@ -2132,6 +2393,7 @@ gst_rtc_bin_finalize (GObject *object)
 
   g_clear_object (&self->ice);
   rtc_bin_reports_free (self->reports);
+  rtc_bin_rollback_free (self->rollback);
   rtc_bin_media_free (self->media);
   if (self->jsep)
     rtc_jsep_session_free (self->jsep);
@@ -2271,9 +2533,15 @@ gst_rtc_bin_class_init (GstRtcBinClass *klass)
   /**
    * GstRtcBin::set-local-description:
    * @self: the element
-   * @desc: an offer or answer
+   * @desc: (nullable): an offer or answer; a rollback (no SDP needed),
+   *   valid in `have-local-offer`, which drops the pending offer and
+   *   returns to `stable`; or %NULL (or a description without SDP) for
+   *   the W3C parameterless setLocalDescription(): the offer (in
+   *   `stable` or `have-local-offer`) or answer (in `have-remote-offer`)
+   *   the state calls for is made and applied
    * @promise: (nullable): answered with %NULL on success, else with an
-   *   `error` (#GError) field
+   *   `error` (#GError) field; an implicit description is answered with
+   *   the description applied, in an `offer` or `answer` field
    */
   signals[SIGNAL_SET_LOCAL_DESCRIPTION]
       = g_signal_new_class_handler ("set-local-description",
@@ -2283,7 +2551,10 @@ gst_rtc_bin_class_init (GstRtcBinClass *klass)
   /**
    * GstRtcBin::set-remote-description:
    * @self: the element
-   * @desc: an offer or answer
+   * @desc: an offer or answer, or a rollback (no SDP needed), valid in
+   *   `have-remote-offer`. An offer arriving in `have-local-offer` (glare)
+   *   first rolls back the local offer, as W3C's setRemoteDescription()
+   *   does for perfect negotiation.
    * @promise: (nullable): answered with %NULL on success, else with an
    *   `error` (#GError) field
    */
@@ -2385,6 +2656,21 @@ gst_rtc_bin_class_init (GstRtcBinClass *klass)
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
       G_CALLBACK (gst_rtc_bin_get_stats), NULL, NULL, NULL, G_TYPE_NONE, 2,
       GST_TYPE_PAD, GST_TYPE_PROMISE);
+  /**
+   * GstRtcBin::close:
+   * @self: the element
+   *
+   * Ends the session as W3C RTCPeerConnection.close(): when it returns,
+   * `signaling-state`, `ice-connection-state` and `connection-state` are
+   * `closed` and stay so; the transport closes (nothing more is sent or
+   * received; the pads stay, without media), every transceiver is
+   * stopped (no current direction), and every operation not yet run,
+   * and any later one, is answered with `GST_RTC_ERROR_INVALID_STATE`.
+   * Calling it again does nothing. Not in webrtcbin 1.22.
+   */
+  signals[SIGNAL_CLOSE] = g_signal_new_class_handler ("close",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+      G_CALLBACK (gst_rtc_bin_close), NULL, NULL, NULL, G_TYPE_NONE, 0);
   /**
    * GstRtcBin::on-negotiation-needed:
    * @self: the element

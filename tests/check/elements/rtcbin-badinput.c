@@ -358,7 +358,7 @@ GST_START_TEST (test_wrong_state_calls)
   check_error (rtcbin_test_set (b, "set-remote-description", as_answer),
       GST_RTC_ERROR_INVALID_STATE, "answer", "have-remote-offer");
 
-  /* Rollback and pranswer are not supported: said so. */
+  /* Pranswer is not supported: said so. */
   {
     GstRtcSessionDescription *pr = gst_rtc_session_description_copy (offer);
 

@@ -759,6 +759,10 @@ on_selected_pair (NiceAgent *agent, guint stream_id, guint component_id,
       local->port, rtc_ice_candidate_type_to_string (remote->type),
       remote->address, remote->port);
   g_mutex_lock (&self->lock);
+  /* The credentials the pair was checked with: its ICE generation, which
+   * tells a pair selected after a restart from the one before. */
+  local->ufrag = g_strdup (self->local_ufrag);
+  remote->ufrag = g_strdup (self->remote_ufrag);
   rtc_ice_candidate_free (self->selected_local);
   rtc_ice_candidate_free (self->selected_remote);
   self->selected_local = local;
@@ -1095,6 +1099,14 @@ restart (RtcIceTransport *self, const gchar *ufrag, const gchar *pwd)
       && (self->state == RTC_ICE_TRANSPORT_STATE_CONNECTED
           || self->state == RTC_ICE_TRANSPORT_STATE_COMPLETED);
   complete = self->gathering_state == RTC_ICE_GATHERING_STATE_COMPLETE;
+  /* Liveness is judged afresh on the new pair: a silence before the
+   * restart would otherwise show the new pair `disconnected` until its
+   * first packet (this thread handles libnice's answers before it sees
+   * their socket readable). */
+  if (!self->restarting) {
+    self->silent = FALSE;
+    self->flow_since = self->last_inbound = 0;
+  }
   g_mutex_unlock (&self->lock);
   GST_INFO_OBJECT (self, "ICE restart");
   /* Checks run again: back in the pacing count until they conclude. */

@@ -1363,6 +1363,12 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
     g_object_set (self->dtls_enc, "is-client", transport->dtls_client, NULL);
     g_object_set (self->dtls_dec, "peer-fingerprint",
         transport->remote_fingerprint, NULL);
+    /* The association is not redone: a later actpass offer is answered
+     * with the role it has (RFC 8842 5.3), else a peer that answered our
+     * first offer as client sees its role taken. */
+    self->jsep->answer_setup = transport->dtls_client
+        ? GST_RTC_DTLS_SETUP_ACTIVE
+        : GST_RTC_DTLS_SETUP_PASSIVE;
     if (!link_transport (self, error))
       return FALSE;
   }

@@ -7,8 +7,9 @@
  *   transport            "transport"        (the one bundled transport)
  *   candidate-pair       "candidate-pair_<local>_<remote>"  (the selected
  *                        pair, named by its candidates' ids without prefix)
- *   local-candidate      "local-candidate_<type>_<address>_<port>"
- *   remote-candidate     "remote-candidate_<type>_<address>_<port>"
+ *   local-candidate      "local-candidate_<type>_<address>_<port>_<ufrag>"
+ *   remote-candidate     "remote-candidate_<type>_<address>_<port>_<ufrag>"
+ *                        (the ufrag the pair was checked with, if known)
  *   certificate          "certificate_<sha-256 in hex>"  (ours, the peer's)
  *   codec                "codec_<payload type>"
  *   outbound-rtp         "outbound-rtp_<ssrc>"  → remote-inbound-rtp_<ssrc>
@@ -418,15 +419,22 @@ add_certificate (GstStructure *report, gdouble ts, const gchar *pem)
 static gchar *
 candidate_id (const gchar *side, const RtcIceCandidate *c)
 {
-  gchar *addr = g_strdup (c->address), *p, *id;
+  gchar *id, *p;
 
-  /* Field names: no ':' or '%' from IPv6 literals. */
-  for (p = addr; *p; p++)
-    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '-')
+  /* The ufrag (the ICE generation) makes the same address a new entry
+   * after a restart, as browsers give new candidates new ids. */
+  if (c->ufrag)
+    id = g_strdup_printf ("%s-candidate_%s_%s_%u_%s", side,
+        rtc_ice_candidate_type_to_string (c->type), c->address, c->port,
+        c->ufrag);
+  else
+    id = g_strdup_printf ("%s-candidate_%s_%s_%u", side,
+        rtc_ice_candidate_type_to_string (c->type), c->address, c->port);
+  /* Field names: no ':' or '%' from IPv6 literals, no '+' or '/' from
+   * ufrags. */
+  for (p = id + strlen (side) + 1; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '-' && *p != '_')
       *p = '_';
-  id = g_strdup_printf ("%s-candidate_%s_%s_%u", side,
-      rtc_ice_candidate_type_to_string (c->type), addr, c->port);
-  g_free (addr);
   return id;
 }
 
@@ -546,11 +554,13 @@ add_transport (GstStructure *report, const RtcBinStatsInput *in)
     gdouble rtt = in->reports ? latest_rtt (in->reports) : -1;
 
     /* libnice shows only the selected pair: it carries all the data, so
-     * the transport's counters are its own. */
+     * the transport's counters are its own; consent lost, it failed. */
     gst_structure_set (pair, "transport-id", G_TYPE_STRING, "transport",
         "local-candidate-id", G_TYPE_STRING, lid, "remote-candidate-id",
-        G_TYPE_STRING, rid, "state", G_TYPE_STRING, "succeeded", "nominated",
-        G_TYPE_BOOLEAN, TRUE, NULL);
+        G_TYPE_STRING, rid, "state", G_TYPE_STRING,
+        in->ice_state == GST_RTC_ICE_CONNECTION_STATE_FAILED ? "failed"
+                                                             : "succeeded",
+        "nominated", G_TYPE_BOOLEAN, TRUE, NULL);
     copy_uint64 (pair, "packets-sent", in->ice, "packets-sent");
     copy_uint64 (pair, "packets-received", in->ice, "packets-received");
     copy_uint64 (pair, "bytes-sent", in->ice, "bytes-sent");
@@ -667,7 +677,12 @@ add_outbound (GstStructure *report, const RtcBinStatsInput *in,
       rr ? rr->fir : 0, NULL);
   if (st->rtx_ssrc)
     gst_structure_set (s, "rtx-ssrc", G_TYPE_UINT, st->rtx_ssrc, NULL);
-  /* Resent packets leave on the RTX SSRC (RFC 4588). */
+  /* Resent packets leave on the RTX SSRC (RFC 4588); rtpbin knows that
+   * source only once it sent something, before that none were resent. */
+  if (st->rtx_ssrc)
+    gst_structure_set (s, "retransmitted-packets-sent", G_TYPE_UINT64,
+        G_GUINT64_CONSTANT (0), "retransmitted-bytes-sent", G_TYPE_UINT64,
+        G_GUINT64_CONSTANT (0), NULL);
   copy_uint64 (s, "retransmitted-packets-sent", st->rtx_source, "packets-sent");
   copy_uint64 (s, "retransmitted-bytes-sent", st->rtx_source, "octets-sent");
 
@@ -1033,6 +1048,26 @@ collect_streams (Collected *c, const RtcBinStatsSources *src,
   g_list_free_full (pads, gst_object_unref);
 }
 
+/* W3C's srtpCipher is the profile's name in the IANA DTLS-SRTP registry
+ * ("SRTP_AEAD_AES_128_GCM", as browsers give it); the DTLS elements name
+ * profiles as RFC 5764 and RFC 7714 do. */
+static const gchar *
+srtp_profile_iana_name (const gchar *profile)
+{
+  static const gchar *names[][2] = {
+    { "AES_CM_128_HMAC_SHA1_80", "SRTP_AES128_CM_HMAC_SHA1_80" },
+    { "AES_CM_128_HMAC_SHA1_32", "SRTP_AES128_CM_HMAC_SHA1_32" },
+    { "AEAD_AES_128_GCM", "SRTP_AEAD_AES_128_GCM" },
+    { "AEAD_AES_256_GCM", "SRTP_AEAD_AES_256_GCM" },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (profile, names[i][0]))
+      return names[i][1];
+  return profile;
+}
+
 /**
  * rtc_bin_stats_collect:
  * @src: the element's parts
@@ -1086,7 +1121,7 @@ rtc_bin_stats_collect (const RtcBinStatsSources *src)
     in.remote_pem = remote_pem;
     profile = srtp ? gst_structure_get_string (srtp, "srtp-profile") : NULL;
     if (profile && g_strcmp0 (profile, "none") != 0)
-      in.srtp_cipher = profile;
+      in.srtp_cipher = srtp_profile_iana_name (profile);
     if (conn_id) {
       RtcDtlsConnection *conn = rtc_dtls_connection_acquire (conn_id);
 

@@ -1,0 +1,1099 @@
+/* gst-rtc
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * ICE restarts and consent through rtcbin, two rtcbins in one process on
+ * 127.0.0.1 with Opus and VP8 flowing both ways:
+ *
+ * - a restart started by either side (`ice-restart` create-offer option;
+ *   the other side answers a remote offer with new credentials) while
+ *   media flows: the longest gap between buffers leaving the receivers'
+ *   src pads stays under GAP_BOUND_MS, ICE and the connection stay
+ *   connected, DTLS is not redone, new candidates and end-of-candidates
+ *   are signalled for the new credentials and get-stats shows the new
+ *   selected pair;
+ * - the peer silenced (nftables rules inside the private namespace the
+ *   suite runs in, scripts/netns-run.sh): `disconnected`, then `failed`
+ *   when consent expires, in the ICE layer's times; an ICE restart then
+ *   brings the call back;
+ * - the peer silenced and heard again before consent expires:
+ *   `disconnected`, then `connected`, never `failed`.
+ *
+ * Figures (gaps, times) are printed for docs/architecture.md.
+ */
+#include "../common/rtcbintest.h"
+#include "../common/rtcnft.h"
+
+#include <stdio.h>
+
+#define OPUS_SEND "audiotestsrc is-live=true ! opusenc ! rtpopuspay pt=96 ! "
+#define VP8_SEND \
+  "videotestsrc is-live=true ! video/x-raw,width=160,height=120," \
+  "framerate=30/1 ! vp8enc deadline=1 ! rtpvp8pay pt=97 ! "
+
+/* The longest receive gap a restart may cause: the old pair carries the
+ * media until the new one is selected, so a gap is the packet interval
+ * (20 ms audio, 33 ms video) plus scheduling jitter; the bound leaves a
+ * wide margin for a loaded machine. */
+#define GAP_BOUND_MS 250
+/* After the new pair is selected, the gap window goes on this long. */
+#define GAP_TAIL_MS 500
+#define RESTARTS_PER_SIDE 3
+/* The ICE layer: 2 s of silence after steady traffic is `disconnected`
+ * (checked every 100 ms); libnice 0.1.21 fails the component 10 s after
+ * the last consent answer, which came at most one check interval (6 s)
+ * before the silence. */
+#define SILENCE_MS 2000
+#define TICK_MS 100
+#define CONSENT_EXPIRY_MS 10000
+#define CONSENT_INTERVAL_MAX_MS 6000
+
+#define DROP_TABLE "rtcbinrestartdrop"
+#define COUNT_TABLE "rtcbinrestartcount"
+
+enum { AUDIO, VIDEO };
+
+typedef struct {
+  gint state;
+  gint64 at;
+} StateChange;
+
+typedef struct {
+  const gchar *name;
+  GstElement *pipe, *bin;
+  GstElement *dtls_enc, *dtls_dec;
+  RtcBinTestCounts counts;
+  GMutex lock;
+  /* Arrival times (µs) of the buffers leaving the src pads, by kind. */
+  GArray *arrivals[2];
+  GArray *ice_log, *pc_log;
+  gint dtls_changes;
+  gint candidates;
+  gint end_of_candidates;
+} Peer;
+
+typedef struct {
+  Peer a, b;
+} Call;
+
+/* ---- observers ---- */
+
+static void
+log_arrival (Peer *p, guint kind)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  g_mutex_lock (&p->lock);
+  g_array_append_val (p->arrivals[kind], now);
+  g_mutex_unlock (&p->lock);
+}
+
+static GstPadProbeReturn
+on_audio_out (GstPad *pad, GstPadProbeInfo *info, gpointer p)
+{
+  log_arrival (p, AUDIO);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+on_video_out (GstPad *pad, GstPadProbeInfo *info, gpointer p)
+{
+  log_arrival (p, VIDEO);
+  return GST_PAD_PROBE_OK;
+}
+
+/* pad-added: decoded as rtcbintest.h does, with the arrivals logged. */
+static void
+on_pad_added (GstElement *bin, GstPad *pad, Peer *p)
+{
+  GstCaps *caps;
+  gboolean audio;
+
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+    return;
+  caps = gst_pad_query_caps (pad, NULL);
+  audio = g_strcmp0 (gst_structure_get_string (gst_caps_get_structure (caps, 0),
+                         "media"),
+              "audio")
+      == 0;
+  gst_caps_unref (caps);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER,
+      audio ? on_audio_out : on_video_out, p, NULL);
+  rtcbin_test_decode_pad (bin, pad, &p->counts);
+}
+
+static void
+log_state (Peer *p, GArray *log, gint state)
+{
+  StateChange c = { state, g_get_monotonic_time () };
+
+  g_mutex_lock (&p->lock);
+  g_array_append_val (log, c);
+  g_mutex_unlock (&p->lock);
+}
+
+static void
+on_ice_state (GstElement *bin, GParamSpec *pspec, Peer *p)
+{
+  log_state (p, p->ice_log, rtcbin_test_enum (bin, "ice-connection-state"));
+}
+
+static void
+on_pc_state (GstElement *bin, GParamSpec *pspec, Peer *p)
+{
+  log_state (p, p->pc_log, rtcbin_test_enum (bin, "connection-state"));
+}
+
+static void
+on_dtls_state (GstElement *dtls, GParamSpec *pspec, Peer *p)
+{
+  g_atomic_int_inc (&p->dtls_changes);
+}
+
+static void
+on_candidate (GstElement *bin, guint mline, const gchar *candidate, Peer *p)
+{
+  if (candidate && *candidate)
+    g_atomic_int_inc (&p->candidates);
+  else
+    g_atomic_int_inc (&p->end_of_candidates);
+}
+
+static guint
+log_len (Peer *p, GArray *log)
+{
+  guint n;
+
+  g_mutex_lock (&p->lock);
+  n = log->len;
+  g_mutex_unlock (&p->lock);
+  return n;
+}
+
+/* The @n th change of @log from @mark on, -1 if there is none. */
+static gint
+log_nth (Peer *p, GArray *log, guint mark, guint n, gint64 *at)
+{
+  gint state = -1;
+
+  g_mutex_lock (&p->lock);
+  if (mark + n < log->len) {
+    state = g_array_index (log, StateChange, mark + n).state;
+    if (at)
+      *at = g_array_index (log, StateChange, mark + n).at;
+  }
+  g_mutex_unlock (&p->lock);
+  return state;
+}
+
+static gboolean
+ice_up (gint s)
+{
+  return s == GST_RTC_ICE_CONNECTION_STATE_CONNECTED
+      || s == GST_RTC_ICE_CONNECTION_STATE_COMPLETED;
+}
+
+/* The first change to @state in @log from @mark on, 0 if none; for
+ * GST_RTC_ICE_CONNECTION_STATE_CONNECTED, to connected or completed. */
+static gint64
+log_first (Peer *p, GArray *log, guint mark, gint state)
+{
+  gint64 at = 0;
+  guint i;
+
+  g_mutex_lock (&p->lock);
+  for (i = mark; i < log->len && !at; i++)
+    if (g_array_index (log, StateChange, i).state == state
+        || (log == p->ice_log && state == GST_RTC_ICE_CONNECTION_STATE_CONNECTED
+            && ice_up (g_array_index (log, StateChange, i).state)))
+      at = g_array_index (log, StateChange, i).at;
+  g_mutex_unlock (&p->lock);
+  return at;
+}
+
+static gint64
+log_wait (Peer *p, GArray *log, guint mark, gint state, guint64 ms)
+{
+  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000, at;
+
+  while (
+      !(at = log_first (p, log, mark, state)) && g_get_monotonic_time () < end)
+    g_usleep (2000);
+  return at;
+}
+
+/* The longest gap between two buffers of @kind that ends after @from and
+ * starts before @to (a silence running past @to counts up to now). */
+static gint64
+max_gap (Peer *p, guint kind, gint64 from, gint64 to)
+{
+  GArray *t = p->arrivals[kind];
+  gint64 gap = 0, last;
+  guint i;
+
+  g_mutex_lock (&p->lock);
+  fail_unless (t->len > 1);
+  for (i = 1; i < t->len; i++) {
+    gint64 a = g_array_index (t, gint64, i - 1),
+           b = g_array_index (t, gint64, i);
+
+    if (b > from && a < to)
+      gap = MAX (gap, b - a);
+  }
+  last = g_array_index (t, gint64, t->len - 1);
+  if (last < to)
+    gap = MAX (gap, g_get_monotonic_time () - last);
+  g_mutex_unlock (&p->lock);
+  return gap;
+}
+
+/* The longest gap of any of both peers' four src pads, in ms. */
+static gint64
+call_max_gap (Call *call, gint64 from, gint64 to)
+{
+  gint64 gap = 0;
+
+  gap = MAX (gap, max_gap (&call->a, AUDIO, from, to));
+  gap = MAX (gap, max_gap (&call->a, VIDEO, from, to));
+  gap = MAX (gap, max_gap (&call->b, AUDIO, from, to));
+  gap = MAX (gap, max_gap (&call->b, VIDEO, from, to));
+  return gap / 1000;
+}
+
+static GstElement *
+child_by_factory (GstElement *bin, const gchar *factory)
+{
+  GstIterator *it = gst_bin_iterate_elements (GST_BIN (bin));
+  GValue item = G_VALUE_INIT;
+  GstElement *found = NULL;
+  gboolean done = FALSE;
+
+  while (!done && !found) {
+    switch (gst_iterator_next (it, &item)) {
+      case GST_ITERATOR_OK: {
+        GstElement *e = g_value_get_object (&item);
+        GstElementFactory *f = gst_element_get_factory (e);
+
+        if (f && g_str_equal (GST_OBJECT_NAME (f), factory))
+          found = gst_object_ref (e);
+        g_value_reset (&item);
+        break;
+      }
+      case GST_ITERATOR_RESYNC:
+        gst_iterator_resync (it);
+        break;
+      default:
+        done = TRUE;
+        break;
+    }
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  return found;
+}
+
+/* ---- the call ---- */
+
+static void
+peer_init (Peer *p, const gchar *name)
+{
+  gchar *desc = g_strdup_printf (OPUS_SEND "rtcbin name=%s " VP8_SEND "%s.",
+      name, name);
+  GError *error = NULL;
+  guint i;
+
+  memset (p, 0, sizeof (*p));
+  p->name = name;
+  g_mutex_init (&p->lock);
+  for (i = 0; i < 2; i++)
+    p->arrivals[i] = g_array_new (FALSE, FALSE, sizeof (gint64));
+  p->ice_log = g_array_new (FALSE, FALSE, sizeof (StateChange));
+  p->pc_log = g_array_new (FALSE, FALSE, sizeof (StateChange));
+  p->pipe = gst_parse_launch (desc, &error);
+  fail_unless (p->pipe != NULL, "%s", error ? error->message : "");
+  g_free (desc);
+  p->bin = gst_bin_get_by_name (GST_BIN (p->pipe), name);
+  rtcbin_test_restrict (p->bin);
+  p->counts.pipeline = p->pipe;
+  g_signal_connect (p->bin, "pad-added", G_CALLBACK (on_pad_added), p);
+  g_signal_connect (p->bin, "notify::ice-connection-state",
+      G_CALLBACK (on_ice_state), p);
+  g_signal_connect (p->bin, "notify::connection-state",
+      G_CALLBACK (on_pc_state), p);
+  g_signal_connect (p->bin, "on-ice-candidate", G_CALLBACK (on_candidate), p);
+}
+
+static void
+peer_clear (Peer *p)
+{
+  guint i;
+
+  fail_unless_equals_int (g_atomic_int_get (&p->counts.link_failures), 0);
+  gst_element_set_state (p->pipe, GST_STATE_NULL);
+  if (p->dtls_enc) {
+    g_signal_handlers_disconnect_by_data (p->dtls_enc, p);
+    g_signal_handlers_disconnect_by_data (p->dtls_dec, p);
+    gst_object_unref (p->dtls_enc);
+    gst_object_unref (p->dtls_dec);
+  }
+  g_signal_handlers_disconnect_by_data (p->bin, p);
+  gst_object_unref (p->bin);
+  gst_object_unref (p->pipe);
+  for (i = 0; i < 2; i++)
+    g_array_unref (p->arrivals[i]);
+  g_array_unref (p->ice_log);
+  g_array_unref (p->pc_log);
+  g_mutex_clear (&p->lock);
+}
+
+/* Both peers decoded at least @audio audio and @video video buffers more
+ * than they had. */
+static void
+wait_media (Call *call, gint audio, gint video, guint64 ms)
+{
+  gint aa = g_atomic_int_get (&call->a.counts.audio) + audio;
+  gint av = g_atomic_int_get (&call->a.counts.video) + video;
+  gint ba = g_atomic_int_get (&call->b.counts.audio) + audio;
+  gint bv = g_atomic_int_get (&call->b.counts.video) + video;
+
+  fail_unless (rtcbin_test_wait_int (&call->a.counts.audio, aa, ms));
+  fail_unless (rtcbin_test_wait_int (&call->a.counts.video, av, ms));
+  fail_unless (rtcbin_test_wait_int (&call->b.counts.audio, ba, ms));
+  fail_unless (rtcbin_test_wait_int (&call->b.counts.video, bv, ms));
+}
+
+static void
+watch_dtls (Peer *p)
+{
+  p->dtls_enc = child_by_factory (p->bin, "rtcdtlssrtpenc");
+  p->dtls_dec = child_by_factory (p->bin, "rtcdtlssrtpdec");
+  fail_unless (p->dtls_enc && p->dtls_dec);
+  g_signal_connect (p->dtls_enc, "notify::connection-state",
+      G_CALLBACK (on_dtls_state), p);
+  g_signal_connect (p->dtls_dec, "notify::connection-state",
+      G_CALLBACK (on_dtls_state), p);
+}
+
+/* a and b each send Opus and VP8, all decoded; a offers. */
+static void
+call_start (Call *call)
+{
+  peer_init (&call->a, "a");
+  peer_init (&call->b, "b");
+  rtcbin_test_trickle (call->a.bin, call->b.bin);
+  gst_element_set_state (call->a.pipe, GST_STATE_PLAYING);
+  gst_element_set_state (call->b.pipe, GST_STATE_PLAYING);
+  fail_unless (rtcbin_test_wait_transceivers (call->a.bin, 2, 5000));
+  fail_unless (rtcbin_test_wait_transceivers (call->b.bin, 2, 5000));
+  rtcbin_test_negotiate (call->a.bin, call->b.bin);
+  fail_unless (rtcbin_test_wait_enum (call->a.bin, "connection-state",
+      GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 10000));
+  fail_unless (rtcbin_test_wait_enum (call->b.bin, "connection-state",
+      GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 10000));
+  fail_unless_equals_int (rtcbin_test_n_transceivers (call->a.bin), 2);
+  fail_unless_equals_int (rtcbin_test_n_transceivers (call->b.bin), 2);
+  watch_dtls (&call->a);
+  watch_dtls (&call->b);
+  wait_media (call, 25, 10, 15000);
+}
+
+static void
+call_stop (Call *call)
+{
+  peer_clear (&call->a);
+  peer_clear (&call->b);
+}
+
+/* ---- stats ---- */
+
+static GstStructure *
+get_stats (GstElement *bin)
+{
+  GstPromise *promise = gst_promise_new ();
+  const GstStructure *reply;
+  GstStructure *copy;
+  GError *error = NULL;
+
+  g_signal_emit_by_name (bin, "get-stats", NULL, promise);
+  reply = rtcbin_test_await (promise);
+  fail_unless (reply != NULL);
+  if (gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL))
+    fail ("get-stats failed: %s", error->message);
+  copy = gst_structure_copy (reply);
+  gst_promise_unref (promise);
+  return copy;
+}
+
+static const GstStructure *
+entry (const GstStructure *report, const gchar *id)
+{
+  const GValue *v;
+
+  fail_unless (id != NULL);
+  v = gst_structure_get_value (report, id);
+  fail_unless (v != NULL, "no entry %s", id);
+  return gst_value_get_structure (v);
+}
+
+/* What get-stats says of the transport and its selected pair. */
+typedef struct {
+  gchar *ice_state, *dtls_state, *local_ufrag, *remote_cert;
+  gchar *pair, *pair_state, *pair_local_ufrag, *pair_remote_ufrag;
+  guint local_port, remote_port;
+  guint restarts;
+} Selected;
+
+static void
+selected_clear (Selected *s)
+{
+  g_free (s->ice_state);
+  g_free (s->dtls_state);
+  g_free (s->local_ufrag);
+  g_free (s->remote_cert);
+  g_free (s->pair);
+  g_free (s->pair_state);
+  g_free (s->pair_local_ufrag);
+  g_free (s->pair_remote_ufrag);
+  memset (s, 0, sizeof (*s));
+}
+
+static void
+selected_get (GstElement *bin, Selected *sel)
+{
+  GstStructure *report = get_stats (bin);
+  const GstStructure *t = entry (report, "transport"), *pair, *l, *r;
+  GstStructure *ice = NULL;
+
+  memset (sel, 0, sizeof (*sel));
+  sel->ice_state = g_strdup (gst_structure_get_string (t, "ice-state"));
+  sel->dtls_state = g_strdup (gst_structure_get_string (t, "dtls-state"));
+  sel->local_ufrag = g_strdup (
+      gst_structure_get_string (t, "ice-local-username-fragment"));
+  sel->remote_cert = g_strdup (
+      gst_structure_get_string (t, "remote-certificate-id"));
+  fail_unless (gst_structure_get (t, "gst-ice-transport-stats",
+      GST_TYPE_STRUCTURE, &ice, NULL));
+  fail_unless (gst_structure_get_uint (ice, "restarts", &sel->restarts));
+  gst_structure_free (ice);
+  sel->pair = g_strdup (
+      gst_structure_get_string (t, "selected-candidate-pair-id"));
+  if (sel->pair) {
+    pair = entry (report, sel->pair);
+    sel->pair_state = g_strdup (gst_structure_get_string (pair, "state"));
+    l = entry (report, gst_structure_get_string (pair, "local-candidate-id"));
+    r = entry (report, gst_structure_get_string (pair, "remote-candidate-id"));
+    sel->pair_local_ufrag = g_strdup (
+        gst_structure_get_string (l, "username-fragment"));
+    sel->pair_remote_ufrag = g_strdup (
+        gst_structure_get_string (r, "username-fragment"));
+    fail_unless_equals_string (gst_structure_get_string (l, "protocol"), "udp");
+    fail_unless (gst_structure_get_uint (l, "port", &sel->local_port));
+    fail_unless (gst_structure_get_uint (r, "port", &sel->remote_port));
+  }
+  gst_structure_free (report);
+}
+
+/* The selected pair of @bin was checked with @local / @remote ufrags. */
+static gboolean
+pair_of_generation (GstElement *bin, const gchar *local, const gchar *remote)
+{
+  Selected s;
+  gboolean done;
+
+  selected_get (bin, &s);
+  done = g_strcmp0 (s.pair_local_ufrag, local) == 0
+      && g_strcmp0 (s.pair_remote_ufrag, remote) == 0;
+  selected_clear (&s);
+  return done;
+}
+
+/* ---- DTLS ---- */
+
+typedef struct {
+  guint64 dtls_packets, dropped_auth;
+  gchar *peer_pem;
+} DtlsSnapshot;
+
+static void
+dtls_snapshot (Peer *p, DtlsSnapshot *snap)
+{
+  GstStructure *s = NULL;
+
+  g_object_get (p->dtls_dec, "stats", &s, "peer-pem", &snap->peer_pem, NULL);
+  fail_unless (s != NULL);
+  fail_unless (
+      gst_structure_get_uint64 (s, "dtls-packets", &snap->dtls_packets));
+  fail_unless (
+      gst_structure_get_uint64 (s, "dropped-auth", &snap->dropped_auth));
+  gst_structure_free (s);
+  fail_unless (snap->peer_pem != NULL);
+}
+
+/* The handshake was not redone: no DTLS record arrived since @before, the
+ * peer's certificate is the same, both elements stayed connected, and
+ * every SRTP packet still authenticates with the first keys. */
+static void
+dtls_unchanged (Peer *p, DtlsSnapshot *before)
+{
+  DtlsSnapshot now;
+
+  dtls_snapshot (p, &now);
+  fail_unless_equals_uint64 (now.dtls_packets, before->dtls_packets);
+  fail_unless_equals_uint64 (now.dropped_auth, before->dropped_auth);
+  fail_unless_equals_string (now.peer_pem, before->peer_pem);
+  fail_unless_equals_int (g_atomic_int_get (&p->dtls_changes), 0);
+  fail_unless_equals_int (rtcbin_test_enum (p->dtls_enc, "connection-state"),
+      rtcbin_test_enum (p->dtls_dec, "connection-state"));
+  g_free (now.peer_pem);
+  g_free (before->peer_pem);
+}
+
+/* ---- restart ---- */
+
+static gchar *
+sdp_ufrag (const GstSDPMessage *sdp)
+{
+  const GstSDPMedia *m = gst_sdp_message_get_media (sdp, 0);
+  const gchar *v = m ? gst_sdp_media_get_attribute_val (m, "ice-ufrag") : NULL;
+
+  if (!v)
+    v = gst_sdp_message_get_attribute_val (sdp, "ice-ufrag");
+  return g_strdup (v);
+}
+
+/* The current local description of @p carries @ufrag, candidates and
+ * end-of-candidates. */
+static gboolean
+local_description_complete (Peer *p, const gchar *ufrag)
+{
+  GstRtcSessionDescription *desc = NULL;
+  gboolean ok;
+  gchar *u;
+
+  g_object_get (p->bin, "current-local-description", &desc, NULL);
+  if (!desc)
+    return FALSE;
+  u = sdp_ufrag (desc->sdp);
+  ok = g_strcmp0 (u, ufrag) == 0
+      && rtcbin_test_has_attr (desc, 0, "candidate", NULL)
+      && rtcbin_test_has_attr (desc, 0, "end-of-candidates", NULL);
+  g_free (u);
+  gst_rtc_session_description_free (desc);
+  return ok;
+}
+
+typedef struct {
+  gint64 started, selected; /* µs, monotonic */
+  gchar *x_ufrag, *y_ufrag; /* the new credentials */
+  gchar *x_old, *y_old;
+} Restart;
+
+static void
+restart_clear (Restart *r)
+{
+  g_free (r->x_ufrag);
+  g_free (r->y_ufrag);
+  g_free (r->x_old);
+  g_free (r->y_old);
+}
+
+/* @x restarts ICE with the `ice-restart` option; @y answers the offer
+ * with new credentials of its own. Returns once both sides selected a
+ * pair of the new generation. */
+static void
+restart (Peer *x, Peer *y, Restart *r)
+{
+  GstStructure *options = gst_structure_new ("options", "ice-restart",
+      G_TYPE_BOOLEAN, TRUE, NULL);
+  GstRtcSessionDescription *offer, *answer;
+  Selected sx, sy;
+  gint64 end;
+
+  memset (r, 0, sizeof (*r));
+  selected_get (x->bin, &sx);
+  selected_get (y->bin, &sy);
+  r->x_old = g_strdup (sx.local_ufrag);
+  r->y_old = g_strdup (sy.local_ufrag);
+  selected_clear (&sx);
+  selected_clear (&sy);
+
+  r->started = g_get_monotonic_time ();
+  offer = rtcbin_test_create (x->bin, "create-offer", options, NULL);
+  gst_structure_free (options);
+  r->x_ufrag = sdp_ufrag (offer->sdp);
+  fail_unless (r->x_ufrag != NULL);
+  fail_if (g_strcmp0 (r->x_ufrag, r->x_old) == 0, "no new ufrag");
+  rtcbin_test_set_ok (x->bin, "set-local-description", offer);
+  rtcbin_test_set_ok (y->bin, "set-remote-description", offer);
+  answer = rtcbin_test_create (y->bin, "create-answer", NULL, NULL);
+  r->y_ufrag = sdp_ufrag (answer->sdp);
+  fail_unless (r->y_ufrag != NULL);
+  fail_if (g_strcmp0 (r->y_ufrag, r->y_old) == 0,
+      "the answer to a restart keeps its ufrag");
+  rtcbin_test_set_ok (y->bin, "set-local-description", answer);
+  rtcbin_test_set_ok (x->bin, "set-remote-description", answer);
+  gst_rtc_session_description_free (offer);
+  gst_rtc_session_description_free (answer);
+
+  end = g_get_monotonic_time () + RTC_TEST_MS (5000) * 1000;
+  while (!(pair_of_generation (x->bin, r->x_ufrag, r->y_ufrag)
+             && pair_of_generation (y->bin, r->y_ufrag, r->x_ufrag))
+      && g_get_monotonic_time () < end)
+    g_usleep (5000);
+  r->selected = g_get_monotonic_time ();
+  fail_unless (pair_of_generation (x->bin, r->x_ufrag, r->y_ufrag),
+      "%s: no pair of the new generation", x->name);
+  fail_unless (pair_of_generation (y->bin, r->y_ufrag, r->x_ufrag),
+      "%s: no pair of the new generation", y->name);
+}
+
+/* The transport of @p after a restart to @ufrag (its @n th). */
+static void
+check_stats_after (Peer *p, const gchar *ufrag, const gchar *old_pair,
+    const gchar *old_cert, guint n)
+{
+  Selected s;
+
+  selected_get (p->bin, &s);
+  fail_unless (g_strcmp0 (s.ice_state, "connected") == 0
+          || g_strcmp0 (s.ice_state, "completed") == 0,
+      "%s: ice-state %s", p->name, s.ice_state);
+  fail_unless_equals_string (s.dtls_state, "connected");
+  fail_unless_equals_string (s.local_ufrag, ufrag);
+  fail_unless_equals_string (s.pair_state, "succeeded");
+  fail_if (g_strcmp0 (s.pair, old_pair) == 0, "%s: pair id %s unchanged",
+      p->name, s.pair);
+  fail_unless_equals_string (s.remote_cert, old_cert);
+  fail_unless_equals_int (s.restarts, n);
+  selected_clear (&s);
+}
+
+typedef struct {
+  GArray *gaps, *baseline; /* gint64 ms */
+} Figures;
+
+static int
+cmp_i64 (const void *a, const void *b)
+{
+  gint64 x = *(const gint64 *)a, y = *(const gint64 *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+static gint64
+median (GArray *v)
+{
+  g_array_sort (v, cmp_i64);
+  return g_array_index (v, gint64, v->len / 2);
+}
+
+/* @x restarts ICE RESTARTS_PER_SIDE times while both send Opus and VP8. */
+static void
+restarts_while_flowing (gboolean offerer_restarts)
+{
+  Call call;
+  Peer *x, *y;
+  GArray *gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GArray *base = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint i;
+
+  call_start (&call);
+  x = offerer_restarts ? &call.a : &call.b;
+  y = offerer_restarts ? &call.b : &call.a;
+  /* Past the start: jitter buffers settled. */
+  g_usleep (500 * 1000);
+
+  for (i = 1; i <= RESTARTS_PER_SIDE; i++) {
+    DtlsSnapshot dx, dy;
+    Selected sx, sy;
+    Restart r;
+    guint ice_x = log_len (x, x->ice_log), ice_y = log_len (y, y->ice_log);
+    guint pc_x = log_len (x, x->pc_log), pc_y = log_len (y, y->pc_log);
+    gint cand_x = g_atomic_int_get (&x->candidates);
+    gint cand_y = g_atomic_int_get (&y->candidates);
+    gint eoc_x = g_atomic_int_get (&x->end_of_candidates);
+    gint eoc_y = g_atomic_int_get (&y->end_of_candidates);
+    gint64 gap, baseline, window_end, j;
+    gint s;
+
+    dtls_snapshot (x, &dx);
+    dtls_snapshot (y, &dy);
+    selected_get (x->bin, &sx);
+    selected_get (y->bin, &sy);
+    fail_unless (sx.pair != NULL && sy.pair != NULL);
+
+    restart (x, y, &r);
+    /* Media goes on past the window. */
+    g_usleep (GAP_TAIL_MS * 1000);
+    window_end = r.selected + GAP_TAIL_MS * 1000;
+    gap = call_max_gap (&call, r.started, window_end);
+    /* The same span just before, for comparison. */
+    baseline = call_max_gap (&call, r.started - (window_end - r.started),
+        r.started);
+    printf ("restart by %s #%u: new pair after %" G_GINT64_FORMAT
+            " ms, longest receive gap %" G_GINT64_FORMAT
+            " ms (before: %" G_GINT64_FORMAT " ms)\n",
+        offerer_restarts ? "offerer" : "answerer", i,
+        (r.selected - r.started) / 1000, gap, baseline);
+    g_array_append_val (gaps, gap);
+    g_array_append_val (base, baseline);
+    fail_unless (gap < (gint64)RTC_TEST_MS (GAP_BOUND_MS),
+        "receive gap %" G_GINT64_FORMAT " ms", gap);
+
+    /* ICE and the connection stayed up throughout. */
+    for (j = 0; (s = log_nth (x, x->ice_log, ice_x, j, NULL)) >= 0; j++)
+      fail_unless (ice_up (s), "%s: ice-connection-state %d", x->name, s);
+    for (j = 0; (s = log_nth (y, y->ice_log, ice_y, j, NULL)) >= 0; j++)
+      fail_unless (ice_up (s), "%s: ice-connection-state %d", y->name, s);
+    fail_unless_equals_int (log_len (x, x->pc_log), pc_x);
+    fail_unless_equals_int (log_len (y, y->pc_log), pc_y);
+    fail_unless_equals_int (rtcbin_test_enum (x->bin, "connection-state"),
+        GST_RTC_PEER_CONNECTION_STATE_CONNECTED);
+    fail_unless_equals_int (rtcbin_test_enum (y->bin, "connection-state"),
+        GST_RTC_PEER_CONNECTION_STATE_CONNECTED);
+    dtls_unchanged (x, &dx);
+    dtls_unchanged (y, &dy);
+
+    /* Candidates signalled again for the new credentials, then the end
+     * of candidates, on both sides. */
+    fail_unless (g_atomic_int_get (&x->candidates) > cand_x);
+    fail_unless (g_atomic_int_get (&y->candidates) > cand_y);
+    fail_unless_equals_int (g_atomic_int_get (&x->end_of_candidates),
+        eoc_x + 1);
+    fail_unless_equals_int (g_atomic_int_get (&y->end_of_candidates),
+        eoc_y + 1);
+    fail_unless (local_description_complete (x, r.x_ufrag));
+    fail_unless (local_description_complete (y, r.y_ufrag));
+
+    check_stats_after (x, r.x_ufrag, sx.pair, sx.remote_cert, i);
+    check_stats_after (y, r.y_ufrag, sy.pair, sy.remote_cert, i);
+    selected_clear (&sx);
+    selected_clear (&sy);
+    restart_clear (&r);
+  }
+  wait_media (&call, 25, 10, 5000);
+  printf ("restart by %s: median longest gap %" G_GINT64_FORMAT
+          " ms (without restart %" G_GINT64_FORMAT " ms)\n",
+      offerer_restarts ? "offerer" : "answerer", median (gaps), median (base));
+  g_array_unref (gaps);
+  g_array_unref (base);
+  call_stop (&call);
+}
+
+GST_START_TEST (test_restart_by_offerer)
+{
+  restarts_while_flowing (TRUE);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_restart_by_answerer)
+{
+  restarts_while_flowing (FALSE);
+}
+
+GST_END_TEST;
+
+/* ---- consent ---- */
+
+/* The UDP ports of a's selected pair: a's and b's. */
+static void
+selected_ports (Peer *a, guint *a_port, guint *b_port)
+{
+  Selected s;
+
+  selected_get (a->bin, &s);
+  fail_unless (s.pair != NULL);
+  *a_port = s.local_port;
+  *b_port = s.remote_port;
+  selected_clear (&s);
+}
+
+static void
+check_pair_failed (Peer *p)
+{
+  Selected s;
+
+  selected_get (p->bin, &s);
+  fail_unless_equals_string (s.ice_state, "failed");
+  fail_unless_equals_string (s.dtls_state, "connected");
+  fail_unless_equals_string (s.pair_state, "failed");
+  selected_clear (&s);
+}
+
+/* The peer gone both ways: each side `disconnected`, then `failed`, in
+ * both ice-connection-state and connection-state; DTLS stays connected.
+ * Let through again, an ICE restart from a brings both back, through
+ * checking/connecting, with media decoded on both sides and no new DTLS
+ * handshake. */
+GST_START_TEST (test_consent_failed_then_restart)
+{
+  Call call;
+  guint a_port, b_port, ice_a, ice_b, pc_a, pc_b;
+  gint64 t0, disc_a, disc_b, pc_disc_a, fail_a, fail_b, pc_fail_a, at;
+  DtlsSnapshot da, db;
+  Restart r;
+  Peer *p;
+  guint i;
+
+  rtc_nft_assert_private_netns ();
+  call_start (&call);
+  /* Over a second of media: the transports have seen a steady flow. */
+  g_usleep (1500 * 1000);
+  selected_ports (&call.a, &a_port, &b_port);
+  dtls_snapshot (&call.a, &da);
+  dtls_snapshot (&call.b, &db);
+  ice_a = log_len (&call.a, call.a.ice_log);
+  ice_b = log_len (&call.b, call.b.ice_log);
+  pc_a = log_len (&call.a, call.a.pc_log);
+  pc_b = log_len (&call.b, call.b.pc_log);
+
+  rtc_nft_drop_udp (DROP_TABLE, b_port, a_port, TRUE);
+  t0 = g_get_monotonic_time ();
+  disc_a = log_wait (&call.a, call.a.ice_log, ice_a,
+      GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED, SILENCE_MS + 1000);
+  disc_b = log_wait (&call.b, call.b.ice_log, ice_b,
+      GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED, SILENCE_MS + 1000);
+  fail_unless (disc_a && disc_b, "not disconnected");
+  pc_disc_a = log_wait (&call.a, call.a.pc_log, pc_a,
+      GST_RTC_PEER_CONNECTION_STATE_DISCONNECTED, 1000);
+  fail_unless (pc_disc_a);
+  fail_a = log_wait (&call.a, call.a.ice_log, ice_a,
+      GST_RTC_ICE_CONNECTION_STATE_FAILED, CONSENT_EXPIRY_MS + 1000);
+  fail_b = log_wait (&call.b, call.b.ice_log, ice_b,
+      GST_RTC_ICE_CONNECTION_STATE_FAILED, CONSENT_EXPIRY_MS + 1000);
+  fail_unless (fail_a && fail_b, "not failed");
+  pc_fail_a = log_wait (&call.a, call.a.pc_log, pc_a,
+      GST_RTC_PEER_CONNECTION_STATE_FAILED, 1000);
+  fail_unless (pc_fail_a);
+  printf ("peer silenced: a disconnected after %" G_GINT64_FORMAT
+          " ms (connection-state %" G_GINT64_FORMAT
+          " ms), b after %" G_GINT64_FORMAT
+          " ms; failed after %" G_GINT64_FORMAT
+          " ms (connection-state %" G_GINT64_FORMAT " ms) and %" G_GINT64_FORMAT
+          " ms\n",
+      (disc_a - t0) / 1000, (pc_disc_a - t0) / 1000, (disc_b - t0) / 1000,
+      (fail_a - t0) / 1000, (pc_fail_a - t0) / 1000, (fail_b - t0) / 1000);
+  /* Not much before the silence bound: the last packets may have been
+   * handled a little before the rules went in. */
+  fail_unless ((disc_a - t0) / 1000 >= SILENCE_MS - 250);
+  fail_unless ((disc_b - t0) / 1000 >= SILENCE_MS - 250);
+  fail_unless ((disc_a - t0) / 1000
+      <= (gint64)RTC_TEST_MS (SILENCE_MS + 2 * TICK_MS + 200));
+  fail_unless ((disc_b - t0) / 1000
+      <= (gint64)RTC_TEST_MS (SILENCE_MS + 2 * TICK_MS + 200));
+  fail_unless ((fail_a - t0) / 1000
+      >= CONSENT_EXPIRY_MS - CONSENT_INTERVAL_MAX_MS - 500);
+  fail_unless (
+      (fail_a - t0) / 1000 <= (gint64)RTC_TEST_MS (CONSENT_EXPIRY_MS + 500));
+  fail_unless (
+      (fail_b - t0) / 1000 <= (gint64)RTC_TEST_MS (CONSENT_EXPIRY_MS + 500));
+  /* connected -> disconnected -> failed and nothing else, for ICE and
+   * the connection, on both sides. */
+  for (i = 0; i < 2; i++) {
+    guint ice = i ? ice_b : ice_a, pc = i ? pc_b : pc_a;
+
+    p = i ? &call.b : &call.a;
+    fail_unless_equals_int (log_nth (p, p->ice_log, ice, 0, NULL),
+        GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED);
+    fail_unless_equals_int (log_nth (p, p->ice_log, ice, 1, NULL),
+        GST_RTC_ICE_CONNECTION_STATE_FAILED);
+    fail_unless_equals_int (log_len (p, p->ice_log), ice + 2);
+    fail_unless_equals_int (log_nth (p, p->pc_log, pc, 0, &at),
+        GST_RTC_PEER_CONNECTION_STATE_DISCONNECTED);
+    fail_unless_equals_int (log_nth (p, p->pc_log, pc, 1, NULL),
+        GST_RTC_PEER_CONNECTION_STATE_FAILED);
+    fail_unless_equals_int (log_len (p, p->pc_log), pc + 2);
+    check_pair_failed (p);
+  }
+
+  /* Reachable again: a restart is the way out of `failed`. */
+  rtc_nft_delete_table (DROP_TABLE);
+  ice_a = log_len (&call.a, call.a.ice_log);
+  ice_b = log_len (&call.b, call.b.ice_log);
+  pc_a = log_len (&call.a, call.a.pc_log);
+  pc_b = log_len (&call.b, call.b.pc_log);
+  restart (&call.a, &call.b, &r);
+  fail_unless (rtcbin_test_wait_enum (call.a.bin, "connection-state",
+      GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 5000));
+  fail_unless (rtcbin_test_wait_enum (call.b.bin, "connection-state",
+      GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 5000));
+  printf ("restart after failure: connected again after %" G_GINT64_FORMAT
+          " ms\n",
+      (g_get_monotonic_time () - r.started) / 1000);
+  for (i = 0; i < 2; i++) {
+    guint ice = i ? ice_b : ice_a, pc = i ? pc_b : pc_a;
+    gint s;
+
+    p = i ? &call.b : &call.a;
+    /* W3C: checking, then connected (and maybe completed). */
+    fail_unless_equals_int (log_nth (p, p->ice_log, ice, 0, NULL),
+        GST_RTC_ICE_CONNECTION_STATE_CHECKING);
+    fail_unless_equals_int (log_nth (p, p->ice_log, ice, 1, NULL),
+        GST_RTC_ICE_CONNECTION_STATE_CONNECTED);
+    s = log_nth (p, p->ice_log, ice, 2, NULL);
+    fail_unless (s < 0 || s == GST_RTC_ICE_CONNECTION_STATE_COMPLETED);
+    fail_unless_equals_int (log_nth (p, p->pc_log, pc, 0, NULL),
+        GST_RTC_PEER_CONNECTION_STATE_CONNECTING);
+    fail_unless_equals_int (log_nth (p, p->pc_log, pc, 1, NULL),
+        GST_RTC_PEER_CONNECTION_STATE_CONNECTED);
+    fail_unless_equals_int (log_len (p, p->pc_log), pc + 2);
+  }
+  wait_media (&call, 25, 10, 5000);
+  dtls_unchanged (&call.a, &da);
+  dtls_unchanged (&call.b, &db);
+  restart_clear (&r);
+  call_stop (&call);
+}
+
+GST_END_TEST;
+
+/* Polls the counters of COUNT_TABLE until a's consent check was answered
+ * and b's last consent check came at most QUIET_SLACK_MS before (or the
+ * other way round): neither sends another for 4 s (libnice's shortest
+ * interval), so a silence of QUIET_SILENCE_MS from then on loses no
+ * consent check. libnice does not retransmit them: a lost one could
+ * expire consent by chance (the next may come 6 s later, 12 s after the
+ * last answer). */
+#define QUIET_SILENCE_MS 2500
+#define QUIET_SLACK_MS 1400
+
+static void
+wait_consent_lull (void)
+{
+  guint64 a_n = rtc_nft_counter (COUNT_TABLE, "a_answers");
+  guint64 b_n = rtc_nft_counter (COUNT_TABLE, "b_requests");
+  gint64 a_at = 0, b_at = 0, now;
+  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (30000) * 1000;
+
+  for (;;) {
+    guint64 a = rtc_nft_counter (COUNT_TABLE, "a_answers");
+    guint64 b = rtc_nft_counter (COUNT_TABLE, "b_requests");
+
+    now = g_get_monotonic_time ();
+    if (a != a_n)
+      a_at = now;
+    if (b != b_n)
+      b_at = now;
+    a_n = a;
+    b_n = b;
+    if (a_at && b_at && ABS (a_at - b_at) <= QUIET_SLACK_MS * 1000
+        && now - MIN (a_at, b_at) < (QUIET_SLACK_MS + 100) * 1000)
+      return;
+    fail_unless (now < end, "no lull between consent checks");
+    g_usleep (10000);
+  }
+}
+
+/* Both ways silenced for QUIET_SILENCE_MS, between consent checks, then
+ * let through again: both sides `disconnected`, then `connected` on the
+ * first packet after the silence, never `failed`, and still connected
+ * once each side's next consent check is answered; media goes on. */
+GST_START_TEST (test_silence_then_back)
+{
+  Call call;
+  guint a_port, b_port, ice[2], pc[2], i;
+  gint64 t0, end, disc[2], back[2], pc_back[2];
+  guint64 a_n, b_n;
+  Peer *p;
+
+  rtc_nft_assert_private_netns ();
+  call_start (&call);
+  g_usleep (1500 * 1000);
+  selected_ports (&call.a, &a_port, &b_port);
+  rtc_nft_count_stun (COUNT_TABLE, "a_answers", b_port, a_port, 0x0101);
+  rtc_nft_count_stun (COUNT_TABLE, "b_answers", a_port, b_port, 0x0101);
+  rtc_nft_count_stun (COUNT_TABLE, "b_requests", b_port, a_port, 0x0001);
+  for (i = 0; i < 2; i++) {
+    p = i ? &call.b : &call.a;
+    ice[i] = log_len (p, p->ice_log);
+    pc[i] = log_len (p, p->pc_log);
+  }
+
+  wait_consent_lull ();
+  rtc_nft_drop_udp (DROP_TABLE, b_port, a_port, TRUE);
+  t0 = g_get_monotonic_time ();
+  for (i = 0; i < 2; i++) {
+    p = i ? &call.b : &call.a;
+    disc[i] = log_wait (p, p->ice_log, ice[i],
+        GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED, SILENCE_MS + 400);
+    fail_unless (disc[i], "%s not disconnected", p->name);
+    fail_unless (log_wait (p, p->pc_log, pc[i],
+        GST_RTC_PEER_CONNECTION_STATE_DISCONNECTED, 400));
+  }
+  while (g_get_monotonic_time () < t0 + QUIET_SILENCE_MS * 1000)
+    g_usleep (5000);
+  rtc_nft_delete_table (DROP_TABLE);
+  /* The rules are gone, at the latest, when nft returns. */
+  end = g_get_monotonic_time ();
+  for (i = 0; i < 2; i++) {
+    p = i ? &call.b : &call.a;
+    back[i] = log_wait (p, p->ice_log, ice[i] + 1,
+        GST_RTC_ICE_CONNECTION_STATE_CONNECTED, 1000);
+    pc_back[i] = log_wait (p, p->pc_log, pc[i] + 1,
+        GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 1000);
+    fail_unless (back[i] && pc_back[i], "%s not connected again", p->name);
+  }
+  printf ("silence of %d ms: disconnected after %" G_GINT64_FORMAT
+          " / %" G_GINT64_FORMAT " ms, connected %" G_GINT64_FORMAT
+          " / %" G_GINT64_FORMAT
+          " ms after the silence ended (connection-state %" G_GINT64_FORMAT
+          " / %" G_GINT64_FORMAT " ms)\n",
+      QUIET_SILENCE_MS, (disc[0] - t0) / 1000, (disc[1] - t0) / 1000,
+      (back[0] - end) / 1000, (back[1] - end) / 1000, (pc_back[0] - end) / 1000,
+      (pc_back[1] - end) / 1000);
+
+  /* Each side's next consent check is answered: consent is fresh again
+   * and no expiry of this silence can come any more. */
+  a_n = rtc_nft_counter (COUNT_TABLE, "a_answers");
+  b_n = rtc_nft_counter (COUNT_TABLE, "b_answers");
+  end = g_get_monotonic_time ()
+      + RTC_TEST_MS (CONSENT_INTERVAL_MAX_MS + 1000) * 1000;
+  while (rtc_nft_counter (COUNT_TABLE, "a_answers") == a_n
+      || rtc_nft_counter (COUNT_TABLE, "b_answers") == b_n) {
+    fail_unless (g_get_monotonic_time () < end, "no consent answer");
+    g_usleep (10000);
+  }
+  /* A state change would be on the session thread by now. */
+  g_usleep (200 * 1000);
+  for (i = 0; i < 2; i++) {
+    p = i ? &call.b : &call.a;
+    fail_unless ((disc[i] - t0) / 1000 >= SILENCE_MS - 250);
+    fail_unless ((disc[i] - t0) / 1000
+        <= (gint64)RTC_TEST_MS (SILENCE_MS + 2 * TICK_MS + 200));
+    fail_unless (ice_up (rtcbin_test_enum (p->bin, "ice-connection-state")));
+    fail_unless_equals_int (rtcbin_test_enum (p->bin, "connection-state"),
+        GST_RTC_PEER_CONNECTION_STATE_CONNECTED);
+    fail_if (
+        log_first (p, p->ice_log, ice[i], GST_RTC_ICE_CONNECTION_STATE_FAILED));
+    fail_unless_equals_int (log_nth (p, p->ice_log, ice[i], 0, NULL),
+        GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED);
+    fail_unless_equals_int (log_nth (p, p->pc_log, pc[i], 0, NULL),
+        GST_RTC_PEER_CONNECTION_STATE_DISCONNECTED);
+    fail_unless_equals_int (log_nth (p, p->pc_log, pc[i], 1, NULL),
+        GST_RTC_PEER_CONNECTION_STATE_CONNECTED);
+    fail_unless_equals_int (log_len (p, p->pc_log), pc[i] + 2);
+  }
+  wait_media (&call, 25, 10, 5000);
+  rtc_nft_delete_table (COUNT_TABLE);
+  call_stop (&call);
+}
+
+GST_END_TEST;
+
+static Suite *
+rtcbin_restart_suite (void)
+{
+  Suite *s = suite_create ("rtcbin-restart");
+  TCase *tc = tcase_create ("general");
+
+  /* The consent tests wait for real consent timers, over 10 s. */
+  tcase_set_timeout (tc, 40 * rtc_test_timeout_scale ());
+  suite_add_tcase (s, tc);
+  tcase_add_test (tc, test_restart_by_offerer);
+  tcase_add_test (tc, test_restart_by_answerer);
+  tcase_add_test (tc, test_consent_failed_then_restart);
+  tcase_add_test (tc, test_silence_then_back);
+  return s;
+}
+
+GST_CHECK_MAIN (rtcbin_restart);

@@ -388,6 +388,19 @@ gst_rtc_sctp_enc_set_property (GObject *object, guint prop_id,
           || prop_id == PROP_REMOTE_MAX_MESSAGE_SIZE))
     rtc_sctp_association_set_max_message_size (self->assoc,
         self->max_message_size, self->remote_max_message_size);
+  if (self->assoc
+      && (prop_id == PROP_IS_CLIENT || prop_id == PROP_REMOTE_SCTP_PORT)) {
+    RtcSctpAssociation *assoc = g_object_ref (self->assoc);
+    gboolean is_client = self->is_client;
+    guint port = self->remote_port;
+
+    /* Until it starts, an association takes the role negotiated after
+     * its channels were made; outside the lock: channel ids notify. */
+    GST_OBJECT_UNLOCK (self);
+    rtc_sctp_association_set_role (assoc, is_client, port);
+    g_object_unref (assoc);
+    return;
+  }
   GST_OBJECT_UNLOCK (self);
 }
 

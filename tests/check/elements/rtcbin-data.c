@@ -720,6 +720,43 @@ GST_START_TEST (test_bundled_with_media)
 
 GST_END_TEST;
 
+/* A channel asked for in a running media-only call: negotiation is
+ * needed again, the data section joins the running transport and the
+ * association starts at once (DTLS is up already). */
+GST_START_TEST (test_added_by_renegotiation)
+{
+  Pair p;
+  GstRtcDataChannel *ca;
+  GstRtcRtpTransceiver *t;
+  GstSDPMessage *offer = NULL;
+
+  pair_init (&p, FALSE, TRUE);
+  t = rtcbin_test_add_transceiver (p.a,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_OPUS_CAPS);
+  fail_unless (rtcbin_test_wait_int (&p.needed_a, 1, 5000));
+  pair_connect (&p, &offer);
+  fail_unless (data_media (offer, NULL) == NULL);
+  gst_sdp_message_free (offer);
+
+  ca = create (p.a, "later", NULL);
+  fail_unless (ca != NULL);
+  probe (ca, FALSE);
+  fail_unless (rtcbin_test_wait_int (&p.needed_a, 2, 5000));
+  rtcbin_test_negotiate_sdp (p.a, p.b, &offer);
+  fail_unless_equals_int (gst_sdp_message_medias_len (offer), 2);
+  check_data_section (offer);
+  gst_sdp_message_free (offer);
+  fail_unless (probe_wait (probe_of (ca), &probe_of (ca)->open, 1, 10000));
+  /* a kept the server role of the first exchange: odd ids. */
+  fail_unless_equals_int (gst_rtc_data_channel_get_id (ca) % 2, 1);
+  echo_all_sizes (ca);
+  gst_object_unref (t);
+  gst_object_unref (ca);
+  pair_clear (&p);
+}
+
+GST_END_TEST;
+
 static gint
 count_state (GPtrArray *channels, GstRtcDataChannelState state)
 {
@@ -1082,6 +1119,7 @@ rtcbin_data_suite (void)
   tcase_add_test (tc, test_max_message_size);
   tcase_add_test (tc, test_unordered_partial);
   tcase_add_test (tc, test_bundled_with_media);
+  tcase_add_test (tc, test_added_by_renegotiation);
   tcase_add_test (tc, test_500_channels);
   tcase_add_test (tc, test_buffered_amount);
   tcase_add_test (tc, test_close_and_stats);

@@ -15,7 +15,10 @@
  * servers through `turn-server` and `add-turn-server`, W3C statistics
  * through `get-stats`.
  * `on-negotiation-needed` fires when the W3C check says an exchange is
- * needed (a new transceiver, a changed direction), once per need.
+ * needed (a new transceiver, a changed direction, the first data
+ * channel), once per need. Data channels through `create-data-channel`
+ * and `on-data-channel` (#GstRtcDataChannel) run over SCTP on the same
+ * DTLS transport.
  * A description of type rollback drops a pending offer; a
  * `set-local-description` without description makes and applies the
  * offer or answer the state calls for (W3C's parameterless
@@ -65,6 +68,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rtcbindata.h"
 #include "rtcbinmedia.h"
 #include "rtcbintransceivers.h"
 #include "rtcbinops.h"
@@ -144,6 +148,8 @@ struct _GstRtcBin {
   RtcBinReports *reports;
   /* The placements of the last stable state (session thread). */
   RtcBinRollback *rollback;
+  /* Data channels and their SCTP elements. */
+  RtcBinData *data;
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink_%u",
@@ -192,9 +198,11 @@ enum {
   SIGNAL_ADD_TURN_SERVER,
   SIGNAL_GET_STATS,
   SIGNAL_CLOSE,
+  SIGNAL_CREATE_DATA_CHANNEL,
   SIGNAL_ON_NEGOTIATION_NEEDED,
   SIGNAL_ON_ICE_CANDIDATE,
   SIGNAL_ON_NEW_TRANSCEIVER,
+  SIGNAL_ON_DATA_CHANNEL,
   N_SIGNALS
 };
 
@@ -375,6 +383,10 @@ update_connection_state (GstRtcBin *self)
   self->connection_state = state;
   GST_OBJECT_UNLOCK (self);
   GST_DEBUG_OBJECT (self, "connection state %d", state);
+  /* The peer is gone: so are the data channels. */
+  if (state == GST_RTC_PEER_CONNECTION_STATE_FAILED
+      || state == GST_RTC_PEER_CONNECTION_STATE_CLOSED)
+    rtc_bin_data_close (self->data);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CONNECTION_STATE]);
 }
 
@@ -605,6 +617,10 @@ op_dtls_state (gpointer user_data, gboolean closed)
   self->dtls_state = state;
   GST_OBJECT_UNLOCK (self);
   GST_DEBUG_OBJECT (self, "DTLS state %d", state);
+  if (state == GST_RTC_DTLS_TRANSPORT_STATE_CONNECTED)
+    rtc_bin_data_start (self->data);
+  else if (state == GST_RTC_DTLS_TRANSPORT_STATE_CLOSED)
+    rtc_bin_data_close (self->data);
   update_connection_state (self);
 }
 
@@ -1328,7 +1344,7 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
   g_autoptr (GArray) directions = g_array_new (FALSE, FALSE,
       sizeof (GstRtcRtpTransceiverDirection));
   g_autoptr (GPtrArray) stopped = NULL;
-  RtcJsepMedia *transport = NULL;
+  RtcJsepMedia *transport = NULL, *data_media = NULL;
   guint i, j;
 
   neg = rtc_jsep_negotiate (offer, answer, local_is_offerer, error);
@@ -1340,7 +1356,7 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
   for (i = 0; i < neg->media->len; i++) {
     RtcJsepMedia *m = g_ptr_array_index (neg->media, i);
 
-    if (m->rejected || m->is_data)
+    if (m->rejected)
       continue;
     if (!transport)
       transport = g_ptr_array_index (neg->media, m->transport_mline);
@@ -1349,6 +1365,10 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
           "m-line %u is not bundled with m-line %u (the peer refused "
           "BUNDLE): only one transport is driven, its media will not flow",
           m->mline, transport->mline);
+    if (m->is_data) {
+      data_media = m;
+      continue;
+    }
     GST_OBJECT_LOCK (self);
     for (j = 0; j < self->transceivers->len; j++) {
       GstRtcRtpTransceiver *trans = g_ptr_array_index (self->transceivers, j);
@@ -1383,6 +1403,10 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
     rtc_bin_media_end (self->media);
     return TRUE;
   }
+  if (data_media
+      && !rtc_bin_data_apply (self->data, data_media, transport->dtls_client,
+          error))
+    return FALSE;
 
   g_object_set (self->ice, "controlling",
       local_is_offerer || transport->remote_ice_lite, "mid", transport->mid,
@@ -1417,6 +1441,18 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
         : GST_RTC_DTLS_SETUP_PASSIVE;
     if (!link_transport (self, error))
       return FALSE;
+  }
+  if (data_media) {
+    GstRtcDtlsTransportState dtls_state;
+
+    if (!rtc_bin_data_link (self->data, self->dtls_enc, self->dtls_dec, error))
+      return FALSE;
+    GST_OBJECT_LOCK (self);
+    dtls_state = self->dtls_state;
+    GST_OBJECT_UNLOCK (self);
+    /* A data section added by a renegotiation starts at once. */
+    if (dtls_state == GST_RTC_DTLS_TRANSPORT_STATE_CONNECTED)
+      rtc_bin_data_start (self->data);
   }
   rtc_bin_media_end (self->media);
   return TRUE;
@@ -2143,6 +2179,7 @@ op_get_stats (gpointer user_data, gboolean closed)
   RtcBinOpData *d = user_data;
   GstRtcBin *self = d->self;
   RtcBinStatsSources src = { 0 };
+  GstStructure *report;
 
   if (op_closed (d, closed))
     return;
@@ -2157,7 +2194,11 @@ op_get_stats (gpointer user_data, gboolean closed)
   src.ice_state = self->ice_connection_state;
   src.dtls_state = self->dtls_state;
   GST_OBJECT_UNLOCK (self);
-  op_reply (d, rtc_bin_stats_collect (&src));
+  report = rtc_bin_stats_collect (&src);
+  /* Data channels belong to no pad. */
+  if (!d->pad)
+    rtc_bin_data_add_stats (self->data, report);
+  op_reply (d, report);
 }
 
 static void
@@ -2177,7 +2218,67 @@ gst_rtc_bin_get_stats (GstRtcBin *self, GstPad *pad, GstPromise *promise)
   push_op (self, op_get_stats, d);
 }
 
+/* ---- data channels ---- */
+
+/* Session thread: the next offer has a data section. */
+static void
+op_data_channel (gpointer user_data, gboolean closed)
+{
+  RtcBinOpData *d = user_data;
+  GstRtcBin *self = d->self;
+  GError *error = NULL;
+
+  if (closed || self->closed)
+    return;
+  if (!ensure_session (self, &error)) {
+    GST_WARNING_OBJECT (self, "%s", error->message);
+    g_error_free (error);
+    return;
+  }
+  self->jsep->data_channel = TRUE;
+  update_negotiation_needed (self);
+}
+
+static GstRtcDataChannel *
+gst_rtc_bin_create_data_channel (GstRtcBin *self, const gchar *label,
+    GstStructure *options)
+{
+  GstRtcDataChannel *channel;
+  GError *error = NULL;
+
+  channel = rtc_bin_data_create_channel (self->data, label, options, &error);
+  if (!channel) {
+    GST_WARNING_OBJECT (self, "%s", error->message);
+    g_error_free (error);
+    return NULL;
+  }
+  /* W3C: the first channel makes negotiation needed. */
+  push_op (self, op_data_channel, op_data_new (self, NULL));
+  return channel;
+}
+
+static void
+emit_on_data_channel (GstElement *bin, GstRtcDataChannel *channel)
+{
+  g_signal_emit (bin, signals[SIGNAL_ON_DATA_CHANNEL], 0, channel);
+}
+
 /* ---- GObject ---- */
+
+static GstStateChangeReturn
+gst_rtc_bin_change_state (GstElement *element, GstStateChange transition)
+{
+  GstRtcBin *self = GST_RTC_BIN (element);
+
+  /* Stopping for good: the data channels close while the transport can
+   * still carry the ABORT that closes the peer's (once the children go
+   * down it would be lost, and the peer would wait for a timeout). */
+  if (transition == GST_STATE_CHANGE_PLAYING_TO_PAUSED
+      && GST_STATE_TARGET (element) <= GST_STATE_READY)
+    rtc_bin_data_close (self->data);
+  return GST_ELEMENT_CLASS (gst_rtc_bin_parent_class)
+      ->change_state (element, transition);
+}
 
 static GstRtcSessionDescription *
 desc_or (GstRtcSessionDescription *a, GstRtcSessionDescription *b)
@@ -2306,6 +2407,7 @@ gst_rtc_bin_init (GstRtcBin *self)
       DEFAULT_LATENCY);
   self->reports = rtc_bin_reports_new ();
   self->rollback = rtc_bin_rollback_new ();
+  self->data = rtc_bin_data_new (GST_ELEMENT (self), emit_on_data_channel);
   self->transceivers = g_ptr_array_new_with_free_func (gst_object_unref);
   self->bundle_policy = GST_RTC_BUNDLE_POLICY_MAX_BUNDLE;
   self->latency = DEFAULT_LATENCY;
@@ -2318,6 +2420,8 @@ static void
 close_session (GstRtcBin *self)
 {
   self->closed = TRUE;
+  /* First: the ABORT goes out while the transport still runs. */
+  rtc_bin_data_close (self->data);
   if (self->ice) {
     g_signal_handlers_disconnect_by_data (self->ice, self);
     if (self->dtls_enc)
@@ -2350,8 +2454,6 @@ op_close_action (gpointer user_data, gboolean closed)
     return;
   /* Nothing more is sent or received; the pads stay, without media. */
   close_session (self);
-  /* Data channels close here too, before their transport, once rtcbin
-   * has them. */
   all = ref_transceivers (self);
   for (i = 0; i < all->len; i++) {
     GstRtcRtpTransceiver *trans = g_ptr_array_index (all, i);
@@ -2441,6 +2543,7 @@ gst_rtc_bin_finalize (GObject *object)
   g_clear_object (&self->ice);
   rtc_bin_reports_free (self->reports);
   rtc_bin_rollback_free (self->rollback);
+  rtc_bin_data_free (self->data);
   rtc_bin_media_free (self->media);
   if (self->jsep)
     rtc_jsep_session_free (self->jsep);
@@ -2471,6 +2574,7 @@ gst_rtc_bin_class_init (GstRtcBinClass *klass)
   gobject_class->dispose = gst_rtc_bin_dispose;
   gobject_class->finalize = gst_rtc_bin_finalize;
   element_class->request_new_pad = gst_rtc_bin_request_new_pad;
+  element_class->change_state = gst_rtc_bin_change_state;
   element_class->release_pad = gst_rtc_bin_release_pad;
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -2757,6 +2861,44 @@ gst_rtc_bin_class_init (GstRtcBinClass *klass)
   signals[SIGNAL_ON_NEW_TRANSCEIVER] = g_signal_new ("on-new-transceiver",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 1, GST_TYPE_RTC_RTP_TRANSCEIVER);
+  /**
+   * GstRtcBin::create-data-channel:
+   * @self: the element
+   * @label: the channel's label
+   * @options: (nullable): as webrtcbin's: `ordered` (boolean),
+   *   `max-packet-lifetime` and `max-retransmits` (int, exclusive),
+   *   `protocol` (string), `negotiated` (boolean) with `id` (int, 0 to
+   *   1023), `priority` (#GstRtcPriorityType)
+   *
+   * Makes a data channel (W3C createDataChannel): in-band (DCEP) unless
+   * `negotiated`, opening once SCTP connects; its stream id follows the
+   * DTLS role (the client's are even), so an in-band channel made before
+   * the first negotiation may change `id` once the role is known.
+   * The first channel makes negotiation needed (an `m=application`
+   * section with `a=sctp-port` and `a=max-message-size` 262144).
+   * Messages larger than the peer's `a=max-message-size` fail to send,
+   * with nothing sent.
+   *
+   * Returns: (transfer full) (nullable): the channel, or %NULL for bad
+   *   options, an id in use or a closed session (logged)
+   */
+  signals[SIGNAL_CREATE_DATA_CHANNEL]
+      = g_signal_new_class_handler ("create-data-channel",
+          G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+          G_CALLBACK (gst_rtc_bin_create_data_channel), NULL, NULL, NULL,
+          GST_TYPE_RTC_DATA_CHANNEL, 2, G_TYPE_STRING, GST_TYPE_STRUCTURE);
+  /**
+   * GstRtcBin::on-data-channel:
+   * @self: the element
+   * @channel: the channel the peer opened
+   *
+   * The peer opened a data channel in-band (DCEP). Emitted from the
+   * transport's threads before the channel's `on-open`; handlers must
+   * not block.
+   */
+  signals[SIGNAL_ON_DATA_CHANNEL] = g_signal_new ("on-data-channel",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 1, GST_TYPE_RTC_DATA_CHANNEL);
 
   gst_element_class_set_static_metadata (element_class, "WebRTC session",
       "Filter/Network/WebRTC",

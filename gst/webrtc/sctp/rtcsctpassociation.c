@@ -489,6 +489,8 @@ drain (RtcSctpAssociation *self)
     } else {
       self->stats.messages_sent++;
       self->stats.bytes_sent += len;
+      channel->messages_sent++;
+      channel->bytes_sent += len;
     }
     if (alive && channel->pending.length) {
       if (!channel->scheduled) {
@@ -1187,6 +1189,8 @@ handle_message (RtcSctpAssociation *self, guint16 sid, guint32 ppid,
   g_mutex_lock (&self->lock);
   self->stats.messages_received++;
   self->stats.bytes_received += len;
+  channel->messages_received++;
+  channel->bytes_received += len;
   g_mutex_unlock (&self->lock);
   bytes = g_bytes_new (data, len);
   gst_rtc_data_channel_deliver_message (GST_RTC_DATA_CHANNEL (channel), bytes,
@@ -1414,6 +1418,65 @@ rtc_sctp_association_set_output (RtcSctpAssociation *self,
     old_notify (old_data);
 }
 
+void
+rtc_sctp_association_set_role (RtcSctpAssociation *self, gboolean dtls_client,
+    guint16 remote_port)
+{
+  GList *moved = NULL, *l;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (RTC_IS_SCTP_ASSOCIATION (self));
+  g_mutex_lock (&self->lock);
+  if (self->state != GST_RTC_SCTP_TRANSPORT_STATE_NEW) {
+    g_mutex_unlock (&self->lock);
+    GST_WARNING_OBJECT (self, "the role is fixed once the association starts");
+    return;
+  }
+  self->remote_port = remote_port;
+  if (self->dtls_client == dtls_client) {
+    g_mutex_unlock (&self->lock);
+    return;
+  }
+  self->dtls_client = dtls_client;
+  /* In-band channels got an id of the guessed parity: they take the
+   * lowest free ones of the right parity. Negotiated ids are the
+   * application's. */
+  g_hash_table_iter_init (&iter, self->channels);
+  while (g_hash_table_iter_next (&iter, NULL, &value)) {
+    RtcSctpChannel *c = value;
+
+    if (!c->negotiated && (c->sid % 2 == 0) != dtls_client) {
+      moved = g_list_prepend (moved, c);
+      g_hash_table_iter_steal (&iter);
+    }
+  }
+  moved = g_list_reverse (moved);
+  for (l = moved; l; l = l->next) {
+    RtcSctpChannel *c = l->data;
+    gint sid = allocate_sid_locked (self);
+
+    if (sid < 0) {
+      /* Out of ids: the channel closes. */
+      l->data = NULL;
+      c->closing = TRUE;
+      g_mutex_unlock (&self->lock);
+      gst_rtc_data_channel_set_ready_state (GST_RTC_DATA_CHANNEL (c),
+          GST_RTC_DATA_CHANNEL_STATE_CLOSED);
+      g_object_unref (c);
+      g_mutex_lock (&self->lock);
+      continue;
+    }
+    c->sid = sid;
+    g_hash_table_insert (self->channels, GUINT_TO_POINTER (sid), c);
+  }
+  g_mutex_unlock (&self->lock);
+  for (l = moved; l; l = l->next)
+    if (l->data)
+      gst_rtc_data_channel_set_id (l->data, RTC_SCTP_CHANNEL (l->data)->sid);
+  g_list_free (moved);
+}
+
 gboolean
 rtc_sctp_association_start (RtcSctpAssociation *self, GError **error)
 {
@@ -1560,6 +1623,34 @@ rtc_sctp_association_get_interleaving (RtcSctpAssociation *self)
   ret = self->interleaving;
   g_mutex_unlock (&self->lock);
   return ret;
+}
+
+/**
+ * rtc_sctp_channel_get_counters:
+ * @channel: a channel
+ * @counters: (out): its message counters
+ *
+ * What the channel handed to SCTP and delivered so far; the counts stay
+ * once the channel is closed.
+ */
+void
+rtc_sctp_channel_get_counters (RtcSctpChannel *channel,
+    RtcSctpChannelCounters *counters)
+{
+  RtcSctpAssociation *assoc = g_weak_ref_get (&channel->assoc);
+
+  /* Written under the association's lock only, and never once it is
+   * gone. */
+  if (assoc)
+    g_mutex_lock (&assoc->lock);
+  counters->messages_sent = channel->messages_sent;
+  counters->bytes_sent = channel->bytes_sent;
+  counters->messages_received = channel->messages_received;
+  counters->bytes_received = channel->bytes_received;
+  if (assoc) {
+    g_mutex_unlock (&assoc->lock);
+    g_object_unref (assoc);
+  }
 }
 
 GstStructure *

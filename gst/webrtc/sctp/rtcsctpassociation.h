@@ -47,6 +47,11 @@ void rtc_sctp_association_set_output (RtcSctpAssociation *assoc,
 void rtc_sctp_association_set_max_message_size (RtcSctpAssociation *assoc,
     guint32 local, guint32 remote);
 
+/* Before start(): the DTLS role (in-band channels made before it was
+ * known move to an id of its parity) and the peer's SCTP port. */
+void rtc_sctp_association_set_role (RtcSctpAssociation *assoc,
+    gboolean dtls_client, guint16 remote_port);
+
 gboolean rtc_sctp_association_start (RtcSctpAssociation *assoc, GError **error);
 void rtc_sctp_association_input (RtcSctpAssociation *assoc,
     const guint8 *packet, gsize len);

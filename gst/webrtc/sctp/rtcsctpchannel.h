@@ -38,7 +38,14 @@ struct _RtcSctpChannel {
   gboolean reset_requested; /* outgoing reset asked of usrsctp */
   gboolean outgoing_reset, incoming_reset;
   GQueue pending; /* RtcSctpPending */
+  /* Messages handed to SCTP and delivered, for statistics. */
+  guint64 messages_sent, bytes_sent, messages_received, bytes_received;
 };
+
+/* A channel's message counters (W3C RTCDataChannelStats). */
+typedef struct {
+  guint64 messages_sent, bytes_sent, messages_received, bytes_received;
+} RtcSctpChannelCounters;
 
 RtcSctpChannel *rtc_sctp_channel_new (gpointer assoc, const gchar *label,
     const gchar *protocol, gboolean ordered, gint max_retransmits,
@@ -46,5 +53,8 @@ RtcSctpChannel *rtc_sctp_channel_new (gpointer assoc, const gchar *label,
     GstRtcPriorityType priority);
 
 void rtc_sctp_pending_free (RtcSctpPending *pending);
+
+void rtc_sctp_channel_get_counters (RtcSctpChannel *channel,
+    RtcSctpChannelCounters *counters);
 
 G_END_DECLS

@@ -1869,6 +1869,11 @@ update_negotiation_needed (GstRtcBin *self)
   needed = rtc_jsep_negotiation_needed (self->jsep, local ? local->sdp : NULL,
       local && local->type == GST_RTC_SDP_TYPE_OFFER,
       self->current_remote ? self->current_remote->sdp : NULL);
+  /* An ICE restart whose offer was rolled back is still to be
+   * negotiated: the agent has no way back to its previous credentials. */
+  if (!needed && local
+      && g_strcmp0 (rtc_bin_sdp_ice_ufrag (local->sdp), self->jsep->ice_ufrag))
+    needed = TRUE;
   if (!needed) {
     self->negotiation_needed = FALSE;
     return;

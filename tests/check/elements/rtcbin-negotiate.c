@@ -305,6 +305,70 @@ GST_START_TEST (test_rollback_remote_offer)
 
 GST_END_TEST;
 
+/* An offer made with ice-restart rolled back: the agent keeps its new
+ * credentials, so negotiation is needed again, and the next offer
+ * carries the restart; the call goes on. */
+GST_START_TEST (test_rollback_ice_restart)
+{
+  Peer a, b;
+  gint needed = 0;
+  GstStructure *restart = gst_structure_new ("application/x-rtc-offer-options",
+      "ice-restart", G_TYPE_BOOLEAN, TRUE, NULL);
+  GstRtcSessionDescription *offer, *again, *before;
+  gchar *old_ufrag, *new_ufrag;
+
+  peer_init (&a, "a");
+  peer_init (&b, "b");
+  g_signal_connect (a.bin, "on-negotiation-needed",
+      G_CALLBACK (rtcbin_test_count_signal), &needed);
+  peers_start (&a, &b);
+  fail_unless (rtcbin_test_wait_transceivers (b.bin, 1, 5000));
+  rtcbin_test_negotiate (a.bin, b.bin);
+  fail_unless (rtcbin_test_wait_ice (a.bin, 10000));
+  peers_wait_media (&a, &b, 10);
+  rtcbin_test_flush (a.bin);
+  fail_unless_equals_int (g_atomic_int_get (&needed), 1);
+  before = get_desc (a.bin, "current-local-description");
+  old_ufrag = g_strdup (
+      gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (before->sdp,
+                                           0),
+          "ice-ufrag"));
+
+  offer = rtcbin_test_create (a.bin, "create-offer", restart, NULL);
+  new_ufrag = g_strdup (
+      gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (offer->sdp,
+                                           0),
+          "ice-ufrag"));
+  fail_if (g_strcmp0 (old_ufrag, new_ufrag) == 0);
+  rtcbin_test_set_ok (a.bin, "set-local-description", offer);
+  set_rollback (a.bin, "set-local-description");
+  fail_unless (rtcbin_test_wait_int (&needed, 2, 5000));
+
+  rtcbin_test_negotiate_sdp (a.bin, b.bin, NULL);
+  again = get_desc (a.bin, "current-local-description");
+  fail_unless_equals_string (gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (again
+                                                                                             ->sdp,
+                                                                  0),
+                                 "ice-ufrag"),
+      new_ufrag);
+  fail_unless (rtcbin_test_wait_ice (a.bin, 10000));
+  fail_unless (rtcbin_test_wait_ice (b.bin, 10000));
+  peers_wait_media (&a, &b, 25);
+  rtcbin_test_flush (a.bin);
+  fail_unless_equals_int (g_atomic_int_get (&needed), 2);
+
+  g_free (old_ufrag);
+  g_free (new_ufrag);
+  gst_structure_free (restart);
+  gst_rtc_session_description_free (before);
+  gst_rtc_session_description_free (again);
+  gst_rtc_session_description_free (offer);
+  peer_clear (&a);
+  peer_clear (&b);
+}
+
+GST_END_TEST;
+
 /* Rollback where nothing is pending on that side is refused, and leaves
  * the state alone; so is a description without SDP for the remote side. */
 GST_START_TEST (test_rollback_wrong_state)
@@ -898,6 +962,7 @@ rtcbin_negotiate_suite (void)
   tcase_add_test (tc, test_rollback_local_offer);
   tcase_add_test (tc, test_rollback_remote_offer);
   tcase_add_test (tc, test_rollback_wrong_state);
+  tcase_add_test (tc, test_rollback_ice_restart);
   tcase_add_test (tc, test_implicit_descriptions);
   tcase_add_test (tc, test_close);
   tcase_add_test (tc, test_close_while_offer_waits);

@@ -1716,7 +1716,7 @@ op_set_remote_description (gpointer user_data, gboolean closed)
   GstRtcBin *self = d->self;
   GError *error = NULL;
   GstRtcSDPType type = d->desc->type;
-  GstRtcSignalingState state;
+  GstRtcSignalingState state = GST_RTC_SIGNALING_STATE_STABLE;
 
   if (op_closed (d, closed) || !description_allowed (d, FALSE))
     return;
@@ -1766,6 +1766,9 @@ op_set_remote_description (gpointer user_data, gboolean closed)
   return;
 
 failed:
+  /* A glare's rollback stands (W3C) even when the offer fails. */
+  if (state == GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER)
+    notify_descriptions (self);
   op_reply_error (d, error);
 }
 

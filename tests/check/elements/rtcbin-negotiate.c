@@ -770,7 +770,7 @@ pn_thread (gpointer data)
       gst_rtc_session_description_free (m->desc);
     }
     g_free (m);
-    g_atomic_int_dec_and_test (&peer->outstanding);
+    g_atomic_int_add (&peer->outstanding, -1);
   }
   g_free (m);
   return NULL;

@@ -492,7 +492,8 @@ GST_START_TEST (test_direction_transitions)
 GST_END_TEST;
 
 /* Codec switch: a's transceiver negotiated VP8 and VP9; its payloader
- * switches from VP8 to VP9 mid-call. */
+ * switches from VP8 to VP9 mid-call, no exchange; then VP9 alone is set
+ * as codec preference, taken by the next exchange. */
 typedef struct {
   gint vp8, vp9;
   gint link_failures;
@@ -571,7 +572,10 @@ GST_START_TEST (test_codec_switch)
   Codecs c = { 0 };
   GError *error = NULL;
   GstSDPMessage *offer = NULL;
-  gint needed_a = 0, needed_b = 0, vp8;
+  const GstSDPMedia *m;
+  GstCaps *caps;
+  guint i;
+  gint needed_a = 0, needed_b = 0, vp8, vp9;
 
   pa = gst_parse_launch ("input-selector name=sel sync-streams=false ! rtcbin "
                          "name=a " VIDEO_SRC
@@ -624,6 +628,29 @@ GST_START_TEST (test_codec_switch)
       GST_RTC_SIGNALING_STATE_STABLE);
   fail_unless_equals_int (rtcbin_test_n_transceivers (a), 1);
   fail_unless_equals_int (g_atomic_int_get (&c.link_failures), 0);
+
+  /* New codec preferences need no negotiation of their own; the next
+   * offer has only VP9 (and its RTX), with the payload type it had. */
+  caps = gst_caps_from_string (
+      "application/x-rtp,media=video,encoding-name=VP9,clock-rate=90000");
+  g_object_set (trans, "codec-preferences", caps, NULL);
+  gst_caps_unref (caps);
+  rtcbin_test_flush (a);
+  fail_unless_equals_int (g_atomic_int_get (&needed_a), 1);
+  rtcbin_test_negotiate_sdp (a, b, &offer);
+  m = gst_sdp_message_get_media (offer, 0);
+  for (i = 0; i < gst_sdp_media_attributes_len (m); i++) {
+    const GstSDPAttribute *attr = gst_sdp_media_get_attribute (m, i);
+
+    if (g_strcmp0 (attr->key, "rtpmap") == 0)
+      fail_unless (strstr (attr->value, " VP9/")
+              || strstr (attr->value, " rtx/"),
+          "offered %s", attr->value);
+  }
+  fail_unless (strstr (gst_sdp_media_get_attribute_val (m, "rtpmap"), " VP9/"));
+  gst_sdp_message_free (offer);
+  vp9 = g_atomic_int_get (&c.vp9);
+  fail_unless (rtcbin_test_wait_int (&c.vp9, vp9 + 10, 10000));
 
   gst_element_set_state (pa, GST_STATE_NULL);
   gst_element_set_state (pb, GST_STATE_NULL);

@@ -880,7 +880,7 @@ GST_START_TEST (test_buffered_amount)
   GstRtcDataChannel *ca, *cb;
   Probe *pa;
   guint64 peak = 0, threshold = 256 * 1024, high = 1024 * 1024;
-  guint i, n = 96, waits = 0;
+  guint i, n = 48, waits = 0;
   gint low;
 
   pair_init (&p, FALSE, FALSE);
@@ -913,7 +913,7 @@ GST_START_TEST (test_buffered_amount)
       waits++;
     }
   }
-  /* 6 MiB against a 1 MiB SCTP send buffer: the sender had to wait. */
+  /* 3 MiB against a 1 MiB SCTP send buffer: the sender had to wait. */
   fail_unless (peak > high, "peak %" G_GUINT64_FORMAT, peak);
   fail_unless (waits > 0);
   fail_unless (probe_wait_messages (probe_of (cb), n, 20000));

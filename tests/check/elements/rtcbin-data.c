@@ -1080,9 +1080,9 @@ GST_START_TEST (test_close_and_stats)
 
 GST_END_TEST;
 
-/* Disposing a session closes its channels, which the application may
- * still hold. */
-GST_START_TEST (test_dispose_closes)
+/* Stopping the offering session closes its channels on both ends; the
+ * application may hold them, closed, after the session is gone. */
+GST_START_TEST (test_stop_outlived)
 {
   Pair p;
   GstRtcDataChannel *ca;
@@ -1123,7 +1123,7 @@ rtcbin_data_suite (void)
   tcase_add_test (tc, test_500_channels);
   tcase_add_test (tc, test_buffered_amount);
   tcase_add_test (tc, test_close_and_stats);
-  tcase_add_test (tc, test_dispose_closes);
+  tcase_add_test (tc, test_stop_outlived);
   return s;
 }
 

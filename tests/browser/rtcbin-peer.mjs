@@ -133,7 +133,8 @@ window.setup = async ({ polite, video = true, audio = true }) => {
     video: video && { width: 640, height: 480, frameRate: 30 }, audio });
   const pc = window.pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
   window.tracksAdded = false;
-  pc.onnegotiationneeded = async () => {
+  // Also called by tests to offer at a moment of their choosing.
+  window.offerNow = pc.onnegotiationneeded = async () => {
     try {
       makingOffer = true;
       await pc.setLocalDescription();

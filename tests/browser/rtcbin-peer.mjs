@@ -482,10 +482,12 @@ export function scaled(ms) {
 // by the caller (call.errors, peer.stderr).
 export async function withCall(binary, fn, opts = {}) {
   const { withBrowser } = await import('./harness.mjs');
+  const { check } = await import('./harness.mjs');
   const server = await pageServer();
   const peer = await RtcbinPeer.start(binary, opts.peerArgs || []);
+  let result, status;
   try {
-    return await withBrowser(async (browser) => {
+    result = await withBrowser(async (browser) => {
       const page = await browser.open(server.url, 'page');
       const call = await Call.start(page, peer, opts);
       const t0 = performance.now();
@@ -508,9 +510,13 @@ export async function withCall(binary, fn, opts = {}) {
       return await fn(ctx);
     });
   } finally {
-    await peer.stop();
+    status = await peer.stop();
     server.close();
   }
+  // Under RTC_PEER_WRAPPER="valgrind --error-exitcode=1 ..." this is
+  // memcheck's verdict.
+  check(status.code === 0, `rtcbin-peer exited cleanly (${JSON.stringify(status)})`);
+  return result;
 }
 
 // Frames decoded on each side for a while: { page: {mid: frames}, rtcbin:

@@ -768,6 +768,10 @@ cmd_add_media (Peer *peer, JsonObject *cmd, JsonNode *id)
   if (gst_pad_link (src, s->sinkpad) != GST_PAD_LINK_OK) {
     gst_object_unref (src);
     emit_error (peer, id, "cannot link to %s", s->pad);
+    gst_bin_remove (GST_BIN (peer->pipeline), s->bin);
+    gst_element_release_request_pad (peer->rtcbin, s->sinkpad);
+    gst_object_unref (s->sinkpad);
+    send_branch_free (s);
     return;
   }
   gst_object_unref (src);
@@ -1131,7 +1135,7 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer user_data)
 int
 main (int argc, char **argv)
 {
-  g_autofree gchar **addresses = NULL;
+  g_auto (GStrv) addresses = NULL;
   g_autoptr (GOptionContext) ctx = NULL;
   g_autoptr (GError) error = NULL;
   GOptionEntry entries[]

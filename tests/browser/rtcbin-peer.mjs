@@ -133,7 +133,8 @@ window.setup = async ({ polite, video = true, audio = true }) => {
     video: video && { width: 640, height: 480, frameRate: 30 }, audio });
   const pc = window.pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle' });
   window.tracksAdded = false;
-  pc.onnegotiationneeded = async () => {
+  // Also called by tests to offer at a moment of their choosing.
+  window.offerNow = pc.onnegotiationneeded = async () => {
     try {
       makingOffer = true;
       await pc.setLocalDescription();
@@ -481,10 +482,12 @@ export function scaled(ms) {
 // by the caller (call.errors, peer.stderr).
 export async function withCall(binary, fn, opts = {}) {
   const { withBrowser } = await import('./harness.mjs');
+  const { check } = await import('./harness.mjs');
   const server = await pageServer();
   const peer = await RtcbinPeer.start(binary, opts.peerArgs || []);
+  let result, status;
   try {
-    return await withBrowser(async (browser) => {
+    result = await withBrowser(async (browser) => {
       const page = await browser.open(server.url, 'page');
       const call = await Call.start(page, peer, opts);
       const t0 = performance.now();
@@ -507,9 +510,13 @@ export async function withCall(binary, fn, opts = {}) {
       return await fn(ctx);
     });
   } finally {
-    await peer.stop();
+    status = await peer.stop();
     server.close();
   }
+  // Under RTC_PEER_WRAPPER="valgrind --error-exitcode=1 ..." this is
+  // memcheck's verdict.
+  check(status.code === 0, `rtcbin-peer exited cleanly (${JSON.stringify(status)})`);
+  return result;
 }
 
 // Frames decoded on each side for a while: { page: {mid: frames}, rtcbin:

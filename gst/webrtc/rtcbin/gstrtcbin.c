@@ -15,7 +15,10 @@
  * servers through `turn-server` and `add-turn-server`, W3C statistics
  * through `get-stats`.
  * `on-negotiation-needed` fires when the W3C check says an exchange is
- * needed (a new transceiver, a changed direction), once per need.
+ * needed (a new transceiver, a changed direction, the first data
+ * channel), once per need. Data channels through `create-data-channel`
+ * and `on-data-channel` (#GstRtcDataChannel) run over SCTP on the same
+ * DTLS transport.
  *
  * Every operation runs, in the order it was called, on the session's own
  * thread; its promise is always answered, with a #GError in the `error`

@@ -59,6 +59,7 @@ struct _GstRtcSctpEnc {
   GCond queue_cond;
   GQueue queue;
   gboolean flushing;
+  gboolean pushing; /* the task pushes what it took */
   guint64 dropped;
 };
 
@@ -123,10 +124,14 @@ src_loop (gpointer user_data)
   list = gst_buffer_list_new_sized (self->queue.length);
   while (self->queue.length)
     gst_buffer_list_add (list, g_queue_pop_head (&self->queue));
-  g_cond_broadcast (&self->queue_cond);
+  self->pushing = TRUE;
   g_mutex_unlock (&self->queue_lock);
 
   ret = gst_pad_push_list (self->srcpad, list);
+  g_mutex_lock (&self->queue_lock);
+  self->pushing = FALSE;
+  g_cond_broadcast (&self->queue_cond);
+  g_mutex_unlock (&self->queue_lock);
   if (ret != GST_FLOW_OK && ret != GST_FLOW_NOT_LINKED)
     GST_DEBUG_OBJECT (self, "push: %s", gst_flow_get_name (ret));
 }
@@ -291,11 +296,12 @@ gst_rtc_sctp_enc_change_state (GstElement *element, GstStateChange transition)
       gint64 end = g_get_monotonic_time () + G_TIME_SPAN_SECOND;
 
       /* Abort, so the peer's channels close at once, and let the task
-       * send the ABORT; then wake it, or deactivating the pad would wait
-       * for it forever. */
+       * send the ABORT (until pushed: deactivating the pad before would
+       * drop it); then wake it, or deactivating the pad would wait for
+       * it forever. */
       drop_association (self);
       g_mutex_lock (&self->queue_lock);
-      while (self->queue.length && !self->flushing
+      while ((self->queue.length || self->pushing) && !self->flushing
           && g_cond_wait_until (&self->queue_cond, &self->queue_lock, end))
         ;
       self->flushing = TRUE;

@@ -12,6 +12,7 @@ typedef struct {
   GMutex lock;
   GCond cond;
   gint open, close, error, low;
+  guint64 low_max_amount; /* the largest buffered-amount at a low event */
   GPtrArray *messages; /* GBytes; strings keep no NUL */
   GArray *is_string;
   gboolean echo;
@@ -52,8 +53,11 @@ on_error (GstRtcDataChannel *ch, GError *error, Probe *p)
 static void
 on_low (GstRtcDataChannel *ch, Probe *p)
 {
+  guint64 amount = gst_rtc_data_channel_get_buffered_amount (ch);
+
   g_mutex_lock (&p->lock);
   p->low++;
+  p->low_max_amount = MAX (p->low_max_amount, amount);
   probe_signal (p);
 }
 
@@ -142,6 +146,22 @@ probe_wait (Probe *p, gint *counter, gint n, guint ms)
   ok = *counter >= n;
   g_mutex_unlock (&p->lock);
   return ok;
+}
+
+/* For a channel made on a running association, whose on-open may come
+ * before a probe is attached. */
+static gboolean
+wait_open (GstRtcDataChannel *ch, guint ms)
+{
+  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
+
+  while (gst_rtc_data_channel_get_ready_state (ch)
+      != GST_RTC_DATA_CHANNEL_STATE_OPEN) {
+    if (g_get_monotonic_time () > end)
+      return FALSE;
+    g_usleep (1000);
+  }
+  return TRUE;
 }
 
 static gboolean
@@ -404,7 +424,7 @@ GST_START_TEST (test_inband_both_ways)
   Pair p;
   GstRtcDataChannel *ca, *cb, *peer_a, *peer_b;
   GstSDPMessage *offer = NULL;
-  gint64 t0;
+  gint64 t0, t_connected;
   gchar *label = NULL, *protocol = NULL;
 
   pair_init (&p, TRUE, TRUE);
@@ -422,6 +442,7 @@ GST_START_TEST (test_inband_both_ways)
 
   t0 = g_get_monotonic_time ();
   pair_connect (&p, &offer);
+  t_connected = g_get_monotonic_time ();
   check_data_section (offer);
   fail_unless_equals_int (gst_sdp_message_medias_len (offer), 1);
   gst_sdp_message_free (offer);
@@ -439,8 +460,9 @@ GST_START_TEST (test_inband_both_ways)
   peer_b = remote_get (&p.rb, 0);
   fail_unless (
       probe_wait (probe_of (peer_b), &probe_of (peer_b)->open, 1, 10000));
-  GST_INFO ("create-offer to both ends open: %.1f ms",
-      (g_get_monotonic_time () - t0) / 1000.0);
+  GST_INFO ("create-offer to both ends open: %.1f ms (both connected, "
+            "seen by polling: %.1f ms)",
+      (g_get_monotonic_time () - t0) / 1000.0, (t_connected - t0) / 1000.0);
   /* b answered with the active role: b is the DTLS client (even ids), a
    * the server (odd). */
   fail_unless_equals_int (gst_rtc_data_channel_get_id (ca) % 2, 1);
@@ -458,7 +480,7 @@ GST_START_TEST (test_inband_both_ways)
   fail_unless (cb != NULL);
   probe (cb, FALSE);
   fail_unless_equals_int (gst_rtc_data_channel_get_id (cb) % 2, 0);
-  fail_unless (probe_wait (probe_of (cb), &probe_of (cb)->open, 1, 10000));
+  fail_unless (wait_open (cb, 10000));
   fail_unless (remote_wait (&p.ra, 1, 10000));
   peer_a = remote_get (&p.ra, 0);
   fail_unless_equals_int (gst_rtc_data_channel_get_id (peer_a),
@@ -698,6 +720,43 @@ GST_START_TEST (test_bundled_with_media)
 
 GST_END_TEST;
 
+/* A channel asked for in a running media-only call: negotiation is
+ * needed again, the data section joins the running transport and the
+ * association starts at once (DTLS is up already). */
+GST_START_TEST (test_added_by_renegotiation)
+{
+  Pair p;
+  GstRtcDataChannel *ca;
+  GstRtcRtpTransceiver *t;
+  GstSDPMessage *offer = NULL;
+
+  pair_init (&p, FALSE, TRUE);
+  t = rtcbin_test_add_transceiver (p.a,
+      GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_OPUS_CAPS);
+  fail_unless (rtcbin_test_wait_int (&p.needed_a, 1, 5000));
+  pair_connect (&p, &offer);
+  fail_unless (data_media (offer, NULL) == NULL);
+  gst_sdp_message_free (offer);
+
+  ca = create (p.a, "later", NULL);
+  fail_unless (ca != NULL);
+  probe (ca, FALSE);
+  fail_unless (rtcbin_test_wait_int (&p.needed_a, 2, 5000));
+  rtcbin_test_negotiate_sdp (p.a, p.b, &offer);
+  fail_unless_equals_int (gst_sdp_message_medias_len (offer), 2);
+  check_data_section (offer);
+  gst_sdp_message_free (offer);
+  fail_unless (probe_wait (probe_of (ca), &probe_of (ca)->open, 1, 10000));
+  /* a kept the server role of the first exchange: odd ids. */
+  fail_unless_equals_int (gst_rtc_data_channel_get_id (ca) % 2, 1);
+  echo_all_sizes (ca);
+  gst_object_unref (t);
+  gst_object_unref (ca);
+  pair_clear (&p);
+}
+
+GST_END_TEST;
+
 static gint
 count_state (GPtrArray *channels, GstRtcDataChannelState state)
 {
@@ -811,22 +870,25 @@ GST_START_TEST (test_500_channels)
 
 GST_END_TEST;
 
-/* W3C bufferedAmount under a fast sender: it counts what send accepted
- * and SCTP did not take yet, and on-buffered-amount-low fires once when
- * it falls to the threshold. */
+/* W3C bufferedAmount under a fast sender pacing itself on
+ * on-buffered-amount-low: the amount counts what send accepted and SCTP
+ * did not take yet; the event fires when it falls to the threshold, and
+ * never while idle. */
 GST_START_TEST (test_buffered_amount)
 {
   Pair p;
   GstRtcDataChannel *ca, *cb;
-  guint64 peak = 0, threshold = 256 * 1024;
-  guint i, n = 96;
+  Probe *pa;
+  guint64 peak = 0, threshold = 256 * 1024, high = 1024 * 1024;
+  guint i, n = 96, waits = 0;
+  gint low;
 
   pair_init (&p, FALSE, FALSE);
   ca = create (p.a, "fast", NULL);
-  probe (ca, FALSE);
+  pa = probe (ca, FALSE);
   g_object_set (ca, "buffered-amount-low-threshold", threshold, NULL);
   pair_connect (&p, NULL);
-  fail_unless (probe_wait (probe_of (ca), &probe_of (ca)->open, 1, 10000));
+  fail_unless (probe_wait (pa, &pa->open, 1, 10000));
   fail_unless (remote_wait (&p.rb, 1, 10000));
   cb = remote_get (&p.rb, 0);
 
@@ -834,20 +896,40 @@ GST_START_TEST (test_buffered_amount)
     GBytes *msg = pattern (65536, i, FALSE);
     guint64 before = gst_rtc_data_channel_get_buffered_amount (ca), after;
 
+    g_mutex_lock (&pa->lock);
+    low = pa->low;
+    g_mutex_unlock (&pa->lock);
     send_msg (ca, msg, FALSE);
     after = gst_rtc_data_channel_get_buffered_amount (ca);
     /* Grows by at most the message, whatever SCTP took meanwhile. */
     fail_unless (after <= before + 65536);
     peak = MAX (peak, after);
     g_bytes_unref (msg);
+    /* Above the high-water mark: wait for the event, which must come
+     * (the amount is above the threshold, SCTP drains it). */
+    if (after > high) {
+      fail_unless (probe_wait (pa, &pa->low, low + 1, 10000),
+          "no on-buffered-amount-low at %" G_GUINT64_FORMAT, after);
+      waits++;
+    }
   }
-  /* 6 MiB against a 1 MiB SCTP send buffer: most of it waited. */
-  fail_unless (peak > threshold, "peak %" G_GUINT64_FORMAT, peak);
+  /* 6 MiB against a 1 MiB SCTP send buffer: the sender had to wait. */
+  fail_unless (peak > high, "peak %" G_GUINT64_FORMAT, peak);
+  fail_unless (waits > 0);
   fail_unless (probe_wait_messages (probe_of (cb), n, 20000));
-  fail_unless (probe_wait (probe_of (ca), &probe_of (ca)->low, 1, 5000));
   fail_unless_equals_int (gst_rtc_data_channel_get_buffered_amount (ca), 0);
+  g_mutex_lock (&pa->lock);
+  low = pa->low;
+  /* Each event saw the amount at or under the threshold. */
+  fail_unless (pa->low_max_amount <= threshold, "event at %" G_GUINT64_FORMAT,
+      pa->low_max_amount);
+  fail_unless (low >= (gint)waits);
+  g_mutex_unlock (&pa->lock);
+  /* Nothing buffered, nothing crosses: no event while idle. */
   g_usleep (RTC_TEST_MS (50) * 1000);
-  fail_unless_equals_int (probe_of (ca)->low, 1);
+  g_mutex_lock (&pa->lock);
+  fail_unless_equals_int (pa->low, low);
+  g_mutex_unlock (&pa->lock);
   /* In order, intact. */
   for (i = 0; i < n; i++) {
     GBytes *msg = pattern (65536, i, FALSE);
@@ -1037,6 +1119,7 @@ rtcbin_data_suite (void)
   tcase_add_test (tc, test_max_message_size);
   tcase_add_test (tc, test_unordered_partial);
   tcase_add_test (tc, test_bundled_with_media);
+  tcase_add_test (tc, test_added_by_renegotiation);
   tcase_add_test (tc, test_500_channels);
   tcase_add_test (tc, test_buffered_amount);
   tcase_add_test (tc, test_close_and_stats);

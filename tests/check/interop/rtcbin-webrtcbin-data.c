@@ -170,10 +170,11 @@ child_wait (Child *c, const gchar *event, const gchar *label, guint ms)
   while (!found) {
     GList *l;
 
-    for (l = c->events; l && !found; l = l->next)
+    for (l = c->events; l; l = l->next)
       if (event_matches (l->data, event, label)) {
         found = l->data;
         c->events = g_list_delete_link (c->events, l);
+        break;
       }
     if (!found && !g_cond_wait_until (&c->cond, &c->lock, end))
       break;

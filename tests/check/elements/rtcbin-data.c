@@ -519,6 +519,19 @@ GST_START_TEST (test_negotiated)
   probe (cb, TRUE);
   /* The id is the application's, and taken. */
   fail_unless (create (p.a, "again", negotiated_options (7)) == NULL);
+  /* Bad options make no channel. */
+  fail_unless (create (p.a, "bad",
+                   gst_structure_new ("options", "negotiated", G_TYPE_BOOLEAN,
+                       TRUE, NULL))
+      == NULL);
+  fail_unless (create (p.a, "bad",
+                   gst_structure_new ("options", "max-retransmits", G_TYPE_INT,
+                       1, "max-packet-lifetime", G_TYPE_INT, 10, NULL))
+      == NULL);
+  fail_unless (
+      create (p.a, "bad",
+          gst_structure_new ("options", "ordered", G_TYPE_STRING, "yes", NULL))
+      == NULL);
   pair_connect (&p, NULL);
   fail_unless (probe_wait (probe_of (ca), &probe_of (ca)->open, 1, 10000));
   fail_unless (probe_wait (probe_of (cb), &probe_of (cb)->open, 1, 10000));

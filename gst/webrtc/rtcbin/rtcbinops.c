@@ -177,11 +177,13 @@ worker_main (gpointer unused)
   return NULL;
 }
 
-/* Called with the lock held. */
+/* Called with the lock held. A parked chain is not scheduled: its
+ * first operation waits, and the later ones behind it; scheduling it
+ * would also leave it in pool.parked, to be scheduled a second time. */
 static void
 schedule (RtcBinOps *ops)
 {
-  if (ops->scheduled || ops->running)
+  if (ops->scheduled || ops->running || ops->parked)
     return;
   schedule_locked (ops);
   if (pool.idle == 0 && pool.workers < MAX_WORKERS) {

@@ -625,6 +625,60 @@ GST_START_TEST (test_close_while_offer_waits)
 
 GST_END_TEST;
 
+static void
+note_reply (GstPromise *promise, gpointer order)
+{
+  g_ptr_array_add (order, promise);
+}
+
+/* Operations queued behind an offer waiting for caps (explicit or
+ * implicit) wait their turn: they are answered after it, in order, once
+ * it gives up at caps-timeout. */
+GST_START_TEST (test_queued_behind_waiting_offer)
+{
+  GstElement *a = rtcbin_test_new ("a");
+  GPtrArray *order = g_ptr_array_new ();
+  GstPromise *offer, *stats, *implicit;
+  GstPad *pad;
+  GError *error = NULL;
+
+  gst_object_ref_sink (a);
+  g_object_set (a, "caps-timeout", 300, NULL);
+  pad = gst_element_request_pad_simple (a, "sink_%u");
+  offer = gst_promise_new_with_change_func (note_reply, order, NULL);
+  implicit = gst_promise_new_with_change_func (note_reply, order, NULL);
+  stats = gst_promise_new_with_change_func (note_reply, order, NULL);
+  g_signal_emit_by_name (a, "set-local-description", NULL, implicit);
+  g_signal_emit_by_name (a, "create-offer", NULL, offer);
+  g_usleep (50 * 1000);
+  g_signal_emit_by_name (a, "get-stats", NULL, stats);
+
+  fail_unless_equals_int (gst_promise_wait (stats), GST_PROMISE_RESULT_REPLIED);
+  fail_unless_equals_int (order->len, 3);
+  fail_unless (g_ptr_array_index (order, 0) == implicit);
+  fail_unless (g_ptr_array_index (order, 1) == offer);
+  fail_unless (gst_structure_get (gst_promise_get_reply (implicit), "error",
+      G_TYPE_ERROR, &error, NULL));
+  check_error (error, GST_RTC_ERROR_INVALID_STATE, "caps", NULL);
+  error = NULL;
+  fail_unless (gst_structure_get (gst_promise_get_reply (offer), "error",
+      G_TYPE_ERROR, &error, NULL));
+  check_error (error, GST_RTC_ERROR_INVALID_STATE, "caps", NULL);
+  fail_if (gst_structure_has_field (gst_promise_get_reply (stats), "error"));
+  fail_unless_equals_int (rtcbin_test_enum (a, "signaling-state"),
+      GST_RTC_SIGNALING_STATE_STABLE);
+
+  gst_promise_unref (offer);
+  gst_promise_unref (implicit);
+  gst_promise_unref (stats);
+  g_ptr_array_unref (order);
+  gst_element_release_request_pad (a, pad);
+  gst_object_unref (pad);
+  gst_object_unref (a);
+}
+
+GST_END_TEST;
+
 /* ---- perfect negotiation ---- */
 
 /* What one side's signalling thread handles, in order. */
@@ -966,6 +1020,7 @@ rtcbin_negotiate_suite (void)
   tcase_add_test (tc, test_implicit_descriptions);
   tcase_add_test (tc, test_close);
   tcase_add_test (tc, test_close_while_offer_waits);
+  tcase_add_test (tc, test_queued_behind_waiting_offer);
   tcase_add_test (tc, test_perfect_negotiation);
   return s;
 }

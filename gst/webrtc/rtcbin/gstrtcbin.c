@@ -376,7 +376,6 @@ op_ice_candidate (gpointer user_data, gboolean closed)
 {
   RtcBinOpData *d = user_data;
   GstRtcBin *self = d->self;
-
   gboolean held;
 
   if (closed || self->closed)
@@ -403,7 +402,6 @@ op_end_of_candidates (gpointer user_data, gboolean closed)
 {
   RtcBinOpData *d = user_data;
   GstRtcBin *self = d->self;
-
   gboolean held;
 
   if (closed || self->closed)

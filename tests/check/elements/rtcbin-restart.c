@@ -16,9 +16,11 @@
  *   when consent expires, in the ICE layer's times; an ICE restart then
  *   brings the call back;
  * - the peer silenced and heard again before consent expires:
- *   `disconnected`, then `connected`, never `failed`.
+ *   `disconnected`, then `connected`, never `failed`;
+ * - the restart checks without media (test_restart_signalling), which
+ *   valgrind can run.
  *
- * Figures (gaps, times) are printed for docs/architecture.md.
+ * Figures (gaps, times) are printed for docs/ice.md.
  */
 #include "../common/rtcbintest.h"
 #include "../common/rtcnft.h"
@@ -711,10 +713,6 @@ check_stats_after (Peer *p, const gchar *ufrag, const gchar *old_pair,
   fail_unless_equals_int (s.restarts, n);
   selected_clear (&s);
 }
-
-typedef struct {
-  GArray *gaps, *baseline; /* gint64 ms */
-} Figures;
 
 static int
 cmp_i64 (const void *a, const void *b)

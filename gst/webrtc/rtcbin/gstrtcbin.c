@@ -414,7 +414,6 @@ op_ice_candidate (gpointer user_data, gboolean closed)
 {
   RtcBinOpData *d = user_data;
   GstRtcBin *self = d->self;
-
   gboolean held;
 
   if (closed || self->closed)
@@ -441,7 +440,6 @@ op_end_of_candidates (gpointer user_data, gboolean closed)
 {
   RtcBinOpData *d = user_data;
   GstRtcBin *self = d->self;
-
   gboolean held;
 
   if (closed || self->closed)

@@ -53,13 +53,18 @@ async function pageStats(page) {
 }
 
 await withCall(binary, async ({ page, peer, call }) => {
-  // Until RTCP has gone both ways (reports every ~1-5 s).
+  // Until RTCP has gone both ways (reports every ~1-5 s) and each side
+  // measured a round trip on every stream it sends (a receiver report
+  // answering one of its sender reports).
   const [pg, rt] = await waitFor(async () => {
     const [p, r] = await Promise.all([pageStats(page), peer.stats().then(normalise)]);
-    const has = (list, type) => list.some((s) => s.type === type);
-    return has(p, 'remote-inbound-rtp') && has(p, 'remote-outbound-rtp') &&
-      has(r, 'remote-inbound-rtp') && has(r, 'remote-outbound-rtp') && [p, r];
-  }, 15000, 'remote-inbound-rtp and remote-outbound-rtp on both sides');
+    const all = (list, type, ok) => list.filter((s) => s.type === type).length >= 2 &&
+      list.filter((s) => s.type === type).every(ok);
+    return all(p, 'remote-inbound-rtp', (s) => s.roundTripTime !== undefined) &&
+      all(p, 'remote-outbound-rtp', () => true) &&
+      all(r, 'remote-inbound-rtp', (s) => s.roundTripTime !== undefined) &&
+      all(r, 'remote-outbound-rtp', () => true) && [p, r];
+  }, 20000, 'remote-inbound-rtp with round trips and remote-outbound-rtp on both sides');
 
   if (process.env.RTC_PEER_VERBOSE)
     for (const e of [...pg, ...rt])

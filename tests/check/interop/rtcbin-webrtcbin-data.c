@@ -42,7 +42,8 @@ typedef struct {
   GOutputStream *in;
   GDataInputStream *out;
   GThread *reader;
-  GMutex lock;
+  GMutex write_lock; /* stdin */
+  GMutex lock; /* the rest */
   GCond cond;
   GList *events; /* JsonObject, not yet waited for */
   GstElement *rtc; /* candidates go there */
@@ -60,10 +61,10 @@ child_send (Child *c, JsonBuilder *b)
   root = json_builder_get_root (b);
   text = json_to_string (root, FALSE);
   line = g_strconcat (text, "\n", NULL);
-  g_mutex_lock (&c->lock);
+  g_mutex_lock (&c->write_lock);
   fail_unless (
       g_output_stream_write_all (c->in, line, strlen (line), NULL, NULL, NULL));
-  g_mutex_unlock (&c->lock);
+  g_mutex_unlock (&c->write_lock);
   g_free (line);
   g_free (text);
   json_node_unref (root);
@@ -145,23 +146,32 @@ child_read (gpointer data)
   return NULL;
 }
 
+typedef struct {
+  const gchar *event, *label, *cmd;
+} Match;
+
+/* @m's event (of its channel, if it names one), or with @m's cmd set the
+ * done or failed of that command. */
 static gboolean
-event_matches (JsonObject *o, const gchar *event, const gchar *label)
+event_matches (JsonObject *o, const Match *m)
 {
-  return g_str_equal (json_object_get_string_member_with_default (o, "event",
-                          ""),
-             event)
-      && (!label
-          || g_strcmp0 (json_object_get_string_member_with_default (o, "label",
-                            ""),
-                 label)
-              == 0);
+  const gchar *ev = json_object_get_string_member_with_default (o, "event", "");
+  const gchar *field = m->cmd ? "cmd" : "label";
+  const gchar *want = m->cmd ? m->cmd : m->label;
+
+  if (m->cmd ? !g_str_equal (ev, "done") && !g_str_equal (ev, "failed")
+             : !g_str_equal (ev, m->event))
+    return FALSE;
+  return !want
+      || g_strcmp0 (json_object_get_string_member_with_default (o, field, ""),
+             want)
+      == 0;
 }
 
-/* The first event @event (of channel @label, if given) not yet taken,
- * waiting up to @ms (scaled); NULL if none came. */
+/* The first event matching @m not yet taken, waiting up to @ms (scaled);
+ * NULL if none came. */
 static JsonObject *
-child_wait (Child *c, const gchar *event, const gchar *label, guint ms)
+child_wait_match (Child *c, const Match *m, guint ms)
 {
   gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
   JsonObject *found = NULL;
@@ -171,7 +181,7 @@ child_wait (Child *c, const gchar *event, const gchar *label, guint ms)
     GList *l;
 
     for (l = c->events; l; l = l->next)
-      if (event_matches (l->data, event, label)) {
+      if (event_matches (l->data, m)) {
         found = l->data;
         c->events = g_list_delete_link (c->events, l);
         break;
@@ -181,6 +191,15 @@ child_wait (Child *c, const gchar *event, const gchar *label, guint ms)
   }
   g_mutex_unlock (&c->lock);
   return found;
+}
+
+/* The first event @event (of channel @label, if given) not yet taken. */
+static JsonObject *
+child_wait (Child *c, const gchar *event, const gchar *label, guint ms)
+{
+  Match m = { event, label, NULL };
+
+  return child_wait_match (c, &m, ms);
 }
 
 static JsonObject *
@@ -197,21 +216,15 @@ child_expect (Child *c, const gchar *event, const gchar *label, guint ms)
 static void
 child_command (Child *c, const gchar *name, JsonBuilder *b)
 {
+  Match m = { NULL, NULL, name };
   JsonObject *o;
 
   child_send (c, b);
-  for (;;) {
-    o = child_wait (c, "done", NULL, 10000);
-    if (!o) {
-      JsonObject *f = child_wait (c, "failed", NULL, 0);
-
-      fail ("webrtcbin: %s failed: %s", name,
-          f ? json_object_get_string_member (f, "message") : "no answer");
-    }
-    if (g_str_equal (json_object_get_string_member (o, "cmd"), name))
-      break;
-    json_object_unref (o);
-  }
+  o = child_wait_match (c, &m, 10000);
+  fail_unless (o != NULL, "webrtcbin: no answer to %s", name);
+  fail_unless (g_str_equal (json_object_get_string_member (o, "event"), "done"),
+      "webrtcbin: %s failed: %s", name,
+      json_object_get_string_member_with_default (o, "message", ""));
   json_object_unref (o);
 }
 
@@ -223,6 +236,7 @@ child_start (Child *c, GstElement *rtc, gboolean audio)
   JsonObject *o;
 
   fail_unless (exe != NULL, "RTC_DATA_PEER is not set");
+  g_mutex_init (&c->write_lock);
   g_mutex_init (&c->lock);
   g_cond_init (&c->cond);
   c->rtc = rtc;
@@ -266,6 +280,7 @@ child_stop (Child *c)
   g_ptr_array_unref (c->pending);
   g_object_unref (c->out);
   g_object_unref (c->proc);
+  g_mutex_clear (&c->write_lock);
   g_mutex_clear (&c->lock);
   g_cond_clear (&c->cond);
 }

@@ -360,7 +360,10 @@ connection_state_from (GstRtcIceConnectionState ice,
     return GST_RTC_PEER_CONNECTION_STATE_CLOSED;
   if (ice == GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED)
     return GST_RTC_PEER_CONNECTION_STATE_DISCONNECTED;
-  if (ice_up && dtls == GST_RTC_DTLS_TRANSPORT_STATE_CONNECTED)
+  /* W3C: a DTLS transport the peer closed still counts as connected. */
+  if (ice_up
+      && (dtls == GST_RTC_DTLS_TRANSPORT_STATE_CONNECTED
+          || dtls == GST_RTC_DTLS_TRANSPORT_STATE_CLOSED))
     return GST_RTC_PEER_CONNECTION_STATE_CONNECTED;
   if (ice == GST_RTC_ICE_CONNECTION_STATE_NEW
       && dtls == GST_RTC_DTLS_TRANSPORT_STATE_NEW)

@@ -625,10 +625,36 @@ GST_START_TEST (test_close_while_offer_waits)
 
 GST_END_TEST;
 
+/* The order promises were answered in (their change functions run on
+ * the session thread, after waiters are woken). */
+typedef struct {
+  GMutex lock;
+  GstPromise *seen[3];
+  gint n;
+} ReplyOrder;
+
 static void
-note_reply (GstPromise *promise, gpointer order)
+note_reply (GstPromise *promise, gpointer data)
 {
-  g_ptr_array_add (order, promise);
+  ReplyOrder *order = data;
+
+  g_mutex_lock (&order->lock);
+  if (order->n < 3)
+    order->seen[order->n] = promise;
+  order->n++;
+  g_mutex_unlock (&order->lock);
+}
+
+static gboolean
+all_replied (gpointer data)
+{
+  ReplyOrder *order = data;
+  gint n;
+
+  g_mutex_lock (&order->lock);
+  n = order->n;
+  g_mutex_unlock (&order->lock);
+  return n >= 3;
 }
 
 /* Operations queued behind an offer waiting for caps (explicit or
@@ -637,7 +663,7 @@ note_reply (GstPromise *promise, gpointer order)
 GST_START_TEST (test_queued_behind_waiting_offer)
 {
   GstElement *a = rtcbin_test_new ("a");
-  GPtrArray *order = g_ptr_array_new ();
+  ReplyOrder order = { 0 };
   GstPromise *offer, *stats, *implicit;
   GstPad *pad;
   GError *error = NULL;
@@ -645,18 +671,21 @@ GST_START_TEST (test_queued_behind_waiting_offer)
   gst_object_ref_sink (a);
   g_object_set (a, "caps-timeout", 300, NULL);
   pad = gst_element_request_pad_simple (a, "sink_%u");
-  offer = gst_promise_new_with_change_func (note_reply, order, NULL);
-  implicit = gst_promise_new_with_change_func (note_reply, order, NULL);
-  stats = gst_promise_new_with_change_func (note_reply, order, NULL);
+  g_mutex_init (&order.lock);
+  offer = gst_promise_new_with_change_func (note_reply, &order, NULL);
+  implicit = gst_promise_new_with_change_func (note_reply, &order, NULL);
+  stats = gst_promise_new_with_change_func (note_reply, &order, NULL);
   g_signal_emit_by_name (a, "set-local-description", NULL, implicit);
   g_signal_emit_by_name (a, "create-offer", NULL, offer);
   g_usleep (50 * 1000);
   g_signal_emit_by_name (a, "get-stats", NULL, stats);
 
   fail_unless_equals_int (gst_promise_wait (stats), GST_PROMISE_RESULT_REPLIED);
-  fail_unless_equals_int (order->len, 3);
-  fail_unless (g_ptr_array_index (order, 0) == implicit);
-  fail_unless (g_ptr_array_index (order, 1) == offer);
+  fail_unless (rtc_test_wait_until (all_replied, &order, 1000));
+  fail_unless_equals_int (order.n, 3);
+  fail_unless (order.seen[0] == implicit);
+  fail_unless (order.seen[1] == offer);
+  fail_unless (order.seen[2] == stats);
   fail_unless (gst_structure_get (gst_promise_get_reply (implicit), "error",
       G_TYPE_ERROR, &error, NULL));
   check_error (error, GST_RTC_ERROR_INVALID_STATE, "caps", NULL);
@@ -671,7 +700,7 @@ GST_START_TEST (test_queued_behind_waiting_offer)
   gst_promise_unref (offer);
   gst_promise_unref (implicit);
   gst_promise_unref (stats);
-  g_ptr_array_unref (order);
+  g_mutex_clear (&order.lock);
   gst_element_release_request_pad (a, pad);
   gst_object_unref (pad);
   gst_object_unref (a);

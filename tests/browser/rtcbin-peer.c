@@ -193,9 +193,13 @@ value_to_json (const GValue *value)
     default:
       break;
   }
-  if (type == GST_TYPE_STRUCTURE && gst_value_get_structure (value))
-    return json_node_init_object (node,
-        structure_to_json (gst_value_get_structure (value)));
+  if (type == GST_TYPE_STRUCTURE && gst_value_get_structure (value)) {
+    JsonObject *obj = structure_to_json (gst_value_get_structure (value));
+
+    json_node_init_object (node, obj);
+    json_object_unref (obj);
+    return node;
+  }
   text = gst_value_serialize (value);
   return text ? json_node_init_string (node, text) : json_node_init_null (node);
 }
@@ -702,6 +706,7 @@ send_packet_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 static void
 send_branch_free (SendBranch *s)
 {
+  gst_clear_object (&s->sinkpad);
   g_free (s->pad);
   g_free (s);
 }
@@ -770,7 +775,6 @@ cmd_add_media (Peer *peer, JsonObject *cmd, JsonNode *id)
     emit_error (peer, id, "cannot link to %s", s->pad);
     gst_bin_remove (GST_BIN (peer->pipeline), s->bin);
     gst_element_release_request_pad (peer->rtcbin, s->sinkpad);
-    gst_object_unref (s->sinkpad);
     send_branch_free (s);
     return;
   }

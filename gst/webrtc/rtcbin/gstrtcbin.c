@@ -2435,7 +2435,8 @@ gst_rtc_bin_class_init (GstRtcBinClass *klass)
    * the reply is one stats entry, a #GstStructure named by its type
    * (`peer-connection`, `transport`, `candidate-pair`, `local-candidate`,
    * `remote-candidate`, `certificate`, `codec`, `inbound-rtp`,
-   * `outbound-rtp`, `remote-inbound-rtp`, `remote-outbound-rtp`) with
+   * `outbound-rtp`, `remote-inbound-rtp`, `remote-outbound-rtp`,
+   * `data-channel`) with
    * `id`, `type` (#GstRtcStatsType), `timestamp` (milliseconds since the
    * Unix epoch, #gdouble) and the W3C members spelled the GStreamer way
    * (`packetsSent` is `packets-sent`); ids link the entries (`transport-id`,

@@ -24,6 +24,11 @@
  * retransmitted after a second, so set it to PLAYING once DTLS is up (as
  * rtcbin does).
  *
+ * `is-client` and `remote-sctp-port` may still change in READY, until
+ * the association starts: channels made before then move to stream ids
+ * of the new role (rtcbin makes channels before the DTLS role is
+ * negotiated).
+ *
  * `max-message-size` is what we accept (and advertise in SDP);
  * `remote-max-message-size` the peer's `a=max-message-size`: a larger
  * send fails and nothing is sent.

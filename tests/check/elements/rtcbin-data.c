@@ -519,6 +519,19 @@ GST_START_TEST (test_negotiated)
   probe (cb, TRUE);
   /* The id is the application's, and taken. */
   fail_unless (create (p.a, "again", negotiated_options (7)) == NULL);
+  /* Bad options make no channel. */
+  fail_unless (create (p.a, "bad",
+                   gst_structure_new ("options", "negotiated", G_TYPE_BOOLEAN,
+                       TRUE, NULL))
+      == NULL);
+  fail_unless (create (p.a, "bad",
+                   gst_structure_new ("options", "max-retransmits", G_TYPE_INT,
+                       1, "max-packet-lifetime", G_TYPE_INT, 10, NULL))
+      == NULL);
+  fail_unless (
+      create (p.a, "bad",
+          gst_structure_new ("options", "ordered", G_TYPE_STRING, "yes", NULL))
+      == NULL);
   pair_connect (&p, NULL);
   fail_unless (probe_wait (probe_of (ca), &probe_of (ca)->open, 1, 10000));
   fail_unless (probe_wait (probe_of (cb), &probe_of (cb)->open, 1, 10000));
@@ -533,29 +546,25 @@ GST_START_TEST (test_negotiated)
 
 GST_END_TEST;
 
-/* Ours is advertised (262144) and enforced by the peer; the peer's, made
- * smaller in its answer, is obeyed: a larger send fails with nothing
- * sent. */
-GST_START_TEST (test_max_message_size)
+/* Connects @p with a channel from a, telling a that b's
+ * a=max-message-size is @limit (NULL: none at all); returns a's end and
+ * sets @peer to b's. */
+static GstRtcDataChannel *
+connect_with_peer_limit (Pair *p, const gchar *limit, GstRtcDataChannel **peer)
 {
-  Pair p;
-  GstRtcDataChannel *ca, *cb;
+  GstRtcDataChannel *ca;
   GstRtcSessionDescription *offer, *answer, *munged;
   GstSDPMessage *sdp;
   GstSDPMedia *m;
-  GBytes *big;
-  GError *error = NULL;
   guint idx, i;
 
-  pair_init (&p, FALSE, FALSE);
-  ca = create (p.a, "limits", NULL);
+  ca = create (p->a, "limits", NULL);
   probe (ca, FALSE);
-  offer = rtcbin_test_create (p.a, "create-offer", NULL, NULL);
-  rtcbin_test_set_ok (p.a, "set-local-description", offer);
-  rtcbin_test_set_ok (p.b, "set-remote-description", offer);
-  answer = rtcbin_test_create (p.b, "create-answer", NULL, NULL);
-  rtcbin_test_set_ok (p.b, "set-local-description", answer);
-  /* a is told b takes 4096 bytes at most. */
+  offer = rtcbin_test_create (p->a, "create-offer", NULL, NULL);
+  rtcbin_test_set_ok (p->a, "set-local-description", offer);
+  rtcbin_test_set_ok (p->b, "set-remote-description", offer);
+  answer = rtcbin_test_create (p->b, "create-answer", NULL, NULL);
+  rtcbin_test_set_ok (p->b, "set-local-description", answer);
   gst_sdp_message_copy (answer->sdp, &sdp);
   fail_unless (data_media (sdp, &idx) != NULL);
   m = (GstSDPMedia *)gst_sdp_message_get_media (sdp, idx);
@@ -565,29 +574,60 @@ GST_START_TEST (test_max_message_size)
     if (!g_strcmp0 (attr->key, "max-message-size")) {
       GstSDPAttribute repl;
 
-      gst_sdp_attribute_set (&repl, "max-message-size", "4096");
-      gst_sdp_media_replace_attribute (m, i, &repl);
+      if (limit) {
+        gst_sdp_attribute_set (&repl, "max-message-size", limit);
+        gst_sdp_media_replace_attribute (m, i, &repl);
+      } else {
+        gst_sdp_media_remove_attribute (m, i);
+      }
       break;
     }
   }
   munged = gst_rtc_session_description_new (GST_RTC_SDP_TYPE_ANSWER, sdp);
-  rtcbin_test_set_ok (p.a, "set-remote-description", munged);
-  fail_unless (rtcbin_test_wait_ice (p.a, 10000));
+  rtcbin_test_set_ok (p->a, "set-remote-description", munged);
+  fail_unless (rtcbin_test_wait_ice (p->a, 10000));
   fail_unless (probe_wait (probe_of (ca), &probe_of (ca)->open, 1, 10000));
-  fail_unless (remote_wait (&p.rb, 1, 10000));
-  cb = remote_get (&p.rb, 0);
-  fail_unless (probe_wait (probe_of (cb), &probe_of (cb)->open, 1, 10000));
+  fail_unless (remote_wait (&p->rb, 1, 10000));
+  *peer = remote_get (&p->rb, 0);
+  fail_unless (
+      probe_wait (probe_of (*peer), &probe_of (*peer)->open, 1, 10000));
+  gst_rtc_session_description_free (offer);
+  gst_rtc_session_description_free (answer);
+  gst_rtc_session_description_free (munged);
+  return ca;
+}
 
-  big = pattern (4097, 1, FALSE);
-  fail_if (gst_rtc_data_channel_send_data_full (ca, big, &error));
-  fail_unless (error != NULL);
+/* A send of @size bytes on @ch fails, naming max-message-size, with
+ * nothing buffered. */
+static void
+check_too_big (GstRtcDataChannel *ch, gsize size)
+{
+  GBytes *big = pattern (size, 1, FALSE);
+  GError *error = NULL;
+
+  fail_if (gst_rtc_data_channel_send_data_full (ch, big, &error));
   fail_unless (
       g_error_matches (error, GST_RTC_ERROR, GST_RTC_ERROR_TYPE_ERROR));
   fail_unless (strstr (error->message, "max-message-size") != NULL, "%s",
       error->message);
   g_clear_error (&error);
-  fail_unless_equals_int (gst_rtc_data_channel_get_buffered_amount (ca), 0);
+  fail_unless_equals_int (gst_rtc_data_channel_get_buffered_amount (ch), 0);
   g_bytes_unref (big);
+}
+
+/* Ours is advertised (262144) and enforced by the peer; the peer's, made
+ * smaller in its answer, is obeyed: a larger send fails with nothing
+ * sent. */
+GST_START_TEST (test_max_message_size)
+{
+  Pair p;
+  GstRtcDataChannel *ca, *cb;
+  GBytes *big;
+
+  pair_init (&p, FALSE, FALSE);
+  /* a is told b takes 4096 bytes at most. */
+  ca = connect_with_peer_limit (&p, "4096", &cb);
+  check_too_big (ca, 4097);
   /* At the limit it goes; then it is the only thing b received. */
   big = pattern (4096, 2, FALSE);
   send_msg (ca, big, FALSE);
@@ -597,17 +637,30 @@ GST_START_TEST (test_max_message_size)
   fail_unless (
       g_bytes_equal (g_ptr_array_index (probe_of (cb)->messages, 0), big));
   g_bytes_unref (big);
-
   /* b was told 262144 by a: one byte more fails there. */
-  big = pattern (262145, 3, FALSE);
-  fail_if (gst_rtc_data_channel_send_data_full (cb, big, &error));
-  fail_unless (error && strstr (error->message, "262144"));
-  g_clear_error (&error);
-  g_bytes_unref (big);
+  check_too_big (cb, 262145);
+  gst_object_unref (ca);
+  pair_clear (&p);
+}
 
-  gst_rtc_session_description_free (offer);
-  gst_rtc_session_description_free (answer);
-  gst_rtc_session_description_free (munged);
+GST_END_TEST;
+
+/* A peer whose SDP says nothing takes 64 KiB (RFC 8841 6.1). */
+GST_START_TEST (test_max_message_size_absent)
+{
+  Pair p;
+  GstRtcDataChannel *ca, *cb;
+  GBytes *msg;
+
+  pair_init (&p, FALSE, FALSE);
+  ca = connect_with_peer_limit (&p, NULL, &cb);
+  check_too_big (ca, 65537);
+  msg = pattern (65536, 4, TRUE);
+  send_msg (ca, msg, TRUE);
+  fail_unless (probe_wait_messages (probe_of (cb), 1, 10000));
+  fail_unless (
+      g_bytes_equal (g_ptr_array_index (probe_of (cb)->messages, 0), msg));
+  g_bytes_unref (msg);
   gst_object_unref (ca);
   pair_clear (&p);
 }
@@ -1117,6 +1170,7 @@ rtcbin_data_suite (void)
   tcase_add_test (tc, test_inband_both_ways);
   tcase_add_test (tc, test_negotiated);
   tcase_add_test (tc, test_max_message_size);
+  tcase_add_test (tc, test_max_message_size_absent);
   tcase_add_test (tc, test_unordered_partial);
   tcase_add_test (tc, test_bundled_with_media);
   tcase_add_test (tc, test_added_by_renegotiation);

@@ -1105,6 +1105,63 @@ GST_START_TEST (test_peer_abort_closes_all)
 }
 GST_END_TEST;
 
+/* The role set before start (rtcbin learns it from the answer, after
+ * channels were made): in-band channels move to ids of its parity,
+ * negotiated ones keep theirs, and once started the role is fixed. */
+GST_START_TEST (test_set_role_before_start)
+{
+  Link *link = link_new (256 * 1024);
+  Announced *a = announced_new (link->server, FALSE);
+  GstRtcDataChannel *c1, *c2, *neg;
+  AnnWait w = { a, 2 };
+  gint notified = 0;
+  gchar *label;
+  guint i;
+
+  /* Made as if it were the server. */
+  rtc_sctp_association_set_role (link->client, FALSE, 5000);
+  c1 = create (link->client, "one", NULL);
+  c2 = create (link->client, "two", NULL);
+  neg = create (link->client, "neg", "o, negotiated=(boolean)true, id=(int)9");
+  fail_unless_equals_int (gst_rtc_data_channel_get_id (c1), 1);
+  fail_unless_equals_int (gst_rtc_data_channel_get_id (c2), 3);
+  g_signal_connect_swapped (c1, "notify::id", G_CALLBACK (g_atomic_int_inc),
+      &notified);
+  rtc_sctp_association_set_role (link->client, TRUE, 5000);
+  fail_unless_equals_int (gst_rtc_data_channel_get_id (c1) % 2, 0);
+  fail_unless_equals_int (gst_rtc_data_channel_get_id (c2) % 2, 0);
+  fail_unless (
+      gst_rtc_data_channel_get_id (c1) != gst_rtc_data_channel_get_id (c2));
+  fail_unless_equals_int (gst_rtc_data_channel_get_id (neg), 9);
+  fail_unless_equals_int (g_atomic_int_get (&notified), 1);
+
+  fail_unless (rtc_sctp_association_start (link->client, NULL));
+  fail_unless (rtc_sctp_association_start (link->server, NULL));
+  fail_unless (is_open (c1));
+  fail_unless (is_open (c2));
+  fail_unless (rtc_test_wait_until (has_announced, &w, 5000));
+  /* The peer sees them on the ids they moved to. */
+  for (i = 0; i < 2; i++) {
+    GstRtcDataChannel *r = announced_get (a, i);
+
+    g_object_get (r, "label", &label, NULL);
+    fail_unless_equals_int (gst_rtc_data_channel_get_id (r),
+        gst_rtc_data_channel_get_id (g_str_equal (label, "one") ? c1 : c2));
+    g_free (label);
+  }
+  /* Started: the role stays. */
+  rtc_sctp_association_set_role (link->client, FALSE, 5000);
+  fail_unless_equals_int (gst_rtc_data_channel_get_id (c1) % 2, 0);
+
+  link_free (link);
+  g_signal_handlers_disconnect_by_data (c1, &notified);
+  release (c1);
+  release (c2);
+  release (neg);
+  announced_free (a);
+}
+GST_END_TEST;
+
 static Suite *
 association_suite (void)
 {
@@ -1127,6 +1184,7 @@ association_suite (void)
   tcase_add_test (tc, test_interleaving);
   tcase_add_test (tc, test_hostile_input);
   tcase_add_test (tc, test_peer_abort_closes_all);
+  tcase_add_test (tc, test_set_role_before_start);
   return s;
 }
 

@@ -665,11 +665,10 @@ echo_matrix (Call *call, Probe *p, guint seed)
       GError *error = NULL;
 
       if (as_string)
-        fail_unless (
-            gst_rtc_data_channel_send_string_full (p->ch, str, &error));
+        gst_rtc_data_channel_send_string_full (p->ch, str, &error);
       else
-        fail_unless (gst_rtc_data_channel_send_data_full (p->ch, sent, &error));
-      fail_unless (error == NULL);
+        gst_rtc_data_channel_send_data_full (p->ch, sent, &error);
+      fail_unless (error == NULL, "%s: %s", label, error ? error->message : "");
 
       /* webrtcbin got it whole, as what it is. */
       o = child_expect (&call->child, "message", label, 10000);

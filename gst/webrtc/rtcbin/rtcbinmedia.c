@@ -33,6 +33,7 @@
 
 #include <gst/rtp/rtp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 GST_DEBUG_CATEGORY_STATIC (rtc_bin_media_debug);
@@ -540,24 +541,24 @@ rewrite_list_item (GstBuffer **buf, guint idx, gpointer user_data)
 static gint
 send_pt_for (const RtcBinSend *s, const gchar *codec)
 {
+  const gchar *slash = codec ? strchr (codec, '/') : NULL;
+  gint codec_rate;
   guint i;
 
-  if (!codec)
+  if (!slash)
     return s->pt;
+  /* Per packet: no allocation. */
+  codec_rate = atoi (slash + 1);
   for (i = 0; i < gst_caps_get_size (s->codecs); i++) {
     const GstStructure *st = gst_caps_get_structure (s->codecs, i);
     const gchar *name = gst_structure_get_string (st, "encoding-name");
     gint rate = 0, pt;
-    gchar *key;
-    gboolean match;
 
     if (!name || !gst_structure_get_int (st, "payload", &pt))
       continue;
     gst_structure_get_int (st, "clock-rate", &rate);
-    key = g_strdup_printf ("%s/%d", name, rate);
-    match = g_ascii_strcasecmp (key, codec) == 0;
-    g_free (key);
-    if (match)
+    if (rate == codec_rate && strlen (name) == (gsize)(slash - codec)
+        && g_ascii_strncasecmp (name, codec, slash - codec) == 0)
       return pt;
   }
   return -1;

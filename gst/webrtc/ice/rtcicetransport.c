@@ -729,6 +729,13 @@ on_component_state (NiceAgent *agent, guint stream_id, guint component_id,
     return;
   GST_DEBUG_OBJECT (self, "component state %s",
       nice_component_state_to_string (state));
+  /* A check just succeeded: the peer is there. libnice handles the
+   * answer before the socket watch sees it, and a pair found after a
+   * silence (a restart, or libnice reviving a failed one) would show
+   * `disconnected` until the next packet. */
+  if (state == NICE_COMPONENT_STATE_CONNECTED
+      || state == NICE_COMPONENT_STATE_READY)
+    note_inbound (self);
   g_mutex_lock (&self->lock);
   self->nice_state = state;
   if (state == NICE_COMPONENT_STATE_CONNECTED
@@ -1099,14 +1106,6 @@ restart (RtcIceTransport *self, const gchar *ufrag, const gchar *pwd)
       && (self->state == RTC_ICE_TRANSPORT_STATE_CONNECTED
           || self->state == RTC_ICE_TRANSPORT_STATE_COMPLETED);
   complete = self->gathering_state == RTC_ICE_GATHERING_STATE_COMPLETE;
-  /* Liveness is judged afresh on the new pair: a silence before the
-   * restart would otherwise show the new pair `disconnected` until its
-   * first packet (this thread handles libnice's answers before it sees
-   * their socket readable). */
-  if (!self->restarting) {
-    self->silent = FALSE;
-    self->flow_since = self->last_inbound = 0;
-  }
   g_mutex_unlock (&self->lock);
   GST_INFO_OBJECT (self, "ICE restart");
   /* Checks run again: back in the pacing count until they conclude. */

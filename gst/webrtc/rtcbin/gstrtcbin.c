@@ -103,6 +103,9 @@ struct _GstRtcBin {
    * descriptions set after they came. */
   GPtrArray *local_candidates;
   gboolean end_of_candidates;
+  /* An ICE restart's candidates wait for the local description with its
+   * credentials (W3C: signalled after setLocalDescription). */
+  gboolean hold_candidates;
 
   /* The transport's elements, made with the session, in the bin from the
    * first negotiation on (so the handshake starts with the right role). */
@@ -399,16 +402,21 @@ op_ice_candidate (gpointer user_data, gboolean closed)
 {
   RtcBinOpData *d = user_data;
   GstRtcBin *self = d->self;
+  gboolean held;
 
   if (closed || self->closed)
     return;
   GST_OBJECT_LOCK (self);
   g_ptr_array_add (self->local_candidates, g_strdup (d->candidate));
-  add_candidates_to (self, self->pending_local);
-  add_candidates_to (self, self->current_local);
+  held = self->hold_candidates;
+  if (!held) {
+    add_candidates_to (self, self->pending_local);
+    add_candidates_to (self, self->current_local);
+  }
   GST_OBJECT_UNLOCK (self);
-  g_signal_emit (self, signals[SIGNAL_ON_ICE_CANDIDATE], 0, d->mline,
-      d->candidate);
+  if (!held)
+    g_signal_emit (self, signals[SIGNAL_ON_ICE_CANDIDATE], 0, d->mline,
+        d->candidate);
 }
 
 /* Gathering ended: `a=end-of-candidates` in the local description, and an
@@ -420,15 +428,48 @@ op_end_of_candidates (gpointer user_data, gboolean closed)
 {
   RtcBinOpData *d = user_data;
   GstRtcBin *self = d->self;
+  gboolean held;
 
   if (closed || self->closed)
     return;
   GST_OBJECT_LOCK (self);
   self->end_of_candidates = TRUE;
-  add_candidates_to (self, self->pending_local);
-  add_candidates_to (self, self->current_local);
+  held = self->hold_candidates;
+  if (!held) {
+    add_candidates_to (self, self->pending_local);
+    add_candidates_to (self, self->current_local);
+  }
   GST_OBJECT_UNLOCK (self);
-  g_signal_emit (self, signals[SIGNAL_ON_ICE_CANDIDATE], 0, d->mline, "");
+  if (!held)
+    g_signal_emit (self, signals[SIGNAL_ON_ICE_CANDIDATE], 0, d->mline, "");
+}
+
+/* Session thread, once a local description is set: the candidates an ICE
+ * restart held back are signalled (the description has them already). */
+static void
+release_held_candidates (GstRtcBin *self)
+{
+  g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func (g_free);
+  gboolean end = FALSE;
+  guint mline, i;
+
+  GST_OBJECT_LOCK (self);
+  if (self->hold_candidates) {
+    self->hold_candidates = FALSE;
+    for (i = 0; i < self->local_candidates->len; i++)
+      g_ptr_array_add (held,
+          g_strdup (g_ptr_array_index (self->local_candidates, i)));
+    end = self->end_of_candidates;
+  }
+  GST_OBJECT_UNLOCK (self);
+  if (!held->len && !end)
+    return;
+  g_object_get (self->ice, "mline-index", &mline, NULL);
+  for (i = 0; i < held->len; i++)
+    g_signal_emit (self, signals[SIGNAL_ON_ICE_CANDIDATE], 0, mline,
+        g_ptr_array_index (held, i));
+  if (end)
+    g_signal_emit (self, signals[SIGNAL_ON_ICE_CANDIDATE], 0, mline, "");
 }
 
 static void
@@ -953,7 +994,9 @@ refresh_credentials (GstRtcBin *self)
   self->jsep->ice_pwd = pwd;
 }
 
-/* Session thread: an ICE restart signals every candidate again. */
+/* Session thread: an ICE restart signals every candidate again, once the
+ * local description with the new credentials is set: a peer given them
+ * before the offer or answer would take them for the old generation. */
 static gboolean
 restart_ice (GstRtcBin *self, GError **error)
 {
@@ -970,6 +1013,7 @@ restart_ice (GstRtcBin *self, GError **error)
   GST_OBJECT_LOCK (self);
   g_ptr_array_set_size (self->local_candidates, 0);
   self->end_of_candidates = FALSE;
+  self->hold_candidates = TRUE;
   GST_OBJECT_UNLOCK (self);
   refresh_credentials (self);
   return TRUE;
@@ -1686,6 +1730,7 @@ op_set_local_description (gpointer user_data, gboolean closed)
   }
   notify_descriptions (self);
   op_reply (d, implicit ? implicit_reply (self, type) : NULL);
+  release_held_candidates (self);
   return;
 
 failed:

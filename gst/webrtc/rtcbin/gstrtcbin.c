@@ -66,13 +66,13 @@
 #include <unistd.h>
 
 #include "rtcbinmedia.h"
-#include "rtcbintransceivers.h"
 #include "rtcbinops.h"
 #include "rtcbinoptions.h"
 #include "rtcbinpending.h"
 #include "rtcbinrollback.h"
 #include "rtcbinsdp.h"
 #include "rtcbinstats.h"
+#include "rtcbintransceivers.h"
 #include "rtcdtlsconnection.h"
 #include "rtcicetransport.h"
 #include "rtciceuri.h"

@@ -51,7 +51,20 @@ typedef struct {
   gchar *mid;
   guint mid_id;
   GstCaps *codecs; /* negotiated, one structure per payload type */
+  struct _RtcBinSeq *seq; /* the sink pad's, in a lookup_send() copy */
 } RtcBinSend;
+
+/* One sink pad's sequence numbers and timestamps. A payloader taking over
+ * the pad (a codec switch) starts its own: they are shifted to go on from
+ * the previous ones, since SRTP and the peer's jitter buffer need one
+ * continuous sequence per SSRC (RFC 3711 3.3.1). Streaming thread only. */
+typedef struct _RtcBinSeq {
+  gboolean started, rebase;
+  guint16 seq_delta, last_seq;
+  guint32 ts_delta, last_ts;
+  GstClockTime last_pts;
+  gint clock_rate;
+} RtcBinSeq;
 
 /* A src_<m-line> pad and the funnel behind it, made for one mid. */
 typedef struct {
@@ -468,6 +481,32 @@ recv_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 
 /* ---- sending (streaming threads of the sink pads) ---- */
 
+static void
+continue_sequence (RtcBinSeq *q, GstRTPBuffer *rtp, GstClockTime pts)
+{
+  guint16 seq = gst_rtp_buffer_get_seq (rtp);
+  guint32 ts = gst_rtp_buffer_get_timestamp (rtp);
+
+  if (q->started && q->rebase) {
+    guint64 elapsed = 0;
+
+    if (GST_CLOCK_TIME_IS_VALID (pts) && GST_CLOCK_TIME_IS_VALID (q->last_pts)
+        && pts > q->last_pts && q->clock_rate > 0)
+      elapsed = gst_util_uint64_scale (pts - q->last_pts, q->clock_rate,
+          GST_SECOND);
+    q->seq_delta = (guint16)(q->last_seq + 1 - seq);
+    q->ts_delta = q->last_ts + (guint32)MAX (elapsed, 1) - ts;
+  }
+  q->started = TRUE;
+  q->rebase = FALSE;
+  q->last_seq = seq + q->seq_delta;
+  q->last_ts = ts + q->ts_delta;
+  if (GST_CLOCK_TIME_IS_VALID (pts))
+    q->last_pts = pts;
+  gst_rtp_buffer_set_seq (rtp, q->last_seq);
+  gst_rtp_buffer_set_timestamp (rtp, q->last_ts);
+}
+
 static gboolean
 rewrite_rtp (GstBuffer **buf, const RtcBinSend *send)
 {
@@ -478,6 +517,8 @@ rewrite_rtp (GstBuffer **buf, const RtcBinSend *send)
     return FALSE;
   gst_rtp_buffer_set_ssrc (&rtp, send->ssrc);
   gst_rtp_buffer_set_payload_type (&rtp, send->pt);
+  if (send->seq)
+    continue_sequence (send->seq, &rtp, GST_BUFFER_PTS (*buf));
   /* The peer demuxes the bundle by mid first (RFC 8843 9.2). */
   if (send->mid_id && send->mid)
     gst_rtp_buffer_add_extension_onebyte_header (&rtp, send->mid_id, send->mid,
@@ -632,6 +673,35 @@ announce_ssrc (GstPad *pad, const RtcBinSend *send)
     gst_object_unref (target);
 }
 
+static RtcBinSeq *
+pad_seq (GstPad *pad)
+{
+  RtcBinSeq *q = g_object_get_data (G_OBJECT (pad), "rtcbin-seq");
+
+  if (!q) {
+    q = g_new0 (RtcBinSeq, 1);
+    q->last_pts = GST_CLOCK_TIME_NONE;
+    g_object_set_data_full (G_OBJECT (pad), "rtcbin-seq", q, g_free);
+  }
+  return q;
+}
+
+/* Remembers the codec of the sink pad's caps; another codec than before
+ * continues the sequence of the previous one. */
+static void
+note_codec (GstPad *pad, GstCaps *caps)
+{
+  gchar *key = codec_key (caps);
+  RtcBinSeq *q = pad_seq (pad);
+
+  if (g_strcmp0 (key, g_object_get_data (G_OBJECT (pad), "rtcbin-codec")))
+    q->rebase = TRUE;
+  if (caps && gst_caps_get_size (caps) > 0)
+    gst_structure_get_int (gst_caps_get_structure (caps, 0), "clock-rate",
+        &q->clock_rate);
+  g_object_set_data_full (G_OBJECT (pad), "rtcbin-codec", key, g_free);
+}
+
 /* Until the transceiver is negotiated for sending, packets go nowhere;
  * then they leave with the negotiated SSRC, payload type and mid. */
 static GstPadProbeReturn
@@ -648,8 +718,7 @@ sink_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
       return GST_PAD_PROBE_OK;
     gst_event_parse_caps (event, &caps);
     /* The codec picks the payload type, before and after negotiation. */
-    g_object_set_data_full (G_OBJECT (pad), "rtcbin-codec", codec_key (caps),
-        g_free);
+    note_codec (pad, caps);
     if (!lookup_send (media, pad, &send)) {
       warn_unnegotiated_codec (media, pad);
       return GST_PAD_PROBE_OK;
@@ -666,6 +735,7 @@ sink_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 
   if (!lookup_send (media, pad, &send))
     return GST_PAD_PROBE_DROP;
+  send.seq = pad_seq (pad);
   announce_ssrc (pad, &send);
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
     GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);

@@ -3,7 +3,8 @@
  *
  * rtcbin's transceivers against the JSEP model across renegotiations:
  * which ones a sink pad may take, what the model learns from them
- * (direction; gst_rtc_rtp_transceiver_stop()), and which ones an exchange
+ * (direction, codec preferences, gst_rtc_rtp_transceiver_stop()), and
+ * which ones an exchange
  * leaves stopped (W3C RTCRtpTransceiver.stop(): stopping at once, stopped
  * once a description rejected the m-line, whoever stopped it).
  */
@@ -37,7 +38,14 @@ rtc_bin_transceiver_is_free_sender (GstRtcRtpTransceiver *trans,
 void
 rtc_bin_transceiver_sync (GstRtcRtpTransceiver *trans, RtcJsepTransceiver *jt)
 {
+  GstCaps *prefs = gst_rtc_rtp_transceiver_get_codec_preferences (trans);
+
   jt->direction = gst_rtc_rtp_transceiver_get_direction (trans);
+  /* New codec preferences go into the next offer or answer (W3C
+   * setCodecPreferences(): no negotiation-needed of their own). */
+  if (prefs && prefs != jt->codecs)
+    gst_caps_replace (&jt->codecs, prefs);
+  gst_clear_caps (&prefs);
   /* The model's stop is final, whichever side decided it. */
   if (gst_rtc_rtp_transceiver_is_stopping (trans))
     jt->stopped = TRUE;

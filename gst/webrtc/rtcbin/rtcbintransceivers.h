@@ -17,7 +17,8 @@ RtcJsepTransceiver *rtc_bin_transceiver_jsep (GstRtcRtpTransceiver *trans);
 gboolean rtc_bin_transceiver_is_free_sender (GstRtcRtpTransceiver *trans,
     GstRtcKind kind);
 
-/* Copies the application's wishes into the model. */
+/* Copies the application's wishes into the model: direction, codec
+ * preferences, stop. */
 void rtc_bin_transceiver_sync (GstRtcRtpTransceiver *trans,
     RtcJsepTransceiver *jt);
 

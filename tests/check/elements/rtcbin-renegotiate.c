@@ -209,6 +209,69 @@ bundles (const GstSDPMessage *sdp, const gchar *mid)
   return found;
 }
 
+/* Packets a sends with one SSRC, counted where rtpbin hands them to
+ * the transport. */
+typedef struct {
+  guint32 ssrc;
+  gint sent;
+} SentCount;
+
+static gboolean
+count_sent (GstBuffer **buf, guint idx, gpointer user_data)
+{
+  SentCount *c = user_data;
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+
+  if (gst_rtp_buffer_map (*buf, GST_MAP_READ, &rtp)) {
+    if (gst_rtp_buffer_get_ssrc (&rtp) == c->ssrc)
+      g_atomic_int_inc (&c->sent);
+    gst_rtp_buffer_unmap (&rtp);
+  }
+  return TRUE;
+}
+
+static GstPadProbeReturn
+count_sent_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstBuffer *buf;
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+    buf = GST_PAD_PROBE_INFO_BUFFER (info);
+    count_sent (&buf, 0, user_data);
+  } else
+    gst_buffer_list_foreach (GST_PAD_PROBE_INFO_BUFFER_LIST (info), count_sent,
+        user_data);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+watch_sent (GstElement *bin, SentCount *c)
+{
+  GstElement *rtpbin = gst_bin_get_by_name (GST_BIN (bin), "rtpbin");
+  GstPad *pad;
+
+  fail_unless (rtpbin != NULL);
+  pad = gst_element_get_static_pad (rtpbin, "send_rtp_src_0");
+  fail_unless (pad != NULL);
+  gst_pad_add_probe (pad,
+      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+      count_sent_probe, c, NULL);
+  gst_object_unref (pad);
+  gst_object_unref (rtpbin);
+}
+
+/* The first a=ssrc of m-line @idx. */
+static guint32
+ssrc_of (const GstSDPMessage *sdp, guint idx)
+{
+  const gchar *v
+      = gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (sdp, idx),
+          "ssrc");
+
+  fail_unless (v != NULL);
+  return (guint32)g_ascii_strtoull (v, NULL, 10);
+}
+
 /* Nothing more comes out of @value once what was in flight drained. */
 static void
 check_silent (gint *value, const gchar *what)
@@ -291,6 +354,7 @@ GST_START_TEST (test_stop_and_recycle)
   Call call = { { 0 } };
   GstSDPMessage *offer = NULL;
   GstRtcRtpTransceiver *ta, *ta2, *tb;
+  SentCount sent = { 0 };
   GstPad *v1, *v2;
   gchar *old_mid, *mid = NULL;
   gboolean stopped = FALSE;
@@ -300,9 +364,13 @@ GST_START_TEST (test_stop_and_recycle)
   fail_unless (rtcbin_test_wait_transceivers (call.a.bin, 1, 5000));
   v1 = add_video (&call.a);
   fail_unless (rtcbin_test_wait_transceivers (call.a.bin, 2, 5000));
-  rtcbin_test_negotiate (call.a.bin, call.b.bin);
+  rtcbin_test_negotiate_sdp (call.a.bin, call.b.bin, &offer);
+  sent.ssrc = ssrc_of (offer, 1);
+  gst_sdp_message_free (offer);
+  watch_sent (call.a.bin, &sent);
   fail_unless (rtcbin_test_wait_int (&call.b.counts.video, 10, 10000));
   fail_unless (rtcbin_test_wait_int (&call.b.counts.audio, 10, 10000));
+  fail_unless (rtcbin_test_wait_int (&sent.sent, 10, 5000));
   check_needed (&call, 1, 0);
   fail_unless_equals_int (rtpbin_streams (call.b.bin), 2);
 
@@ -331,6 +399,8 @@ GST_START_TEST (test_stop_and_recycle)
   fail_if (has_src_pad (call.b.bin, 1));
   fail_unless_equals_int (rtpbin_streams (call.b.bin), 1);
   check_silent (&call.b.counts.video, "stopped video");
+  /* Its sink pad sends nothing (the payloader still runs). */
+  check_silent (&sent.sent, "stopped sink pad");
   /* Audio goes on; a stopped transceiver asks for nothing more. */
   fail_unless (rtcbin_test_wait_int (&call.b.counts.audio,
       g_atomic_int_get (&call.b.counts.audio) + 10, 5000));
@@ -492,7 +562,8 @@ GST_START_TEST (test_direction_transitions)
 GST_END_TEST;
 
 /* Codec switch: a's transceiver negotiated VP8 and VP9; its payloader
- * switches from VP8 to VP9 mid-call. */
+ * switches from VP8 to VP9 mid-call, no exchange; then VP9 alone is set
+ * as codec preference, taken by the next exchange. */
 typedef struct {
   gint vp8, vp9;
   gint link_failures;
@@ -559,6 +630,20 @@ on_video_pad (GstElement *bin, GstPad *pad, Codecs *c)
   gst_object_unref (pipeline);
 }
 
+/* The input-selector pad payloader @name feeds. */
+static GstPad *
+selector_pad (GstElement *pipeline, const gchar *name)
+{
+  GstElement *pay = gst_bin_get_by_name (GST_BIN (pipeline), name);
+  GstPad *src = gst_element_get_static_pad (pay, "src");
+  GstPad *peer = gst_pad_get_peer (src);
+
+  fail_unless (peer != NULL);
+  gst_object_unref (src);
+  gst_object_unref (pay);
+  return peer;
+}
+
 #define VIDEO_SRC \
   "videotestsrc is-live=true ! video/x-raw,width=160,height=120," \
   "framerate=30/1 ! "
@@ -566,19 +651,22 @@ on_video_pad (GstElement *bin, GstPad *pad, Codecs *c)
 GST_START_TEST (test_codec_switch)
 {
   GstElement *pa, *pb, *a, *b, *sel;
-  GstPad *vp9_pad;
+  GstPad *vp8_pad, *vp9_pad;
   GstRtcRtpTransceiver *trans;
   Codecs c = { 0 };
   GError *error = NULL;
   GstSDPMessage *offer = NULL;
-  gint needed_a = 0, needed_b = 0, vp8;
+  const GstSDPMedia *m;
+  GstCaps *caps;
+  guint i;
+  gint needed_a = 0, needed_b = 0, vp8, vp9;
 
   pa = gst_parse_launch ("input-selector name=sel sync-streams=false ! rtcbin "
                          "name=a " VIDEO_SRC
-                         "vp8enc deadline=1 keyframe-max-dist=10 ! rtpvp8pay ! "
-                         "sel. " VIDEO_SRC
+                         "vp8enc deadline=1 keyframe-max-dist=10 ! "
+                         "rtpvp8pay name=vp8pay ! sel. " VIDEO_SRC
                          "vp9enc deadline=1 cpu-used=8 keyframe-max-dist=10 ! "
-                         "rtpvp9pay ! sel.",
+                         "rtpvp9pay name=vp9pay ! sel.",
       &error);
   fail_unless (pa != NULL, "%s", error ? error->message : "");
   pb = gst_pipeline_new (NULL);
@@ -586,6 +674,10 @@ GST_START_TEST (test_codec_switch)
   gst_bin_add (GST_BIN (pb), b);
   a = gst_bin_get_by_name (GST_BIN (pa), "a");
   sel = gst_bin_get_by_name (GST_BIN (pa), "sel");
+  /* VP8 first, not whichever branch pushes first. */
+  vp8_pad = selector_pad (pa, "vp8pay");
+  g_object_set (sel, "active-pad", vp8_pad, NULL);
+  gst_object_unref (vp8_pad);
   rtcbin_test_restrict (a);
   rtcbin_test_trickle (a, b);
   g_signal_connect (b, "pad-added", G_CALLBACK (on_video_pad), &c);
@@ -609,7 +701,7 @@ GST_START_TEST (test_codec_switch)
 
   /* The VP9 payloader takes over: same SSRC and m-line, VP9's payload
    * type, no new exchange. */
-  vp9_pad = gst_element_get_static_pad (sel, "sink_1");
+  vp9_pad = selector_pad (pa, "vp9pay");
   g_object_set (sel, "active-pad", vp9_pad, NULL);
   gst_object_unref (vp9_pad);
   fail_unless (rtcbin_test_wait_int (&c.vp9, 10, 10000), "VP9: %d", c.vp9);
@@ -624,6 +716,29 @@ GST_START_TEST (test_codec_switch)
       GST_RTC_SIGNALING_STATE_STABLE);
   fail_unless_equals_int (rtcbin_test_n_transceivers (a), 1);
   fail_unless_equals_int (g_atomic_int_get (&c.link_failures), 0);
+
+  /* New codec preferences need no negotiation of their own; the next
+   * offer has only VP9 (and its RTX), with the payload type it had. */
+  caps = gst_caps_from_string (
+      "application/x-rtp,media=video,encoding-name=VP9,clock-rate=90000");
+  g_object_set (trans, "codec-preferences", caps, NULL);
+  gst_caps_unref (caps);
+  rtcbin_test_flush (a);
+  fail_unless_equals_int (g_atomic_int_get (&needed_a), 1);
+  rtcbin_test_negotiate_sdp (a, b, &offer);
+  m = gst_sdp_message_get_media (offer, 0);
+  for (i = 0; i < gst_sdp_media_attributes_len (m); i++) {
+    const GstSDPAttribute *attr = gst_sdp_media_get_attribute (m, i);
+
+    if (g_strcmp0 (attr->key, "rtpmap") == 0)
+      fail_unless (strstr (attr->value, " VP9/")
+              || strstr (attr->value, " rtx/"),
+          "offered %s", attr->value);
+  }
+  fail_unless (strstr (gst_sdp_media_get_attribute_val (m, "rtpmap"), " VP9/"));
+  gst_sdp_message_free (offer);
+  vp9 = g_atomic_int_get (&c.vp9);
+  fail_unless (rtcbin_test_wait_int (&c.vp9, vp9 + 10, 10000));
 
   gst_element_set_state (pa, GST_STATE_NULL);
   gst_element_set_state (pb, GST_STATE_NULL);

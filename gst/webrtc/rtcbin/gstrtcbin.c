@@ -1779,7 +1779,7 @@ op_set_remote_description (gpointer user_data, gboolean closed)
   GstRtcBin *self = d->self;
   GError *error = NULL;
   GstRtcSDPType type = d->desc->type;
-  GstRtcSignalingState state;
+  GstRtcSignalingState state = GST_RTC_SIGNALING_STATE_STABLE;
 
   if (op_closed (d, closed) || !description_allowed (d, FALSE))
     return;
@@ -1829,6 +1829,9 @@ op_set_remote_description (gpointer user_data, gboolean closed)
   return;
 
 failed:
+  /* A glare's rollback stands (W3C) even when the offer fails. */
+  if (state == GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER)
+    notify_descriptions (self);
   op_reply_error (d, error);
 }
 
@@ -1932,6 +1935,11 @@ update_negotiation_needed (GstRtcBin *self)
   needed = rtc_jsep_negotiation_needed (self->jsep, local ? local->sdp : NULL,
       local && local->type == GST_RTC_SDP_TYPE_OFFER,
       self->current_remote ? self->current_remote->sdp : NULL);
+  /* An ICE restart whose offer was rolled back is still to be
+   * negotiated: the agent has no way back to its previous credentials. */
+  if (!needed && local
+      && g_strcmp0 (rtc_bin_sdp_ice_ufrag (local->sdp), self->jsep->ice_ufrag))
+    needed = TRUE;
   if (!needed) {
     self->negotiation_needed = FALSE;
     return;

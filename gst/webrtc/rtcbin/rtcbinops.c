@@ -22,6 +22,7 @@ struct _RtcBinOps {
   gboolean orphan; /* freed while running: the worker frees it */
   gboolean retry; /* the running operation asked to run again later */
   gboolean parked; /* in pool.parked until woken or wake_time */
+  gboolean woken; /* woken while running: a retry runs again at once */
   gint64 wake_time; /* monotonic */
 };
 
@@ -129,6 +130,7 @@ worker_main (gpointer unused)
     ops = g_queue_pop_head (&pool.ready);
     ops->scheduled = FALSE;
     ops->running = TRUE;
+    ops->woken = FALSE;
     op = g_queue_pop_head (&ops->queue);
     /* The owner is kept alive while an operation runs; if the last
      * reference goes here, the owner's dispose frees the chain as an
@@ -155,7 +157,7 @@ worker_main (gpointer unused)
       /* Back at the head of its chain, which waits without holding a
        * thread; a chain closed meanwhile runs it again at once. */
       g_queue_push_head (&ops->queue, op);
-      if (!ops->closed) {
+      if (!ops->closed && !ops->woken) {
         ops->parked = TRUE;
         g_queue_push_tail (&pool.parked, ops);
         g_cond_broadcast (&pool.drain);
@@ -175,11 +177,13 @@ worker_main (gpointer unused)
   return NULL;
 }
 
-/* Called with the lock held. */
+/* Called with the lock held. A parked chain is not scheduled: its
+ * first operation waits, and the later ones behind it; scheduling it
+ * would also leave it in pool.parked, to be scheduled a second time. */
 static void
 schedule (RtcBinOps *ops)
 {
-  if (ops->scheduled || ops->running)
+  if (ops->scheduled || ops->running || ops->parked)
     return;
   schedule_locked (ops);
   if (pool.idle == 0 && pool.workers < MAX_WORKERS) {
@@ -224,9 +228,9 @@ rtc_bin_ops_is_current (RtcBinOps *ops)
 
 /* From the running operation of @ops: once it returns, it stays at the
  * head of its chain and runs again when rtc_bin_ops_wake() is called or
- * at @wake_time (monotonic), whichever is first; until then the chain
- * waits without a thread. A closed chain runs it again at once with
- * closed=TRUE. */
+ * at @wake_time (monotonic), whichever is first (a wake during the
+ * operation counts); until then the chain waits without a thread. A
+ * closed chain runs it again at once with closed=TRUE. */
 void
 rtc_bin_ops_retry (RtcBinOps *ops, gint64 wake_time)
 {
@@ -243,6 +247,9 @@ rtc_bin_ops_wake (RtcBinOps *ops)
   if (ops->parked) {
     unpark (ops);
     schedule (ops);
+  } else if (ops->running) {
+    /* What it waits for came while it was deciding to wait. */
+    ops->woken = TRUE;
   }
   g_mutex_unlock (&pool.lock);
 }

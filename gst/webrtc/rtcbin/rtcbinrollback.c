@@ -45,8 +45,12 @@ rtc_bin_rollback_new (void)
 {
   RtcBinRollback *rb = g_new0 (RtcBinRollback, 1);
 
-  GST_DEBUG_CATEGORY_INIT (rtc_bin_rollback_debug, "rtcbinrollback", 0,
-      "rtcbin rollback");
+  if (g_once_init_enter (&rtc_bin_rollback_debug)) {
+    GstDebugCategory *cat = NULL;
+
+    GST_DEBUG_CATEGORY_INIT (cat, "rtcbinrollback", 0, "rtcbin rollback");
+    g_once_init_leave (&rtc_bin_rollback_debug, cat);
+  }
   rb->placements = g_hash_table_new_full (NULL, NULL, gst_object_unref,
       placement_free);
   rb->data_mline = -1;

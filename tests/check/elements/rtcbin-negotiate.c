@@ -305,6 +305,70 @@ GST_START_TEST (test_rollback_remote_offer)
 
 GST_END_TEST;
 
+/* An offer made with ice-restart rolled back: the agent keeps its new
+ * credentials, so negotiation is needed again, and the next offer
+ * carries the restart; the call goes on. */
+GST_START_TEST (test_rollback_ice_restart)
+{
+  Peer a, b;
+  gint needed = 0;
+  GstStructure *restart = gst_structure_new ("application/x-rtc-offer-options",
+      "ice-restart", G_TYPE_BOOLEAN, TRUE, NULL);
+  GstRtcSessionDescription *offer, *again, *before;
+  gchar *old_ufrag, *new_ufrag;
+
+  peer_init (&a, "a");
+  peer_init (&b, "b");
+  g_signal_connect (a.bin, "on-negotiation-needed",
+      G_CALLBACK (rtcbin_test_count_signal), &needed);
+  peers_start (&a, &b);
+  fail_unless (rtcbin_test_wait_transceivers (b.bin, 1, 5000));
+  rtcbin_test_negotiate (a.bin, b.bin);
+  fail_unless (rtcbin_test_wait_ice (a.bin, 10000));
+  peers_wait_media (&a, &b, 10);
+  rtcbin_test_flush (a.bin);
+  fail_unless_equals_int (g_atomic_int_get (&needed), 1);
+  before = get_desc (a.bin, "current-local-description");
+  old_ufrag = g_strdup (
+      gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (before->sdp,
+                                           0),
+          "ice-ufrag"));
+
+  offer = rtcbin_test_create (a.bin, "create-offer", restart, NULL);
+  new_ufrag = g_strdup (
+      gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (offer->sdp,
+                                           0),
+          "ice-ufrag"));
+  fail_if (g_strcmp0 (old_ufrag, new_ufrag) == 0);
+  rtcbin_test_set_ok (a.bin, "set-local-description", offer);
+  set_rollback (a.bin, "set-local-description");
+  fail_unless (rtcbin_test_wait_int (&needed, 2, 5000));
+
+  rtcbin_test_negotiate_sdp (a.bin, b.bin, NULL);
+  again = get_desc (a.bin, "current-local-description");
+  fail_unless_equals_string (gst_sdp_media_get_attribute_val (gst_sdp_message_get_media (again
+                                                                                             ->sdp,
+                                                                  0),
+                                 "ice-ufrag"),
+      new_ufrag);
+  fail_unless (rtcbin_test_wait_ice (a.bin, 10000));
+  fail_unless (rtcbin_test_wait_ice (b.bin, 10000));
+  peers_wait_media (&a, &b, 25);
+  rtcbin_test_flush (a.bin);
+  fail_unless_equals_int (g_atomic_int_get (&needed), 2);
+
+  g_free (old_ufrag);
+  g_free (new_ufrag);
+  gst_structure_free (restart);
+  gst_rtc_session_description_free (before);
+  gst_rtc_session_description_free (again);
+  gst_rtc_session_description_free (offer);
+  peer_clear (&a);
+  peer_clear (&b);
+}
+
+GST_END_TEST;
+
 /* Rollback where nothing is pending on that side is refused, and leaves
  * the state alone; so is a description without SDP for the remote side. */
 GST_START_TEST (test_rollback_wrong_state)
@@ -561,6 +625,89 @@ GST_START_TEST (test_close_while_offer_waits)
 
 GST_END_TEST;
 
+/* The order promises were answered in (their change functions run on
+ * the session thread, after waiters are woken). */
+typedef struct {
+  GMutex lock;
+  GstPromise *seen[3];
+  gint n;
+} ReplyOrder;
+
+static void
+note_reply (GstPromise *promise, gpointer data)
+{
+  ReplyOrder *order = data;
+
+  g_mutex_lock (&order->lock);
+  if (order->n < 3)
+    order->seen[order->n] = promise;
+  order->n++;
+  g_mutex_unlock (&order->lock);
+}
+
+static gboolean
+all_replied (gpointer data)
+{
+  ReplyOrder *order = data;
+  gint n;
+
+  g_mutex_lock (&order->lock);
+  n = order->n;
+  g_mutex_unlock (&order->lock);
+  return n >= 3;
+}
+
+/* Operations queued behind an offer waiting for caps (explicit or
+ * implicit) wait their turn: they are answered after it, in order, once
+ * it gives up at caps-timeout. */
+GST_START_TEST (test_queued_behind_waiting_offer)
+{
+  GstElement *a = rtcbin_test_new ("a");
+  ReplyOrder order = { 0 };
+  GstPromise *offer, *stats, *implicit;
+  GstPad *pad;
+  GError *error = NULL;
+
+  gst_object_ref_sink (a);
+  g_object_set (a, "caps-timeout", 300, NULL);
+  pad = gst_element_request_pad_simple (a, "sink_%u");
+  g_mutex_init (&order.lock);
+  offer = gst_promise_new_with_change_func (note_reply, &order, NULL);
+  implicit = gst_promise_new_with_change_func (note_reply, &order, NULL);
+  stats = gst_promise_new_with_change_func (note_reply, &order, NULL);
+  g_signal_emit_by_name (a, "set-local-description", NULL, implicit);
+  g_signal_emit_by_name (a, "create-offer", NULL, offer);
+  g_usleep (50 * 1000);
+  g_signal_emit_by_name (a, "get-stats", NULL, stats);
+
+  fail_unless_equals_int (gst_promise_wait (stats), GST_PROMISE_RESULT_REPLIED);
+  fail_unless (rtc_test_wait_until (all_replied, &order, 1000));
+  fail_unless_equals_int (order.n, 3);
+  fail_unless (order.seen[0] == implicit);
+  fail_unless (order.seen[1] == offer);
+  fail_unless (order.seen[2] == stats);
+  fail_unless (gst_structure_get (gst_promise_get_reply (implicit), "error",
+      G_TYPE_ERROR, &error, NULL));
+  check_error (error, GST_RTC_ERROR_INVALID_STATE, "caps", NULL);
+  error = NULL;
+  fail_unless (gst_structure_get (gst_promise_get_reply (offer), "error",
+      G_TYPE_ERROR, &error, NULL));
+  check_error (error, GST_RTC_ERROR_INVALID_STATE, "caps", NULL);
+  fail_if (gst_structure_has_field (gst_promise_get_reply (stats), "error"));
+  fail_unless_equals_int (rtcbin_test_enum (a, "signaling-state"),
+      GST_RTC_SIGNALING_STATE_STABLE);
+
+  gst_promise_unref (offer);
+  gst_promise_unref (implicit);
+  gst_promise_unref (stats);
+  g_mutex_clear (&order.lock);
+  gst_element_release_request_pad (a, pad);
+  gst_object_unref (pad);
+  gst_object_unref (a);
+}
+
+GST_END_TEST;
+
 /* ---- perfect negotiation ---- */
 
 /* What one side's signalling thread handles, in order. */
@@ -706,7 +853,7 @@ pn_thread (gpointer data)
       gst_rtc_session_description_free (m->desc);
     }
     g_free (m);
-    g_atomic_int_dec_and_test (&peer->outstanding);
+    g_atomic_int_add (&peer->outstanding, -1);
   }
   g_free (m);
   return NULL;
@@ -748,21 +895,33 @@ typedef struct {
    * sendrecv, tb (b's) on the one where a's ka does. */
   GstRtcRtpTransceiver *ta, *tb, *ka, *kb;
   GstRtcRtpTransceiverDirection want;
+  /* Added by each side in the last adding round, sendrecv. */
+  GstRtcRtpTransceiver *na, *nb;
 } PnRound;
+
+static gboolean
+pn_current_is (GstRtcRtpTransceiver *t, GstRtcRtpTransceiverDirection want)
+{
+  GstRtcRtpTransceiverDirection dir;
+
+  if (!t)
+    return TRUE;
+  g_object_get (t, "current-direction", &dir, NULL);
+  return dir == want;
+}
 
 static gboolean
 pn_round_done (gpointer data)
 {
   PnRound *r = data;
-  GstRtcRtpTransceiverDirection da, db, dka, dkb;
+  const GstRtcRtpTransceiverDirection sendrecv
+      = GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV;
 
   if (g_atomic_int_get (&r->a->errors) || g_atomic_int_get (&r->b->errors))
     return TRUE;
-  g_object_get (r->ta, "current-direction", &da, NULL);
-  g_object_get (r->tb, "current-direction", &db, NULL);
-  g_object_get (r->ka, "current-direction", &dka, NULL);
-  g_object_get (r->kb, "current-direction", &dkb, NULL);
-  return da == r->want && db == r->want && dka == r->want && dkb == r->want
+  return pn_current_is (r->ta, r->want) && pn_current_is (r->tb, r->want)
+      && pn_current_is (r->ka, r->want) && pn_current_is (r->kb, r->want)
+      && pn_current_is (r->na, sendrecv) && pn_current_is (r->nb, sendrecv)
       && g_atomic_int_get (&r->a->outstanding) == 0
       && g_atomic_int_get (&r->b->outstanding) == 0
       && rtcbin_test_enum (r->a->p.bin, "signaling-state")
@@ -776,15 +935,18 @@ pn_round_done (gpointer data)
 /* Perfect negotiation between a polite a and an impolite b: in each
  * round both flip the direction of a video transceiver at once (each on
  * an m-line the other keeps sendrecv, so that each side needs an offer
- * whether it offered or answered last) and both offer before either offer
- * arrives; b ignores a's, a rolls its own back and answers b's. Every
- * round ends stable on both sides with the new direction current and Opus
- * decoded on both sides. */
+ * whether it offered or answered last), or, every fifth round, both add
+ * a video transceiver; both offer before either offer arrives; b ignores
+ * a's, a rolls its own back and answers b's. Every round ends stable on
+ * both sides with the new directions current and Opus decoded on both
+ * sides; an added transceiver of a, whose mid the rolled-back offer had
+ * set, takes the m-line b's offer made for b's. */
 GST_START_TEST (test_perfect_negotiation)
 {
   PnBarrier barrier = { 0 };
   PnPeer a = { 0 }, b = { 0 };
   PnRound round = { &a, &b };
+  GPtrArray *added = g_ptr_array_new_with_free_func (gst_object_unref);
   gint i;
 
   g_mutex_init (&barrier.lock);
@@ -823,10 +985,20 @@ GST_START_TEST (test_perfect_negotiation)
     barrier.round = i;
     barrier.first_offers = 0;
     g_mutex_unlock (&barrier.lock);
-    round.want = i % 2 ? GST_RTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE
-                       : GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV;
-    g_object_set (round.ta, "direction", round.want, NULL);
-    g_object_set (round.tb, "direction", round.want, NULL);
+    if (i % 5 == 0) {
+      round.na = rtcbin_test_add_transceiver (a.p.bin,
+          GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_VP8_CAPS);
+      round.nb = rtcbin_test_add_transceiver (b.p.bin,
+          GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_VP8_CAPS);
+      g_ptr_array_add (added, round.na);
+      g_ptr_array_add (added, round.nb);
+    } else {
+      round.want = round.want == GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV
+          ? GST_RTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE
+          : GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV;
+      g_object_set (round.ta, "direction", round.want, NULL);
+      g_object_set (round.tb, "direction", round.want, NULL);
+    }
     fail_unless (rtc_test_wait_until (pn_round_done, &round, 10000),
         "round %d: a %d b %d, outstanding %d/%d", i,
         rtcbin_test_enum (a.p.bin, "signaling-state"),
@@ -836,15 +1008,25 @@ GST_START_TEST (test_perfect_negotiation)
         a.error, b.error);
     fail_unless_equals_int (g_atomic_int_get (&a.rolled_back), i + 1);
     fail_unless_equals_int (g_atomic_int_get (&b.ignored), i + 1);
+    if (i % 5 == 0) {
+      gchar *mid_a = gst_rtc_rtp_transceiver_get_mid (round.na);
+      gchar *mid_b = gst_rtc_rtp_transceiver_get_mid (round.nb);
+
+      fail_unless (mid_a != NULL);
+      fail_unless_equals_string (mid_a, mid_b);
+      g_free (mid_a);
+      g_free (mid_b);
+      fail_unless_equals_int (rtcbin_test_n_transceivers (a.p.bin), 3 + i / 5);
+      fail_unless_equals_int (rtcbin_test_n_transceivers (b.p.bin), 3 + i / 5);
+    }
     peers_wait_media (&a.p, &b.p, 5);
   }
-  fail_unless_equals_int (rtcbin_test_n_transceivers (a.p.bin), 3);
-  fail_unless_equals_int (rtcbin_test_n_transceivers (b.p.bin), 3);
 
   gst_object_unref (round.ta);
   gst_object_unref (round.tb);
   gst_object_unref (round.ka);
   gst_object_unref (round.kb);
+  g_ptr_array_unref (added);
   pn_clear (&a);
   pn_clear (&b);
   g_mutex_clear (&barrier.lock);
@@ -863,9 +1045,11 @@ rtcbin_negotiate_suite (void)
   tcase_add_test (tc, test_rollback_local_offer);
   tcase_add_test (tc, test_rollback_remote_offer);
   tcase_add_test (tc, test_rollback_wrong_state);
+  tcase_add_test (tc, test_rollback_ice_restart);
   tcase_add_test (tc, test_implicit_descriptions);
   tcase_add_test (tc, test_close);
   tcase_add_test (tc, test_close_while_offer_waits);
+  tcase_add_test (tc, test_queued_behind_waiting_offer);
   tcase_add_test (tc, test_perfect_negotiation);
   return s;
 }

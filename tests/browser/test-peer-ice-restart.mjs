@@ -1,5 +1,5 @@
 // ICE restart between headless chromium and rtcbin while media flows
-// (issue 5), started by each side: the page's pc.restartIce(), then
+// started by each side: the page's pc.restartIce(), then
 // rtcbin's create-offer with ice-restart. Both sides take new
 // credentials, media goes on, DTLS is not redone, and the longest gap
 // between received packets is measured at both ends over each restart

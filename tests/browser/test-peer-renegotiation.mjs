@@ -1,4 +1,4 @@
-// Renegotiation mid-call between headless chromium and rtcbin (issue 5):
+// Renegotiation mid-call between headless chromium and rtcbin:
 // a video track added by the page and one added by rtcbin, each decoded
 // on the other side; then the main video's direction flipped through
 // sendrecv, sendonly, recvonly, inactive and back, from the page and from

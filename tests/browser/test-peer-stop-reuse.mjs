@@ -1,5 +1,5 @@
 // Stopped transceivers and recycled m-lines between headless chromium and
-// rtcbin (issue 5): the page adds a video track and stops it
+// rtcbin: the page adds a video track and stops it
 // (RTCRtpTransceiver.stop()), rtcbin's next track takes the freed m-line
 // and is decoded by the page, rtcbin stops it (the transceiver's stop
 // action), and the page's next track takes the m-line again and is

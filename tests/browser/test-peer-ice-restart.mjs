@@ -1,4 +1,4 @@
-// ICE restart between headless chromium and rtcbin while media flows
+// ICE restart between headless chromium and rtcbin while media flows,
 // started by each side: the page's pc.restartIce(), then
 // rtcbin's create-offer with ice-restart. Both sides take new
 // credentials, media goes on, DTLS is not redone, and the longest gap

@@ -1,5 +1,5 @@
-// W3C perfect negotiation between headless chromium and rtcbin (issue
-// 5): 20 rounds in which both sides change their audio direction and
+// W3C perfect negotiation between headless chromium and rtcbin:
+// 20 rounds in which both sides change their audio direction and
 // offer at the same moment (the page through its negotiationneeded
 // handler, rtcbin through create-offer). The signalling holds each side's offer until the other
 // side has made its own, so every round is a real glare. The page runs

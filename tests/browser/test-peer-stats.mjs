@@ -1,5 +1,5 @@
-// rtcbin's get-stats beside chromium's getStats for the same call (issue
-// 5): packet counts over one interval agree across the two ends (rtcbin's
+// rtcbin's get-stats beside chromium's getStats for the same call:
+// packet counts over one interval agree across the two ends (rtcbin's
 // outbound-rtp packets-sent against the page's inbound-rtp
 // packetsReceived for the same SSRC, and the page's outbound-rtp against
 // rtcbin's inbound-rtp), the W3C members chromium reports for each type

@@ -563,11 +563,20 @@ GST_END_TEST;
 
 /* Codec switch: a's transceiver negotiated VP8 and VP9; its payloader
  * switches from VP8 to VP9 mid-call, no exchange; then VP9 alone is set
- * as codec preference, taken by the next exchange. */
+ * as codec preference, taken by the next exchange, after which VP8 is
+ * refused. */
 typedef struct {
   gint vp8, vp9;
+  gint rtp; /* packets out of b's src pad */
   gint link_failures;
 } Codecs;
+
+static GstPadProbeReturn
+count_rtp_probe (GstPad *pad, GstPadProbeInfo *info, gpointer count)
+{
+  g_atomic_int_inc ((gint *)count);
+  return GST_PAD_PROBE_OK;
+}
 
 static void
 on_codec_frame (GstElement *sink, GstBuffer *buf, GstPad *pad, gint *count)
@@ -622,6 +631,8 @@ on_video_pad (GstElement *bin, GstPad *pad, Codecs *c)
   GstPad *sinkpad = gst_element_get_static_pad (demux, "sink");
 
   g_signal_connect (demux, "new-payload-type", G_CALLBACK (on_pt_pad), c);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_rtp_probe, &c->rtp,
+      NULL);
   gst_bin_add (GST_BIN (pipeline), demux);
   gst_element_sync_state_with_parent (demux);
   if (gst_pad_link (pad, sinkpad) != GST_PAD_LINK_OK)
@@ -659,7 +670,7 @@ GST_START_TEST (test_codec_switch)
   const GstSDPMedia *m;
   GstCaps *caps;
   guint i;
-  gint needed_a = 0, needed_b = 0, vp8, vp9;
+  gint needed_a = 0, needed_b = 0, vp8, vp9, rtp;
 
   pa = gst_parse_launch ("input-selector name=sel sync-streams=false ! rtcbin "
                          "name=a " VIDEO_SRC
@@ -739,6 +750,20 @@ GST_START_TEST (test_codec_switch)
   gst_sdp_message_free (offer);
   vp9 = g_atomic_int_get (&c.vp9);
   fail_unless (rtcbin_test_wait_int (&c.vp9, vp9 + 10, 10000));
+
+  /* Back to VP8, no longer negotiated: its packets are dropped, nothing
+   * reaches b under any payload type. */
+  vp8_pad = selector_pad (pa, "vp8pay");
+  g_object_set (sel, "active-pad", vp8_pad, NULL);
+  gst_object_unref (vp8_pad);
+  g_usleep (RTC_TEST_MS (500) * 1000);
+  vp8 = g_atomic_int_get (&c.vp8);
+  vp9 = g_atomic_int_get (&c.vp9);
+  rtp = g_atomic_int_get (&c.rtp);
+  g_usleep (RTC_TEST_MS (500) * 1000);
+  fail_unless_equals_int (g_atomic_int_get (&c.rtp), rtp);
+  fail_unless_equals_int (g_atomic_int_get (&c.vp8), vp8);
+  fail_unless_equals_int (g_atomic_int_get (&c.vp9), vp9);
 
   gst_element_set_state (pa, GST_STATE_NULL);
   gst_element_set_state (pb, GST_STATE_NULL);

@@ -99,10 +99,13 @@ wait_consent_lull (void)
   }
 }
 
+/* A transport's state notifications since state_log_mark(): each state's
+ * first time, and their sequence. */
 typedef struct {
   GMutex lock;
   gint64 at[RTC_ICE_TRANSPORT_STATE_CLOSED + 1];
   GArray *seq;
+  guint from;
 } StateLog;
 
 static void
@@ -132,6 +135,29 @@ state_log_clear (StateLog *log, IcePeer *p)
 {
   g_signal_handlers_disconnect_by_data (p->t, log);
   g_array_unref (log->seq);
+}
+
+/* Forgets what came so far: on a starved machine (valgrind beside other
+ * work) the flow can pause for 2 s before the test silences the peer, and
+ * the transport rightly says `disconnected` for that. */
+static void
+state_log_mark (StateLog *log)
+{
+  g_mutex_lock (&log->lock);
+  memset (log->at, 0, sizeof (log->at));
+  log->from = log->seq->len;
+  g_mutex_unlock (&log->lock);
+}
+
+static guint
+state_log_len (StateLog *log)
+{
+  guint n;
+
+  g_mutex_lock (&log->lock);
+  n = log->seq->len - log->from;
+  g_mutex_unlock (&log->lock);
+  return n;
 }
 
 static gint64
@@ -165,8 +191,8 @@ state_log_nth (StateLog *log, guint n)
   RtcIceTransportState s;
 
   g_mutex_lock (&log->lock);
-  fail_unless (n < log->seq->len);
-  s = g_array_index (log->seq, RtcIceTransportState, n);
+  fail_unless (log->from + n < log->seq->len);
+  s = g_array_index (log->seq, RtcIceTransportState, log->from + n);
   g_mutex_unlock (&log->lock);
   return s;
 }
@@ -218,6 +244,9 @@ GST_START_TEST (test_peer_gone_disconnected_then_failed)
   /* Over a second of packets: the transport has seen a steady flow. */
   fail_unless (ice_flow_wait (&to_a, 1500 / PACKET_INTERVAL_MS, 5000));
 
+  fail_unless (ice_wait (&a, ice_is_connected, 5000), "state %d",
+      ice_state (&a));
+  state_log_mark (&log);
   rtc_nft_drop_udp (DROP_TABLE, selected_port (&a, FALSE),
       selected_port (&a, TRUE), TRUE);
   t0 = g_get_monotonic_time ();
@@ -245,9 +274,7 @@ GST_START_TEST (test_peer_gone_disconnected_then_failed)
   fail_unless (fail_ms <= (gint64)RTC_TEST_MS (CONSENT_EXPIRY_MS + 500),
       "%" G_GINT64_FORMAT, fail_ms);
   /* connected (or completed) -> disconnected -> failed, nothing else. */
-  g_mutex_lock (&log.lock);
-  fail_unless_equals_int (log.seq->len, 2);
-  g_mutex_unlock (&log.lock);
+  fail_unless_equals_int (state_log_len (&log), 2);
   fail_unless_equals_int (state_log_nth (&log, 0),
       RTC_ICE_TRANSPORT_STATE_DISCONNECTED);
   fail_unless_equals_int (state_log_nth (&log, 1),
@@ -307,16 +334,22 @@ GST_START_TEST (test_peer_back_in_time)
 
   for (attempt = 0;; attempt++) {
     gint64 lull = wait_consent_lull ();
+    gboolean connected;
 
+    state_log_mark (&log);
+    connected = ice_is_connected (&a);
     rtc_nft_drop_udp (DROP_TABLE, b_port, a_port, FALSE);
     t0 = g_get_monotonic_time ();
     quiet_end = lull + (CONSENT_INTERVAL_MIN_MS - NFT_MARGIN_MS) * 1000;
-    if (quiet_end - t0 >= QUIET_SILENCE_MS * 1000)
+    /* Connected when the rules went in, no change notified since. */
+    connected = connected && state_log_len (&log) == 0;
+    if (connected && quiet_end - t0 >= QUIET_SILENCE_MS * 1000)
       break;
-    /* Too late for this lull (a slow poll): let through at once, long
-     * before anything could notice. */
+    /* Too late for this lull (a slow poll), or A not hearing the flow
+     * (a starved machine): let through at once, long before anything
+     * could notice. */
     rtc_nft_delete_table (DROP_TABLE);
-    fail_unless (attempt < 5, "no lull long enough between consent checks");
+    fail_unless (attempt < 5, "no usable lull between consent checks");
   }
   /* Not a moment longer, whatever the scale of the test's timeouts: the
    * next consent checks are due. */

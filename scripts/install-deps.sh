@@ -26,7 +26,8 @@ packages=(
   libgstreamer-plugins-bad1.0-0
   # test: STUN/TURN server and the NAT lab's routers (tests/natlab)
   coturn nftables
-  # test: elements/rtcbin-restart silences a peer through libnftables
+  # test: elements/rtcbin-restart and ice/consent silence a peer through
+  # libnftables
   libnftables-dev
   # benchmark: libnice's nicesrc/nicesink, the reference of tests/bench/ice-bench;
   # test: webrtcbin's transport in interop/rtcbin-webrtcbin

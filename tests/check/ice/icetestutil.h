@@ -10,6 +10,7 @@
 #pragma once
 
 #include <gst/check/gstcheck.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "rtcicetransport.h"
@@ -442,9 +443,26 @@ ice_restart (IcePeer *a, IcePeer *b)
   g_free (ufrag_b);
 }
 
+/* The time the calling thread has spent runnable but waiting for a CPU,
+ * in microseconds (the run delay of the kernel's schedstat): scheduler
+ * delay, as opposed to time the thread ran or slept, on a lock or in
+ * poll. 0 where the kernel does not tell, which leaves gaps unadjusted. */
+static inline gint64
+ice_thread_run_delay (void)
+{
+  gchar *text = NULL;
+  guint64 run = 0, wait = 0;
+
+  if (g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL))
+    sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &run, &wait);
+  g_free (text);
+  return (gint64)(wait / 1000);
+}
+
 /* Packets of one direction at a steady rate, from a thread: each carries
  * its sequence number, so that every one is accounted for; arrival gaps
- * are measured. */
+ * are measured, and the sending and receiving threads' scheduler delay
+ * with them (see ice_flow_max_gap_unscheduled()). */
 #define ICE_FLOW_MAX 4096
 #define ICE_FLOW_SIZE 200
 
@@ -453,13 +471,18 @@ typedef struct {
   guint interval_ms;
   GThread *thread;
   gint stop;
-  /* Sender thread only, read after join. */
+  /* Sender thread only, read after join: per packet, its run delay
+   * (ice_thread_run_delay()) before and after sending. */
   guint sent, send_failed;
   guint8 sent_ok[ICE_FLOW_MAX];
-  /* ICE thread, under lock. */
+  gint64 send_wait_before[ICE_FLOW_MAX], send_wait_after[ICE_FLOW_MAX];
+  /* ICE thread, under lock: per packet, its arrival and the receiving
+   * thread's run delay then; order[n] is the n-th packet to arrive. */
   GMutex lock;
   guint received, duplicates, corrupt;
   guint8 seen[ICE_FLOW_MAX];
+  gint64 arrived[ICE_FLOW_MAX], recv_wait[ICE_FLOW_MAX];
+  guint16 order[ICE_FLOW_MAX];
   gint64 last_arrival, max_gap;
 } IceFlow;
 
@@ -468,6 +491,7 @@ ice_flow_on_packet (gpointer owner, const guint8 *data, gsize len)
 {
   IceFlow *f = g_object_get_data (owner, "ice-flow");
   gint64 now = g_get_monotonic_time ();
+  gint64 wait = ice_thread_run_delay ();
   guint seq;
 
   g_mutex_lock (&f->lock);
@@ -480,7 +504,9 @@ ice_flow_on_packet (gpointer owner, const guint8 *data, gsize len)
     f->duplicates++;
   else {
     f->seen[seq] = 1;
-    f->received++;
+    f->arrived[seq] = now;
+    f->recv_wait[seq] = wait;
+    f->order[f->received++] = seq;
     if (f->last_arrival && now - f->last_arrival > f->max_gap)
       f->max_gap = now - f->last_arrival;
     f->last_arrival = now;
@@ -500,10 +526,12 @@ ice_flow_thread (gpointer data)
     buf[2] = seq >> 8;
     buf[3] = seq & 0xff;
     buf[ICE_FLOW_SIZE - 1] = (guint8)seq;
+    f->send_wait_before[seq] = ice_thread_run_delay ();
     if (rtc_ice_transport_send (f->from->t, buf, sizeof (buf)))
       f->sent_ok[seq] = 1;
     else
       f->send_failed++;
+    f->send_wait_after[seq] = ice_thread_run_delay ();
     g_usleep (f->interval_ms * 1000);
   }
   return NULL;
@@ -586,6 +614,36 @@ ice_flow_check_all_received (IceFlow *f, const gchar *name)
   fail_unless_equals_int (f->duplicates, 0);
   fail_unless_equals_int (f->corrupt, 0);
   g_mutex_unlock (&f->lock);
+}
+
+/* After ice_flow_finish(): the longest gap between two arrivals, less
+ * the time the sending thread (from sending the first packet to having
+ * sent the second) and the receiving thread (between the two arrivals)
+ * spent waiting for a CPU: what is left is the transport's doing (a lock
+ * held, a socket not read) and the packet interval. In @sched_wait, the
+ * scheduler delay within the longest raw gap. */
+static inline gint64
+ice_flow_max_gap_unscheduled (IceFlow *f, gint64 *sched_wait)
+{
+  gint64 max = 0, raw = 0;
+  guint i;
+
+  *sched_wait = 0;
+  g_mutex_lock (&f->lock);
+  for (i = 1; i < f->received; i++) {
+    guint p = f->order[i - 1], q = f->order[i];
+    gint64 gap = f->arrived[q] - f->arrived[p];
+    gint64 wait = (f->recv_wait[q] - f->recv_wait[p])
+        + (f->send_wait_after[q] - f->send_wait_before[p]);
+
+    max = MAX (max, gap - wait);
+    if (gap > raw) {
+      raw = gap;
+      *sched_wait = wait;
+    }
+  }
+  g_mutex_unlock (&f->lock);
+  return max;
 }
 
 /* main() of a test that links the ICE core itself and creates no element:

@@ -4,15 +4,19 @@
  * ICE restarts while packets flow both ways at 50 packets/s: started by
  * either side, the other following on the new credentials. Every packet
  * must arrive, the state must stay connected, a new pair must be selected
- * and the longest gap between two arrivals stay under GAP_BOUND_MS.
+ * and the longest gap between two arrivals, less the time the sending and
+ * receiving threads waited for a CPU meanwhile, stay under GAP_BOUND_MS:
+ * on a loaded machine a thread can wait hundreds of milliseconds for a
+ * CPU, which is the scheduler's doing, not the transport's.
  */
 #include "icetestutil.h"
 
 #include <stdio.h>
 
 #define PACKET_INTERVAL_MS 20
-/* The restart does not interrupt the old pair: a gap is only scheduling
- * jitter, well under this (measured: printed by the test). */
+/* The restart does not interrupt the old pair: a gap is the packet
+ * interval plus timer jitter, well under this (measured: printed by the
+ * test). */
 #define GAP_BOUND_MS 150
 
 typedef struct {
@@ -98,6 +102,7 @@ restart_while_flowing (gboolean controlling_starts)
   IceFlow to_a, to_b;
   Watch wa, wb;
   IcePeer *starter, *follower;
+  gint64 gap_a, gap_b, wait_a, wait_b;
 
   ice_peer_init (&a, &b, TRUE, RTC_TYPE_ICE_TRANSPORT);
   ice_peer_init (&b, &a, FALSE, RTC_TYPE_ICE_TRANSPORT);
@@ -127,19 +132,25 @@ restart_while_flowing (gboolean controlling_starts)
   ice_flow_finish (&to_a);
   ice_flow_finish (&to_b);
 
+  gap_a = ice_flow_max_gap_unscheduled (&to_a, &wait_a);
+  gap_b = ice_flow_max_gap_unscheduled (&to_b, &wait_b);
   printf ("restart by %s: %u/%u packets to A (longest gap %" G_GINT64_FORMAT
-          " ms), %u/%u to B (longest gap %" G_GINT64_FORMAT " ms)\n",
+          " ms of which %" G_GINT64_FORMAT
+          " ms scheduler delay; less it: %" G_GINT64_FORMAT
+          " ms), %u/%u to B (%" G_GINT64_FORMAT " ms, %" G_GINT64_FORMAT
+          " ms; %" G_GINT64_FORMAT " ms)\n",
       controlling_starts ? "controlling" : "controlled", to_a.received,
-      to_a.sent, to_a.max_gap / 1000, to_b.received, to_b.sent,
-      to_b.max_gap / 1000);
+      to_a.sent, to_a.max_gap / 1000, wait_a / 1000, gap_a / 1000,
+      to_b.received, to_b.sent, to_b.max_gap / 1000, wait_b / 1000,
+      gap_b / 1000);
   fail_unless_equals_int (to_a.send_failed, 0);
   fail_unless_equals_int (to_b.send_failed, 0);
   ice_flow_check_all_received (&to_a, "to A");
   ice_flow_check_all_received (&to_b, "to B");
-  fail_unless (to_a.max_gap < RTC_TEST_MS (GAP_BOUND_MS) * 1000,
-      "gap %" G_GINT64_FORMAT " us", to_a.max_gap);
-  fail_unless (to_b.max_gap < RTC_TEST_MS (GAP_BOUND_MS) * 1000,
-      "gap %" G_GINT64_FORMAT " us", to_b.max_gap);
+  fail_unless (gap_a < (gint64)RTC_TEST_MS (GAP_BOUND_MS) * 1000,
+      "to A: gap less scheduler delay %" G_GINT64_FORMAT " us", gap_a);
+  fail_unless (gap_b < (gint64)RTC_TEST_MS (GAP_BOUND_MS) * 1000,
+      "to B: gap less scheduler delay %" G_GINT64_FORMAT " us", gap_b);
   check_watch (&wa, &a, "A");
   check_watch (&wb, &b, "B");
   fail_unless_equals_int (a.add_errors + b.add_errors, 0);

@@ -940,6 +940,20 @@ ensure_session (GstRtcBin *self, GError **error)
   return TRUE;
 }
 
+/* Session thread: ensure_session() for an operation with no promise to
+ * reply to, where a failure can only be logged (naming @what). */
+static gboolean
+ensure_session_or_log (GstRtcBin *self, const gchar *what)
+{
+  GError *error = NULL;
+
+  if (ensure_session (self, &error))
+    return TRUE;
+  GST_WARNING_OBJECT (self, "%s: %s", what, error->message);
+  g_error_free (error);
+  return FALSE;
+}
+
 /* Session thread: gives every queued transceiver its JSEP twin, and
  * every twin the direction the application wants now. */
 static void
@@ -1914,11 +1928,8 @@ op_add_ice_candidate (gpointer user_data, gboolean closed)
 
   if (closed || self->closed)
     return;
-  if (!ensure_session (self, &error)) {
-    GST_WARNING_OBJECT (self, "candidate dropped: %s", error->message);
-    g_error_free (error);
+  if (!ensure_session_or_log (self, "candidate dropped"))
     return;
-  }
   /* Every m-line is bundled on the one transport. */
   if (!d->candidate || !*d->candidate) {
     rtc_ice_transport_end_of_remote_candidates (self->ice);
@@ -1954,7 +1965,6 @@ update_negotiation_needed (GstRtcBin *self)
   GstRtcSignalingState state;
   const GstRtcSessionDescription *local;
   gboolean any, needed;
-  GError *error = NULL;
 
   GST_OBJECT_LOCK (self);
   state = self->signaling_state;
@@ -1964,11 +1974,8 @@ update_negotiation_needed (GstRtcBin *self)
     return;
   if (!self->jsep && !any)
     return;
-  if (!ensure_session (self, &error)) {
-    GST_WARNING_OBJECT (self, "%s", error->message);
-    g_error_free (error);
+  if (!ensure_session_or_log (self, "negotiation-needed"))
     return;
-  }
   sync_transceivers (self);
   local = self->current_local;
   needed = rtc_jsep_negotiation_needed (self->jsep, local ? local->sdp : NULL,
@@ -2235,15 +2242,11 @@ op_data_channel (gpointer user_data, gboolean closed)
 {
   RtcBinOpData *d = user_data;
   GstRtcBin *self = d->self;
-  GError *error = NULL;
 
   if (closed || self->closed)
     return;
-  if (!ensure_session (self, &error)) {
-    GST_WARNING_OBJECT (self, "%s", error->message);
-    g_error_free (error);
+  if (!ensure_session_or_log (self, "data channel"))
     return;
-  }
   self->jsep->data_channel = TRUE;
   update_negotiation_needed (self);
 }

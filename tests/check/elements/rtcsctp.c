@@ -149,8 +149,9 @@ box_clear (Box *b)
 }
 
 static guint
-box_count (Box *b)
+box_count (gpointer data)
 {
+  Box *b = data;
   guint n;
 
   g_mutex_lock (&b->lock);
@@ -236,13 +237,6 @@ typedef struct {
 } Wait;
 
 static gboolean
-has_n (gpointer data)
-{
-  Wait *w = data;
-  return box_count (w->b) >= w->n;
-}
-
-static gboolean
 closed_n (gpointer data)
 {
   Wait *w = data;
@@ -259,7 +253,6 @@ echo_all_sizes (GstRtcDataChannel *ch, Box *box)
     guint8 *bin = g_malloc (sizes[i]);
     gchar *str = g_malloc (sizes[i] + 1);
     GBytes *b;
-    Wait w = { box, n + 2 };
     GList *l;
     gsize j;
 
@@ -271,7 +264,7 @@ echo_all_sizes (GstRtcDataChannel *ch, Box *box)
     b = g_bytes_new_take (bin, sizes[i]);
     fail_unless (gst_rtc_data_channel_send_data_full (ch, b, NULL));
     fail_unless (gst_rtc_data_channel_send_string_full (ch, str, NULL));
-    fail_unless (rtc_test_wait_until (has_n, &w, 10000), "size %u",
+    fail_unless (rtc_test_wait_count (box_count, box, n + 2, 10000), "size %u",
         (guint)sizes[i]);
     n += 2;
     g_mutex_lock (&box->lock);

@@ -269,6 +269,39 @@ rtcbin_test_flush (GstElement *bin)
   gst_promise_unref (promise);
 }
 
+/* get-stats for @pad (all of @bin for %NULL): a copy of the report, or
+ * fails with the error it gave. */
+static inline GstStructure *
+rtcbin_test_get_stats (GstElement *bin, GstPad *pad)
+{
+  GstPromise *promise = gst_promise_new ();
+  const GstStructure *reply;
+  GstStructure *copy;
+  GError *error = NULL;
+
+  g_signal_emit_by_name (bin, "get-stats", pad, promise);
+  reply = rtcbin_test_await (promise);
+  fail_unless (reply != NULL);
+  if (gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL))
+    fail ("get-stats failed: %s", error->message);
+  copy = gst_structure_copy (reply);
+  gst_promise_unref (promise);
+  GST_INFO ("%s: %" GST_PTR_FORMAT, GST_ELEMENT_NAME (bin), copy);
+  return copy;
+}
+
+/* The stats entry @id of @report, which must be there. */
+static inline const GstStructure *
+rtcbin_test_stats_entry (const GstStructure *report, const gchar *id)
+{
+  const GValue *v;
+
+  fail_unless (id != NULL);
+  v = gst_structure_get_value (report, id);
+  fail_unless (v != NULL, "no entry %s", id);
+  return gst_value_get_structure (v);
+}
+
 /* Whether m-line @idx of @desc has attribute @key with a value starting
  * with @prefix (any value for %NULL). */
 static inline gboolean
@@ -289,14 +322,23 @@ rtcbin_test_has_attr (const GstRtcSessionDescription *desc, guint idx,
   return FALSE;
 }
 
+/* Transceiver @idx of @bin, which must be there (unref when done). */
+static inline GstRtcRtpTransceiver *
+rtcbin_test_get_transceiver (GstElement *bin, guint idx)
+{
+  GstRtcRtpTransceiver *trans = NULL;
+
+  g_signal_emit_by_name (bin, "get-transceiver", idx, &trans);
+  fail_unless (trans != NULL, "no transceiver %u", idx);
+  return trans;
+}
+
 static inline GstRtcRtpTransceiverDirection
 rtcbin_test_current_direction (GstElement *bin, guint idx)
 {
-  GstRtcRtpTransceiver *trans = NULL;
+  GstRtcRtpTransceiver *trans = rtcbin_test_get_transceiver (bin, idx);
   GstRtcRtpTransceiverDirection dir;
 
-  g_signal_emit_by_name (bin, "get-transceiver", idx, &trans);
-  fail_unless (trans != NULL);
   g_object_get (trans, "current-direction", &dir, NULL);
   gst_object_unref (trans);
   return dir;

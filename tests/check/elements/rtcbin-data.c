@@ -834,25 +834,10 @@ all_in_state (GPtrArray *channels, GstRtcDataChannelState state, guint ms)
   return TRUE;
 }
 
-static GstStructure *
-get_stats (GstElement *bin)
-{
-  GstPromise *promise = gst_promise_new ();
-  const GstStructure *reply;
-  GstStructure *copy;
-
-  g_signal_emit_by_name (bin, "get-stats", NULL, promise);
-  reply = rtcbin_test_await (promise);
-  fail_unless (reply != NULL);
-  copy = gst_structure_copy (reply);
-  gst_promise_unref (promise);
-  return copy;
-}
-
 static void
 pc_counts (GstElement *bin, guint *opened, guint *closed)
 {
-  GstStructure *stats = get_stats (bin), *pc = NULL;
+  GstStructure *stats = rtcbin_test_get_stats (bin, NULL), *pc = NULL;
 
   fail_unless (gst_structure_get (stats, "peer-connection", GST_TYPE_STRUCTURE,
       &pc, NULL));
@@ -1037,8 +1022,8 @@ GST_START_TEST (test_close_and_stats)
     }
   fail_unless (probe_wait_messages (probe_of (c1), 6, 10000));
 
-  sa = get_stats (p.a);
-  sb = get_stats (p.b);
+  sa = rtcbin_test_get_stats (p.a, NULL);
+  sb = rtcbin_test_get_stats (p.b, NULL);
   for (i = 0; i < (guint)gst_structure_n_fields (sa); i++) {
     const gchar *name = gst_structure_nth_field_name (sa, i);
     GstStructure *e = NULL, *peer = NULL;

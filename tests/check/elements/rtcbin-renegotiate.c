@@ -140,16 +140,6 @@ add_video (Side *side)
   return sink;
 }
 
-static GstRtcRtpTransceiver *
-transceiver (GstElement *bin, guint idx)
-{
-  GstRtcRtpTransceiver *trans = NULL;
-
-  g_signal_emit_by_name (bin, "get-transceiver", idx, &trans);
-  fail_unless (trans != NULL);
-  return trans;
-}
-
 /* The src pad rtcbin made for @mline, if any. */
 static gboolean
 has_src_pad (GstElement *bin, guint mline)
@@ -374,8 +364,8 @@ GST_START_TEST (test_stop_and_recycle)
   check_needed (&call, 1, 0);
   fail_unless_equals_int (rtpbin_streams (call.b.bin), 2);
 
-  ta = transceiver (call.a.bin, 1);
-  tb = transceiver (call.b.bin, 1);
+  ta = rtcbin_test_get_transceiver (call.a.bin, 1);
+  tb = rtcbin_test_get_transceiver (call.b.bin, 1);
   old_mid = gst_rtc_rtp_transceiver_get_mid (ta);
   g_signal_emit_by_name (ta, "stop");
   fail_unless (gst_rtc_rtp_transceiver_is_stopping (ta));
@@ -418,7 +408,7 @@ GST_START_TEST (test_stop_and_recycle)
   fail_unless (bundles (offer, mid_of (offer, 1)));
   gst_sdp_message_free (offer);
   fail_unless_equals_int (rtcbin_test_n_transceivers (call.a.bin), 3);
-  ta2 = transceiver (call.a.bin, 2);
+  ta2 = rtcbin_test_get_transceiver (call.a.bin, 2);
   fail_unless_equals_int (gst_rtc_rtp_transceiver_get_mlineindex (ta2), 1);
   fail_unless_equals_int (gst_rtc_rtp_transceiver_get_mlineindex (ta),
       G_MAXUINT);
@@ -434,7 +424,7 @@ GST_START_TEST (test_stop_and_recycle)
   g_free (mid);
   gst_object_unref (tb);
   fail_unless_equals_int (rtcbin_test_n_transceivers (call.b.bin), 3);
-  tb = transceiver (call.b.bin, 2);
+  tb = rtcbin_test_get_transceiver (call.b.bin, 2);
   fail_unless_equals_int (gst_rtc_rtp_transceiver_get_mlineindex (tb), 1);
   gst_rtc_rtp_transceiver_stop (tb);
   check_needed (&call, 3, 1);
@@ -505,7 +495,7 @@ GST_START_TEST (test_direction_transitions)
   call_flush (&call);
   needed_b = g_atomic_int_get (&call.b.needed);
   check_needed (&call, 1, needed_b);
-  ta = transceiver (call.a.bin, 0);
+  ta = rtcbin_test_get_transceiver (call.a.bin, 0);
 
   for (i = 1; i < G_N_ELEMENTS (circuit); i++) {
     GstRtcRtpTransceiverDirection dir = circuit[i];

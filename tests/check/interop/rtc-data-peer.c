@@ -223,6 +223,19 @@ find_channel (const gchar *label)
   return ch;
 }
 
+/* The channel that @cmd's label names (a new reference), or NULL with
+ * @error set. */
+static GObject *
+command_channel (JsonObject *cmd, GError **error)
+{
+  GObject *ch = find_channel (
+      json_object_get_string_member_with_default (cmd, "label", ""));
+
+  if (!ch)
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED, "no channel");
+  return ch;
+}
+
 /* ---- session ---- */
 
 static void
@@ -403,15 +416,12 @@ create_channel (JsonObject *cmd, GError **error)
 static gboolean
 send_message (JsonObject *cmd, GError **error)
 {
-  GObject *ch = find_channel (
-      json_object_get_string_member_with_default (cmd, "label", ""));
+  GObject *ch = command_channel (cmd, error);
   gsize size = json_object_get_int_member_with_default (cmd, "size", 0);
   guint seed = json_object_get_int_member_with_default (cmd, "seed", 0);
 
-  if (!ch) {
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED, "no channel");
+  if (!ch)
     return FALSE;
-  }
   if (g_strcmp0 (json_object_get_string_member_with_default (cmd, "kind", ""),
           "string")
       == 0) {
@@ -432,16 +442,13 @@ send_message (JsonObject *cmd, GError **error)
 static gboolean
 query_channel (JsonObject *cmd, GError **error)
 {
-  GObject *ch = find_channel (
-      json_object_get_string_member_with_default (cmd, "label", ""));
+  GObject *ch = command_channel (cmd, error);
   JsonBuilder *b;
   gint state = 0;
   guint64 buffered = 0;
 
-  if (!ch) {
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED, "no channel");
+  if (!ch)
     return FALSE;
-  }
   g_object_get (ch, "ready-state", &state, "buffered-amount", &buffered, NULL);
   b = channel_event ("state", ch);
   data_peer_json_int (b, "ready-state", state);

@@ -1181,6 +1181,23 @@ drop_unimplemented_feedback (GstSDPMessage *sdp)
   }
 }
 
+/* Session thread: a created offer or answer as it is handed out, with
+ * the candidates gathered so far and without the feedback not
+ * implemented. */
+static GstSDPMessage *
+finish_description (GstRtcBin *self, GstRtcSDPType type, GstSDPMessage *sdp)
+{
+  GST_OBJECT_LOCK (self);
+  if (self->gathering) {
+    GstRtcSessionDescription tmp = { type, sdp };
+
+    add_candidates_to (self, &tmp);
+  }
+  GST_OBJECT_UNLOCK (self);
+  drop_unimplemented_feedback (sdp);
+  return sdp;
+}
+
 /* Session thread: the offer for @d (create-offer, or a
  * set-local-description without one), or %NULL with @error, or %NULL with
  * *@wait set while a sink pad's caps are awaited (@d's operation then runs
@@ -1225,15 +1242,7 @@ make_offer (RtcBinOpData *d, gboolean *wait, GError **error)
   sdp = rtc_jsep_create_offer (self->jsep, prev_local, prev_remote, error);
   if (!sdp)
     return NULL;
-  GST_OBJECT_LOCK (self);
-  if (self->gathering) {
-    GstRtcSessionDescription tmp = { GST_RTC_SDP_TYPE_OFFER, sdp };
-
-    add_candidates_to (self, &tmp);
-  }
-  GST_OBJECT_UNLOCK (self);
-  drop_unimplemented_feedback (sdp);
-  return sdp;
+  return finish_description (self, GST_RTC_SDP_TYPE_OFFER, sdp);
 }
 
 static void
@@ -1288,15 +1297,7 @@ make_answer (GstRtcBin *self, const GstStructure *options, GError **error)
     gst_sdp_message_free (sdp);
     return NULL;
   }
-  GST_OBJECT_LOCK (self);
-  if (self->gathering) {
-    GstRtcSessionDescription tmp = { GST_RTC_SDP_TYPE_ANSWER, sdp };
-
-    add_candidates_to (self, &tmp);
-  }
-  GST_OBJECT_UNLOCK (self);
-  drop_unimplemented_feedback (sdp);
-  return sdp;
+  return finish_description (self, GST_RTC_SDP_TYPE_ANSWER, sdp);
 }
 
 static void

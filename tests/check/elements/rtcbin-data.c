@@ -207,8 +207,9 @@ on_data_channel (GstElement *bin, GstRtcDataChannel *ch, Remote *r)
 }
 
 static guint
-remote_count (Remote *r)
+remote_count (gpointer data)
 {
+  Remote *r = data;
   guint n;
 
   g_mutex_lock (&r->lock);
@@ -220,11 +221,7 @@ remote_count (Remote *r)
 static gboolean
 remote_wait (Remote *r, guint n, guint ms)
 {
-  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
-
-  while (remote_count (r) < n && g_get_monotonic_time () < end)
-    g_usleep (1000);
-  return remote_count (r) >= n;
+  return rtc_test_wait_count (remote_count, r, n, ms);
 }
 
 static GstRtcDataChannel *

@@ -5,6 +5,7 @@
  * and trickle through the action signals, SCTP over their DTLS transport.
  */
 #include "../common/rtcbintest.h"
+#include "../common/rtcdatatest.h"
 
 /* What one channel end saw. Handlers run on the transport's threads:
  * they record, the test thread checks. */
@@ -146,22 +147,6 @@ probe_wait (Probe *p, gint *counter, gint n, guint ms)
   ok = *counter >= n;
   g_mutex_unlock (&p->lock);
   return ok;
-}
-
-/* For a channel made on a running association, whose on-open may come
- * before a probe is attached. */
-static gboolean
-wait_open (GstRtcDataChannel *ch, guint ms)
-{
-  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
-
-  while (gst_rtc_data_channel_get_ready_state (ch)
-      != GST_RTC_DATA_CHANNEL_STATE_OPEN) {
-    if (g_get_monotonic_time () > end)
-      return FALSE;
-    g_usleep (1000);
-  }
-  return TRUE;
 }
 
 static gboolean
@@ -477,7 +462,9 @@ GST_START_TEST (test_inband_both_ways)
   fail_unless (cb != NULL);
   probe (cb, FALSE);
   fail_unless_equals_int (gst_rtc_data_channel_get_id (cb) % 2, 0);
-  fail_unless (wait_open (cb, 10000));
+  /* Made on a running association: its on-open may come before a probe
+   * is attached. */
+  fail_unless (rtc_data_test_wait_open (cb, 10000));
   fail_unless (remote_wait (&p.ra, 1, 10000));
   peer_a = remote_get (&p.ra, 0);
   fail_unless_equals_int (gst_rtc_data_channel_get_id (peer_a),

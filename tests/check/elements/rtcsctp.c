@@ -9,7 +9,7 @@
 #include <gst/rtc/rtc.h>
 #include <string.h>
 
-#include "../common/rtctestutil.h"
+#include "../common/rtcdatatest.h"
 
 typedef struct {
   GstElement *pipeline;
@@ -217,20 +217,6 @@ watch (GstRtcDataChannel *ch, Box *b)
   g_signal_connect (ch, "on-close", G_CALLBACK (on_close), b);
 }
 
-static gboolean
-is_open (gpointer ch)
-{
-  return gst_rtc_data_channel_get_ready_state (ch)
-      == GST_RTC_DATA_CHANNEL_STATE_OPEN;
-}
-
-static gboolean
-is_closed (gpointer ch)
-{
-  return gst_rtc_data_channel_get_ready_state (ch)
-      == GST_RTC_DATA_CHANNEL_STATE_CLOSED;
-}
-
 typedef struct {
   Box *b;
   guint n;
@@ -318,10 +304,10 @@ GST_START_TEST (test_channels_each_way_echo)
     box_init (&n);
     watch (neg_a, &n);
     fail_unless (rtc_test_wait_until (sctp_connected, &c, 5000));
-    fail_unless (rtc_test_wait_until (is_open, from_a, 5000));
-    fail_unless (rtc_test_wait_until (is_open, from_b, 5000));
-    fail_unless (rtc_test_wait_until (is_open, neg_a, 5000));
-    fail_unless (rtc_test_wait_until (is_open, neg_b, 5000));
+    fail_unless (rtc_data_test_wait_open (from_a, 5000));
+    fail_unless (rtc_data_test_wait_open (from_b, 5000));
+    fail_unless (rtc_data_test_wait_open (neg_a, 5000));
+    fail_unless (rtc_data_test_wait_open (neg_b, 5000));
 
     echo_all_sizes (from_a, &a);
     echo_all_sizes (from_b, &b);
@@ -354,7 +340,7 @@ GST_START_TEST (test_channels_each_way_echo)
     fail_unless (rtc_test_wait_until (closed_n, &w, 5000));
   }
   /* Channels close one after the other: wait for this one too. */
-  fail_unless (rtc_test_wait_until (is_closed, neg_a, 5000));
+  fail_unless (rtc_test_wait_until (rtc_data_test_is_closed, neg_a, 5000));
 
   g_signal_handlers_disconnect_by_data (from_a, &a);
   g_signal_handlers_disconnect_by_data (from_b, &b);

@@ -30,6 +30,7 @@
 #include <json-glib/json-glib.h>
 
 #include "../common/rtcbintest.h"
+#include "../common/rtcdatatest.h"
 #include "datapeer.h"
 #include "datapeerjson.h"
 
@@ -363,15 +364,6 @@ call_probe (Call *call, const gchar *label, guint ms)
   return p;
 }
 
-static gboolean
-probe_is_open (gpointer data)
-{
-  Probe *p = data;
-
-  return gst_rtc_data_channel_get_ready_state (p->ch)
-      == GST_RTC_DATA_CHANNEL_STATE_OPEN;
-}
-
 static guint
 probe_count (gpointer data)
 {
@@ -596,7 +588,7 @@ web_expect_open (Call *call, const gchar *label)
 static void
 rtc_expect_open (Probe *p)
 {
-  fail_unless (rtc_test_wait_until (probe_is_open, p, 10000),
+  fail_unless (rtc_data_test_wait_open (p->ch, 10000),
       "rtcbin's %s did not open", p->label);
 }
 

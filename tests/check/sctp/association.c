@@ -9,7 +9,7 @@
 
 #include "rtcdcep.h"
 #include "rtcsctpassociation.h"
-#include "../common/rtctestutil.h"
+#include "../common/rtcdatatest.h"
 
 /* ---- the in-memory link ---- */
 
@@ -339,19 +339,12 @@ atomic_ge (gint *value, gint n, guint ms)
   return TRUE;
 }
 
-static gboolean
-state_is_open (gpointer ch)
-{
-  return gst_rtc_data_channel_get_ready_state (ch)
-      == GST_RTC_DATA_CHANNEL_STATE_OPEN;
-}
-
 /* on-open may come before a handler is connected: the state is what
  * counts. */
 static gboolean
 is_open (GstRtcDataChannel *ch)
 {
-  return rtc_test_wait_until (state_is_open, ch, 5000);
+  return rtc_data_test_wait_open (ch, 5000);
 }
 
 static GstRtcDataChannel *

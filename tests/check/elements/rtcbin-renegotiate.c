@@ -574,8 +574,7 @@ on_pt_pad (GstElement *demux, guint pt, GstPad *pad, Codecs *c)
   GstCaps *caps = gst_pad_get_current_caps (pad);
   const gchar *name;
   gboolean vp9;
-  GstElement *depay, *dec, *sink;
-  GstPad *sinkpad;
+  GstElement *depay;
 
   if (!caps)
     caps = gst_pad_query_caps (pad, NULL);
@@ -584,23 +583,9 @@ on_pt_pad (GstElement *demux, guint pt, GstPad *pad, Codecs *c)
   vp9 = g_strcmp0 (name, "VP9") == 0;
   gst_caps_unref (caps);
   depay = gst_element_factory_make (vp9 ? "rtpvp9depay" : "rtpvp8depay", NULL);
-  dec = gst_element_factory_make (vp9 ? "vp9dec" : "vp8dec", NULL);
-  sink = gst_element_factory_make ("fakesink", NULL);
   g_object_set (depay, "wait-for-keyframe", TRUE, NULL);
-  g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, "async", FALSE,
-      NULL);
-  g_signal_connect (sink, "handoff", G_CALLBACK (on_codec_frame),
-      vp9 ? &c->vp9 : &c->vp8);
-  gst_bin_add_many (GST_BIN (pipeline), depay, dec, sink, NULL);
-  if (!gst_element_link_many (depay, dec, sink, NULL))
-    g_atomic_int_inc (&c->link_failures);
-  gst_element_sync_state_with_parent (sink);
-  gst_element_sync_state_with_parent (dec);
-  gst_element_sync_state_with_parent (depay);
-  sinkpad = gst_element_get_static_pad (depay, "sink");
-  if (gst_pad_link (pad, sinkpad) != GST_PAD_LINK_OK)
-    g_atomic_int_inc (&c->link_failures);
-  gst_object_unref (sinkpad);
+  rtcbin_test_decode_chain (pipeline, pad, depay, vp9 ? "vp9dec" : "vp8dec",
+      G_CALLBACK (on_codec_frame), vp9 ? &c->vp9 : &c->vp8, &c->link_failures);
   gst_object_unref (pipeline);
 }
 

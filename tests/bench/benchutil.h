@@ -1,12 +1,14 @@
 /* gst-rtc
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Helpers shared by the benchmarks: failing, clocks, medians and the
- * result table (ours against a reference implementation).
+ * Helpers shared by the benchmarks: failing, clocks, medians, the
+ * result table (ours against a reference implementation) and the
+ * in-process offer/answer exchange of the webrtcbin-style pairs.
  */
 #pragma once
 
 #include <glib.h>
+#include <gst/gst.h>
 
 #include <signal.h>
 #include <stdarg.h>
@@ -119,4 +121,67 @@ static inline const gchar *
 bench_met (gboolean yes)
 {
   return yes ? "MET" : "NOT MET";
+}
+
+/* ---- two webrtcbin-style sessions in one process ---- */
+
+/* on-ice-candidate handler: trickles @candidate straight to @peer. */
+static inline void
+bench_on_ice_candidate (GstElement *bin, guint mline, const gchar *candidate,
+    GstElement *peer)
+{
+  g_signal_emit_by_name (peer, "add-ice-candidate", mline, candidate);
+}
+
+/* Runs an action and waits for its promise; the reply stays with the
+ * returned promise. */
+static inline GstPromise *
+bench_call (GstElement *bin, const gchar *action, gpointer arg)
+{
+  GstPromise *promise = gst_promise_new ();
+  const GstStructure *reply;
+
+  g_signal_emit_by_name (bin, action, arg, promise);
+  if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
+    bench_fail ("%s not answered", action);
+  reply = gst_promise_get_reply (promise);
+  if (reply && gst_structure_has_field (reply, "error")) {
+    GError *error = NULL;
+
+    gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL);
+    bench_fail ("%s: %s", action, error ? error->message : "error");
+  }
+  return promise;
+}
+
+static inline gpointer
+bench_reply_desc (GstPromise *promise, const gchar *field)
+{
+  const GValue *v = gst_structure_get_value (gst_promise_get_reply (promise),
+      field);
+
+  if (!v)
+    bench_fail ("no %s in the reply", field);
+  return g_value_get_boxed (v);
+}
+
+/* The whole exchange from @a to @b; the descriptions are each
+ * implementation's own boxed type and go to the peer as they are. */
+static inline void
+bench_negotiate (GstElement *a, GstElement *b)
+{
+  GstPromise *offer, *answer;
+
+  offer = bench_call (a, "create-offer", NULL);
+  gst_promise_unref (bench_call (a, "set-local-description",
+      bench_reply_desc (offer, "offer")));
+  gst_promise_unref (bench_call (b, "set-remote-description",
+      bench_reply_desc (offer, "offer")));
+  answer = bench_call (b, "create-answer", NULL);
+  gst_promise_unref (bench_call (b, "set-local-description",
+      bench_reply_desc (answer, "answer")));
+  gst_promise_unref (bench_call (a, "set-remote-description",
+      bench_reply_desc (answer, "answer")));
+  gst_promise_unref (offer);
+  gst_promise_unref (answer);
 }

@@ -62,13 +62,6 @@ now_us (void)
 /* ---- signalling and state ---- */
 
 static void
-on_ice_candidate (GstElement *bin, guint mline, const gchar *candidate,
-    GstElement *peer)
-{
-  g_signal_emit_by_name (peer, "add-ice-candidate", mline, candidate);
-}
-
-static void
 on_connection_state (GstElement *bin, GParamSpec *pspec, Pair *p)
 {
   gint state;
@@ -123,10 +116,10 @@ pair_link (Pair *p)
   g_cond_init (&p->cond);
   setup_session (p, p->a);
   setup_session (p, p->b);
-  g_signal_connect (p->a, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
-      p->b);
-  g_signal_connect (p->b, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
-      p->a);
+  g_signal_connect (p->a, "on-ice-candidate",
+      G_CALLBACK (bench_on_ice_candidate), p->b);
+  g_signal_connect (p->b, "on-ice-candidate",
+      G_CALLBACK (bench_on_ice_candidate), p->a);
   g_signal_connect (p->a, "on-negotiation-needed",
       G_CALLBACK (on_negotiation_needed), p);
 }
@@ -178,59 +171,6 @@ add_transceiver (GstElement *bin, gint direction, const gchar *caps_str)
   gst_caps_unref (caps);
 }
 
-/* Runs an action and waits for its promise; the reply stays with the
- * returned promise. */
-static GstPromise *
-call (GstElement *bin, const gchar *action, gpointer arg)
-{
-  GstPromise *promise = gst_promise_new ();
-  const GstStructure *reply;
-
-  g_signal_emit_by_name (bin, action, arg, promise);
-  if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
-    bench_fail ("%s not answered", action);
-  reply = gst_promise_get_reply (promise);
-  if (reply && gst_structure_has_field (reply, "error")) {
-    GError *error = NULL;
-
-    gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL);
-    bench_fail ("%s: %s", action, error ? error->message : "error");
-  }
-  return promise;
-}
-
-static gpointer
-reply_desc (GstPromise *promise, const gchar *field)
-{
-  const GValue *v = gst_structure_get_value (gst_promise_get_reply (promise),
-      field);
-
-  if (!v)
-    bench_fail ("no %s in the reply", field);
-  return g_value_get_boxed (v);
-}
-
-/* The whole exchange from a to b; the descriptions are each
- * implementation's own boxed type. */
-static void
-negotiate (Pair *p)
-{
-  GstPromise *offer, *answer;
-
-  offer = call (p->a, "create-offer", NULL);
-  gst_promise_unref (
-      call (p->a, "set-local-description", reply_desc (offer, "offer")));
-  gst_promise_unref (
-      call (p->b, "set-remote-description", reply_desc (offer, "offer")));
-  answer = call (p->b, "create-answer", NULL);
-  gst_promise_unref (
-      call (p->b, "set-local-description", reply_desc (answer, "answer")));
-  gst_promise_unref (
-      call (p->a, "set-remote-description", reply_desc (answer, "answer")));
-  gst_promise_unref (offer);
-  gst_promise_unref (answer);
-}
-
 /* Waits until *@field (under the pair's lock) is set; FALSE on timeout. */
 static gboolean
 wait_set (Pair *p, gint64 *field, guint ms)
@@ -263,7 +203,7 @@ connect_audio_pair (Pair *p)
   pair_play (p);
   add_transceiver (p->a, DIRECTION_SENDRECV, OPUS_CAPS);
   start = now_us ();
-  negotiate (p);
+  bench_negotiate (p->a, p->b);
   wait_connected (p);
   return (MAX (p->connected_at[0], p->connected_at[1]) - start) / 1000.0;
 }
@@ -344,7 +284,7 @@ first_frame (Impl impl, gint latency)
   g_mutex_unlock (&p->lock);
 
   start = now_us ();
-  negotiate (p);
+  bench_negotiate (p->a, p->b);
   if (!wait_set (p, &p->first_frame_at, 10000))
     bench_fail ("%s: no frame decoded", impl_factory[impl]);
   ms = (p->first_frame_at - start) / 1000.0;
@@ -516,7 +456,7 @@ media_round (Impl impl, guint n, guint rate)
     gst_object_unref (sinkpad);
     gst_object_unref (srcpad);
     pair_play (p);
-    negotiate (p);
+    bench_negotiate (p->a, p->b);
     wait_connected (p);
   }
 

@@ -42,13 +42,6 @@ typedef struct {
 } Pair;
 
 static void
-on_ice_candidate (GstElement *bin, guint mline, const gchar *candidate,
-    GstElement *peer)
-{
-  g_signal_emit_by_name (peer, "add-ice-candidate", mline, candidate);
-}
-
-static void
 setup_session (Pair *p, GstElement *bin)
 {
   if (!p->web) {
@@ -140,10 +133,10 @@ pair_new (const gchar *factory)
   gst_bin_add_many (GST_BIN (p->pipeline), p->a, p->b, NULL);
   setup_session (p, p->a);
   setup_session (p, p->b);
-  g_signal_connect (p->a, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
-      p->b);
-  g_signal_connect (p->b, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
-      p->a);
+  g_signal_connect (p->a, "on-ice-candidate",
+      G_CALLBACK (bench_on_ice_candidate), p->b);
+  g_signal_connect (p->b, "on-ice-candidate",
+      G_CALLBACK (bench_on_ice_candidate), p->a);
   g_signal_connect (p->b, "on-data-channel", G_CALLBACK (on_data_channel), p);
   if (gst_element_set_state (p->pipeline, GST_STATE_PLAYING)
       == GST_STATE_CHANGE_FAILURE)
@@ -167,56 +160,6 @@ pair_free (Pair *p)
   g_free (p);
 }
 
-static GstPromise *
-call (GstElement *bin, const gchar *action, gpointer arg)
-{
-  GstPromise *promise = gst_promise_new ();
-  const GstStructure *reply;
-
-  g_signal_emit_by_name (bin, action, arg, promise);
-  if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
-    bench_fail ("%s not answered", action);
-  reply = gst_promise_get_reply (promise);
-  if (reply && gst_structure_has_field (reply, "error")) {
-    GError *error = NULL;
-
-    gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL);
-    bench_fail ("%s: %s", action, error ? error->message : "error");
-  }
-  return promise;
-}
-
-static gpointer
-reply_desc (GstPromise *promise, const gchar *field)
-{
-  const GValue *v = gst_structure_get_value (gst_promise_get_reply (promise),
-      field);
-
-  if (!v)
-    bench_fail ("no %s in the reply", field);
-  return g_value_get_boxed (v);
-}
-
-/* Each implementation's descriptions go to its peer as they are. */
-static void
-negotiate (Pair *p)
-{
-  GstPromise *offer, *answer;
-
-  offer = call (p->a, "create-offer", NULL);
-  gst_promise_unref (
-      call (p->a, "set-local-description", reply_desc (offer, "offer")));
-  gst_promise_unref (
-      call (p->b, "set-remote-description", reply_desc (offer, "offer")));
-  answer = call (p->b, "create-answer", NULL);
-  gst_promise_unref (
-      call (p->b, "set-local-description", reply_desc (answer, "answer")));
-  gst_promise_unref (
-      call (p->a, "set-remote-description", reply_desc (answer, "answer")));
-  gst_promise_unref (offer);
-  gst_promise_unref (answer);
-}
-
 /* A connected pair with one reliable ordered channel open at both ends;
  * returns create-offer → both ends open, in ms. */
 static gdouble
@@ -233,7 +176,7 @@ pair_open (Pair *p)
   g_object_set (p->ch_a, "buffered-amount-low-threshold",
       (guint64)HIGH_WATER / 2, NULL);
   start = g_get_monotonic_time ();
-  negotiate (p);
+  bench_negotiate (p->a, p->b);
   end = start + 10 * G_TIME_SPAN_SECOND;
   g_mutex_lock (&p->lock);
   while (

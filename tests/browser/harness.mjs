@@ -56,6 +56,17 @@ export async function waitFor(fn, ms, what, interval = 100) {
   }
 }
 
+// Waits until `get()` (a number) grows by `n` within `ms` (scaled);
+// returns how much it grew.
+export async function grows(get, n, ms, what) {
+  const start = await get();
+  const end = await waitFor(async () => {
+    const v = await get();
+    return v - start >= n && v;
+  }, ms, what);
+  return end - start;
+}
+
 export class Browser {
   static async launch(extraArgs = []) {
     const self = new Browser();

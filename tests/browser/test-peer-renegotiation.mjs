@@ -5,23 +5,13 @@
 // rtcbin, media following each time and the current directions agreeing.
 //
 //   node test-peer-renegotiation.mjs RTCBIN-PEER
-import { check, log, waitFor } from './harness.mjs';
+import { check, grows, log, waitFor } from './harness.mjs';
 import { withCall, pageInbound, pageTransceivers, mlineOf, framesOver, sleep } from './rtcbin-peer.mjs';
 
 const [binary] = process.argv.slice(2);
 const t0 = performance.now();
 
 const REVERSE = { sendrecv: 'sendrecv', sendonly: 'recvonly', recvonly: 'sendonly', inactive: 'inactive' };
-
-// Waits until `get()` (a number) grows by `n` within `ms`.
-async function grows(get, n, ms, what) {
-  const start = await get();
-  const end = await waitFor(async () => {
-    const v = await get();
-    return v - start >= n && v;
-  }, ms, what);
-  return end - start;
-}
 
 await withCall(binary, async ({ page, peer, call }) => {
   const pageFrames = async (mid) => (await pageInbound(page))[mid]?.framesDecoded || 0;

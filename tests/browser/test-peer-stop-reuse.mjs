@@ -7,20 +7,11 @@
 // the receiving side's src pad or track.
 //
 //   node test-peer-stop-reuse.mjs RTCBIN-PEER
-import { check, log, waitFor } from './harness.mjs';
+import { check, grows, log, waitFor } from './harness.mjs';
 import { withCall, pageInbound, pageTransceivers, mlineOf, portOf, sleep } from './rtcbin-peer.mjs';
 
 const [binary] = process.argv.slice(2);
 const t0 = performance.now();
-
-async function grows(get, n, ms, what) {
-  const start = await get();
-  const end = await waitFor(async () => {
-    const v = await get();
-    return v - start >= n && v;
-  }, ms, what);
-  return end - start;
-}
 
 await withCall(binary, async ({ page, peer, call }) => {
   const pageFrames = async (mid) => (await pageInbound(page))[mid]?.framesDecoded || 0;

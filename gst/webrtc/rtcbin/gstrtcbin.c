@@ -940,6 +940,20 @@ ensure_session (GstRtcBin *self, GError **error)
   return TRUE;
 }
 
+/* Session thread: ensure_session() for an operation with no promise to
+ * reply to, where a failure can only be logged (naming @what). */
+static gboolean
+ensure_session_or_log (GstRtcBin *self, const gchar *what)
+{
+  GError *error = NULL;
+
+  if (ensure_session (self, &error))
+    return TRUE;
+  GST_WARNING_OBJECT (self, "%s: %s", what, error->message);
+  g_error_free (error);
+  return FALSE;
+}
+
 /* Session thread: gives every queued transceiver its JSEP twin, and
  * every twin the direction the application wants now. */
 static void
@@ -1167,6 +1181,23 @@ drop_unimplemented_feedback (GstSDPMessage *sdp)
   }
 }
 
+/* Session thread: a created offer or answer as it is handed out, with
+ * the candidates gathered so far and without the feedback not
+ * implemented. */
+static GstSDPMessage *
+finish_description (GstRtcBin *self, GstRtcSDPType type, GstSDPMessage *sdp)
+{
+  GST_OBJECT_LOCK (self);
+  if (self->gathering) {
+    GstRtcSessionDescription tmp = { type, sdp };
+
+    add_candidates_to (self, &tmp);
+  }
+  GST_OBJECT_UNLOCK (self);
+  drop_unimplemented_feedback (sdp);
+  return sdp;
+}
+
 /* Session thread: the offer for @d (create-offer, or a
  * set-local-description without one), or %NULL with @error, or %NULL with
  * *@wait set while a sink pad's caps are awaited (@d's operation then runs
@@ -1211,15 +1242,7 @@ make_offer (RtcBinOpData *d, gboolean *wait, GError **error)
   sdp = rtc_jsep_create_offer (self->jsep, prev_local, prev_remote, error);
   if (!sdp)
     return NULL;
-  GST_OBJECT_LOCK (self);
-  if (self->gathering) {
-    GstRtcSessionDescription tmp = { GST_RTC_SDP_TYPE_OFFER, sdp };
-
-    add_candidates_to (self, &tmp);
-  }
-  GST_OBJECT_UNLOCK (self);
-  drop_unimplemented_feedback (sdp);
-  return sdp;
+  return finish_description (self, GST_RTC_SDP_TYPE_OFFER, sdp);
 }
 
 static void
@@ -1274,15 +1297,7 @@ make_answer (GstRtcBin *self, const GstStructure *options, GError **error)
     gst_sdp_message_free (sdp);
     return NULL;
   }
-  GST_OBJECT_LOCK (self);
-  if (self->gathering) {
-    GstRtcSessionDescription tmp = { GST_RTC_SDP_TYPE_ANSWER, sdp };
-
-    add_candidates_to (self, &tmp);
-  }
-  GST_OBJECT_UNLOCK (self);
-  drop_unimplemented_feedback (sdp);
-  return sdp;
+  return finish_description (self, GST_RTC_SDP_TYPE_ANSWER, sdp);
 }
 
 static void
@@ -1914,11 +1929,8 @@ op_add_ice_candidate (gpointer user_data, gboolean closed)
 
   if (closed || self->closed)
     return;
-  if (!ensure_session (self, &error)) {
-    GST_WARNING_OBJECT (self, "candidate dropped: %s", error->message);
-    g_error_free (error);
+  if (!ensure_session_or_log (self, "candidate dropped"))
     return;
-  }
   /* Every m-line is bundled on the one transport. */
   if (!d->candidate || !*d->candidate) {
     rtc_ice_transport_end_of_remote_candidates (self->ice);
@@ -1954,7 +1966,6 @@ update_negotiation_needed (GstRtcBin *self)
   GstRtcSignalingState state;
   const GstRtcSessionDescription *local;
   gboolean any, needed;
-  GError *error = NULL;
 
   GST_OBJECT_LOCK (self);
   state = self->signaling_state;
@@ -1964,11 +1975,8 @@ update_negotiation_needed (GstRtcBin *self)
     return;
   if (!self->jsep && !any)
     return;
-  if (!ensure_session (self, &error)) {
-    GST_WARNING_OBJECT (self, "%s", error->message);
-    g_error_free (error);
+  if (!ensure_session_or_log (self, "negotiation-needed"))
     return;
-  }
   sync_transceivers (self);
   local = self->current_local;
   needed = rtc_jsep_negotiation_needed (self->jsep, local ? local->sdp : NULL,
@@ -2235,15 +2243,11 @@ op_data_channel (gpointer user_data, gboolean closed)
 {
   RtcBinOpData *d = user_data;
   GstRtcBin *self = d->self;
-  GError *error = NULL;
 
   if (closed || self->closed)
     return;
-  if (!ensure_session (self, &error)) {
-    GST_WARNING_OBJECT (self, "%s", error->message);
-    g_error_free (error);
+  if (!ensure_session_or_log (self, "data channel"))
     return;
-  }
   self->jsep->data_channel = TRUE;
   update_negotiation_needed (self);
 }

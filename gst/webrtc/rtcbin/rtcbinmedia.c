@@ -581,6 +581,21 @@ codec_key (const GstCaps *caps)
   return g_strdup_printf ("%s/%d", name, rate);
 }
 
+/* The transceiver sink @pad is bound to (a new reference), if any; the
+ * binding is the bin's, under its object lock. */
+static GstRtcRtpTransceiver *
+pad_transceiver (RtcBinMedia *media, GstPad *pad)
+{
+  GstRtcRtpTransceiver *trans;
+
+  GST_OBJECT_LOCK (media->bin);
+  trans = g_object_get_data (G_OBJECT (pad), "rtcbin-trans");
+  if (trans)
+    gst_object_ref (trans);
+  GST_OBJECT_UNLOCK (media->bin);
+  return trans;
+}
+
 /* The sink pad's transceiver's sending parameters, or FALSE (not
  * negotiated for sending, or its codec is not among the negotiated). */
 static gboolean
@@ -590,11 +605,7 @@ lookup_send (RtcBinMedia *media, GstPad *pad, RtcBinSend *out)
   RtcBinSend *s = NULL;
   gint pt = -1;
 
-  GST_OBJECT_LOCK (media->bin);
-  trans = g_object_get_data (G_OBJECT (pad), "rtcbin-trans");
-  if (trans)
-    gst_object_ref (trans);
-  GST_OBJECT_UNLOCK (media->bin);
+  trans = pad_transceiver (media, pad);
   if (!trans)
     return FALSE;
   g_mutex_lock (&media->lock);
@@ -620,11 +631,7 @@ warn_unnegotiated_codec (RtcBinMedia *media, GstPad *pad)
   GstRtcRtpTransceiver *trans;
   gboolean sends;
 
-  GST_OBJECT_LOCK (media->bin);
-  trans = g_object_get_data (G_OBJECT (pad), "rtcbin-trans");
-  if (trans)
-    gst_object_ref (trans);
-  GST_OBJECT_UNLOCK (media->bin);
+  trans = pad_transceiver (media, pad);
   if (!trans)
     return;
   g_mutex_lock (&media->lock);

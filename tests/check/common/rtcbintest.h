@@ -269,6 +269,39 @@ rtcbin_test_flush (GstElement *bin)
   gst_promise_unref (promise);
 }
 
+/* get-stats for @pad (all of @bin for %NULL): a copy of the report, or
+ * fails with the error it gave. */
+static inline GstStructure *
+rtcbin_test_get_stats (GstElement *bin, GstPad *pad)
+{
+  GstPromise *promise = gst_promise_new ();
+  const GstStructure *reply;
+  GstStructure *copy;
+  GError *error = NULL;
+
+  g_signal_emit_by_name (bin, "get-stats", pad, promise);
+  reply = rtcbin_test_await (promise);
+  fail_unless (reply != NULL);
+  if (gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL))
+    fail ("get-stats failed: %s", error->message);
+  copy = gst_structure_copy (reply);
+  gst_promise_unref (promise);
+  GST_INFO ("%s: %" GST_PTR_FORMAT, GST_ELEMENT_NAME (bin), copy);
+  return copy;
+}
+
+/* The stats entry @id of @report, which must be there. */
+static inline const GstStructure *
+rtcbin_test_stats_entry (const GstStructure *report, const gchar *id)
+{
+  const GValue *v;
+
+  fail_unless (id != NULL);
+  v = gst_structure_get_value (report, id);
+  fail_unless (v != NULL, "no entry %s", id);
+  return gst_value_get_structure (v);
+}
+
 /* Whether m-line @idx of @desc has attribute @key with a value starting
  * with @prefix (any value for %NULL). */
 static inline gboolean
@@ -289,14 +322,23 @@ rtcbin_test_has_attr (const GstRtcSessionDescription *desc, guint idx,
   return FALSE;
 }
 
+/* Transceiver @idx of @bin, which must be there (unref when done). */
+static inline GstRtcRtpTransceiver *
+rtcbin_test_get_transceiver (GstElement *bin, guint idx)
+{
+  GstRtcRtpTransceiver *trans = NULL;
+
+  g_signal_emit_by_name (bin, "get-transceiver", idx, &trans);
+  fail_unless (trans != NULL, "no transceiver %u", idx);
+  return trans;
+}
+
 static inline GstRtcRtpTransceiverDirection
 rtcbin_test_current_direction (GstElement *bin, guint idx)
 {
-  GstRtcRtpTransceiver *trans = NULL;
+  GstRtcRtpTransceiver *trans = rtcbin_test_get_transceiver (bin, idx);
   GstRtcRtpTransceiverDirection dir;
 
-  g_signal_emit_by_name (bin, "get-transceiver", idx, &trans);
-  fail_unless (trans != NULL);
   g_object_get (trans, "current-direction", &dir, NULL);
   gst_object_unref (trans);
   return dir;
@@ -349,16 +391,46 @@ rtcbin_test_on_video (GstElement *sink, GstBuffer *buf, GstPad *pad,
   g_atomic_int_inc (&c->video);
 }
 
+/* Links @pad through @depay (a new element) and decoder @dec into a
+ * fakesink in @pipeline whose handoff is @on_frame with @data. Runs in a
+ * streaming thread, where a check assertion would break libcheck's
+ * no-fork mode: failures are counted in @link_failures instead. */
+static inline void
+rtcbin_test_decode_chain (GstElement *pipeline, GstPad *pad, GstElement *depay,
+    const gchar *dec_name, GCallback on_frame, gpointer data,
+    gint *link_failures)
+{
+  GstElement *dec = gst_element_factory_make (dec_name, NULL);
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+  GstPad *sinkpad;
+  GstPadLinkReturn ret;
+
+  g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, "async", FALSE,
+      NULL);
+  g_signal_connect (sink, "handoff", on_frame, data);
+  gst_bin_add_many (GST_BIN (pipeline), depay, dec, sink, NULL);
+  if (!gst_element_link_many (depay, dec, sink, NULL))
+    g_atomic_int_inc (link_failures);
+  gst_element_sync_state_with_parent (sink);
+  gst_element_sync_state_with_parent (dec);
+  gst_element_sync_state_with_parent (depay);
+  sinkpad = gst_element_get_static_pad (depay, "sink");
+  ret = gst_pad_link (pad, sinkpad);
+  if (ret != GST_PAD_LINK_OK) {
+    GST_ERROR ("could not link %s: %s", GST_PAD_NAME (pad),
+        gst_pad_link_get_name (ret));
+    g_atomic_int_inc (link_failures);
+  }
+  gst_object_unref (sinkpad);
+}
+
 /* pad-added: decodes a src pad by its negotiated caps into c->pipeline
  * and counts the decoded frames. */
 static inline void
 rtcbin_test_decode_pad (GstElement *bin, GstPad *pad, RtcBinTestCounts *c)
 {
-  GstElement *depay, *dec, *sink;
   GstCaps *caps;
   gboolean opus;
-  GstPad *sinkpad;
-  GstPadLinkReturn ret;
 
   if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
     return;
@@ -371,30 +443,12 @@ rtcbin_test_decode_pad (GstElement *bin, GstPad *pad, RtcBinTestCounts *c)
              "OPUS")
       == 0;
   gst_caps_unref (caps);
-  depay = gst_element_factory_make (opus ? "rtpopusdepay" : "rtpvp8depay",
-      NULL);
-  dec = gst_element_factory_make (opus ? "opusdec" : "vp8dec", NULL);
-  sink = gst_element_factory_make ("fakesink", NULL);
-  g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, "async", FALSE,
-      NULL);
-  g_signal_connect (sink, "handoff",
+  rtcbin_test_decode_chain (c->pipeline, pad,
+      gst_element_factory_make (opus ? "rtpopusdepay" : "rtpvp8depay", NULL),
+      opus ? "opusdec" : "vp8dec",
       opus ? G_CALLBACK (rtcbin_test_on_audio)
            : G_CALLBACK (rtcbin_test_on_video),
-      c);
-  gst_bin_add_many (GST_BIN (c->pipeline), depay, dec, sink, NULL);
-  if (!gst_element_link_many (depay, dec, sink, NULL))
-    g_atomic_int_inc (&c->link_failures);
-  gst_element_sync_state_with_parent (sink);
-  gst_element_sync_state_with_parent (dec);
-  gst_element_sync_state_with_parent (depay);
-  sinkpad = gst_element_get_static_pad (depay, "sink");
-  ret = gst_pad_link (pad, sinkpad);
-  if (ret != GST_PAD_LINK_OK) {
-    GST_ERROR ("could not link %s: %s", GST_PAD_NAME (pad),
-        gst_pad_link_get_name (ret));
-    g_atomic_int_inc (&c->link_failures);
-  }
-  gst_object_unref (sinkpad);
+      c, &c->link_failures);
 }
 
 /* Drops every 20th VP8 packet (payload type 97, not its RTX), counting

@@ -34,3 +34,19 @@ rtc_test_wait_until (gboolean (*cond) (gpointer), gpointer data, guint ms)
   }
   return TRUE;
 }
+
+/* Polls @count (of @data) every millisecond until it reaches @n or @ms
+ * (scaled) pass. */
+static inline gboolean
+rtc_test_wait_count (guint (*count) (gpointer), gpointer data, guint n,
+    guint ms)
+{
+  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
+
+  while (count (data) < n) {
+    if (g_get_monotonic_time () > end)
+      return FALSE;
+    g_usleep (1000);
+  }
+  return TRUE;
+}

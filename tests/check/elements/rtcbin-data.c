@@ -5,6 +5,7 @@
  * and trickle through the action signals, SCTP over their DTLS transport.
  */
 #include "../common/rtcbintest.h"
+#include "../common/rtcdatatest.h"
 
 /* What one channel end saw. Handlers run on the transport's threads:
  * they record, the test thread checks. */
@@ -148,22 +149,6 @@ probe_wait (Probe *p, gint *counter, gint n, guint ms)
   return ok;
 }
 
-/* For a channel made on a running association, whose on-open may come
- * before a probe is attached. */
-static gboolean
-wait_open (GstRtcDataChannel *ch, guint ms)
-{
-  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
-
-  while (gst_rtc_data_channel_get_ready_state (ch)
-      != GST_RTC_DATA_CHANNEL_STATE_OPEN) {
-    if (g_get_monotonic_time () > end)
-      return FALSE;
-    g_usleep (1000);
-  }
-  return TRUE;
-}
-
 static gboolean
 probe_wait_messages (Probe *p, guint n, guint ms)
 {
@@ -207,8 +192,9 @@ on_data_channel (GstElement *bin, GstRtcDataChannel *ch, Remote *r)
 }
 
 static guint
-remote_count (Remote *r)
+remote_count (gpointer data)
 {
+  Remote *r = data;
   guint n;
 
   g_mutex_lock (&r->lock);
@@ -220,11 +206,7 @@ remote_count (Remote *r)
 static gboolean
 remote_wait (Remote *r, guint n, guint ms)
 {
-  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
-
-  while (remote_count (r) < n && g_get_monotonic_time () < end)
-    g_usleep (1000);
-  return remote_count (r) >= n;
+  return rtc_test_wait_count (remote_count, r, n, ms);
 }
 
 static GstRtcDataChannel *
@@ -480,7 +462,9 @@ GST_START_TEST (test_inband_both_ways)
   fail_unless (cb != NULL);
   probe (cb, FALSE);
   fail_unless_equals_int (gst_rtc_data_channel_get_id (cb) % 2, 0);
-  fail_unless (wait_open (cb, 10000));
+  /* Made on a running association: its on-open may come before a probe
+   * is attached. */
+  fail_unless (rtc_data_test_wait_open (cb, 10000));
   fail_unless (remote_wait (&p.ra, 1, 10000));
   peer_a = remote_get (&p.ra, 0);
   fail_unless_equals_int (gst_rtc_data_channel_get_id (peer_a),
@@ -834,25 +818,10 @@ all_in_state (GPtrArray *channels, GstRtcDataChannelState state, guint ms)
   return TRUE;
 }
 
-static GstStructure *
-get_stats (GstElement *bin)
-{
-  GstPromise *promise = gst_promise_new ();
-  const GstStructure *reply;
-  GstStructure *copy;
-
-  g_signal_emit_by_name (bin, "get-stats", NULL, promise);
-  reply = rtcbin_test_await (promise);
-  fail_unless (reply != NULL);
-  copy = gst_structure_copy (reply);
-  gst_promise_unref (promise);
-  return copy;
-}
-
 static void
 pc_counts (GstElement *bin, guint *opened, guint *closed)
 {
-  GstStructure *stats = get_stats (bin), *pc = NULL;
+  GstStructure *stats = rtcbin_test_get_stats (bin, NULL), *pc = NULL;
 
   fail_unless (gst_structure_get (stats, "peer-connection", GST_TYPE_STRUCTURE,
       &pc, NULL));
@@ -1037,8 +1006,8 @@ GST_START_TEST (test_close_and_stats)
     }
   fail_unless (probe_wait_messages (probe_of (c1), 6, 10000));
 
-  sa = get_stats (p.a);
-  sb = get_stats (p.b);
+  sa = rtcbin_test_get_stats (p.a, NULL);
+  sb = rtcbin_test_get_stats (p.b, NULL);
   for (i = 0; i < (guint)gst_structure_n_fields (sa); i++) {
     const gchar *name = gst_structure_nth_field_name (sa, i);
     GstStructure *e = NULL, *peer = NULL;

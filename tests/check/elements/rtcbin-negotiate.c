@@ -121,12 +121,9 @@ set_implicit (GstElement *bin, GstRtcSessionDescription *desc, GError **error)
 static gchar *
 trans_mid (GstElement *bin, guint idx)
 {
-  GstRtcRtpTransceiver *t = NULL;
-  gchar *mid;
+  GstRtcRtpTransceiver *t = rtcbin_test_get_transceiver (bin, idx);
+  gchar *mid = gst_rtc_rtp_transceiver_get_mid (t);
 
-  g_signal_emit_by_name (bin, "get-transceiver", idx, &t);
-  fail_unless (t != NULL);
-  mid = gst_rtc_rtp_transceiver_get_mid (t);
   gst_object_unref (t);
   return mid;
 }
@@ -134,12 +131,9 @@ trans_mid (GstElement *bin, guint idx)
 static guint
 trans_mline (GstElement *bin, guint idx)
 {
-  GstRtcRtpTransceiver *t = NULL;
-  guint mline;
+  GstRtcRtpTransceiver *t = rtcbin_test_get_transceiver (bin, idx);
+  guint mline = gst_rtc_rtp_transceiver_get_mlineindex (t);
 
-  g_signal_emit_by_name (bin, "get-transceiver", idx, &t);
-  fail_unless (t != NULL);
-  mline = gst_rtc_rtp_transceiver_get_mlineindex (t);
   gst_object_unref (t);
   return mline;
 }
@@ -147,12 +141,9 @@ trans_mline (GstElement *bin, guint idx)
 static GstRtcKind
 trans_kind (GstElement *bin, guint idx)
 {
-  GstRtcRtpTransceiver *t = NULL;
-  GstRtcKind kind;
+  GstRtcRtpTransceiver *t = rtcbin_test_get_transceiver (bin, idx);
+  GstRtcKind kind = gst_rtc_rtp_transceiver_get_kind (t);
 
-  g_signal_emit_by_name (bin, "get-transceiver", idx, &t);
-  fail_unless (t != NULL);
-  kind = gst_rtc_rtp_transceiver_get_kind (t);
   gst_object_unref (t);
   return kind;
 }

@@ -140,16 +140,6 @@ add_video (Side *side)
   return sink;
 }
 
-static GstRtcRtpTransceiver *
-transceiver (GstElement *bin, guint idx)
-{
-  GstRtcRtpTransceiver *trans = NULL;
-
-  g_signal_emit_by_name (bin, "get-transceiver", idx, &trans);
-  fail_unless (trans != NULL);
-  return trans;
-}
-
 /* The src pad rtcbin made for @mline, if any. */
 static gboolean
 has_src_pad (GstElement *bin, guint mline)
@@ -374,8 +364,8 @@ GST_START_TEST (test_stop_and_recycle)
   check_needed (&call, 1, 0);
   fail_unless_equals_int (rtpbin_streams (call.b.bin), 2);
 
-  ta = transceiver (call.a.bin, 1);
-  tb = transceiver (call.b.bin, 1);
+  ta = rtcbin_test_get_transceiver (call.a.bin, 1);
+  tb = rtcbin_test_get_transceiver (call.b.bin, 1);
   old_mid = gst_rtc_rtp_transceiver_get_mid (ta);
   g_signal_emit_by_name (ta, "stop");
   fail_unless (gst_rtc_rtp_transceiver_is_stopping (ta));
@@ -418,7 +408,7 @@ GST_START_TEST (test_stop_and_recycle)
   fail_unless (bundles (offer, mid_of (offer, 1)));
   gst_sdp_message_free (offer);
   fail_unless_equals_int (rtcbin_test_n_transceivers (call.a.bin), 3);
-  ta2 = transceiver (call.a.bin, 2);
+  ta2 = rtcbin_test_get_transceiver (call.a.bin, 2);
   fail_unless_equals_int (gst_rtc_rtp_transceiver_get_mlineindex (ta2), 1);
   fail_unless_equals_int (gst_rtc_rtp_transceiver_get_mlineindex (ta),
       G_MAXUINT);
@@ -434,7 +424,7 @@ GST_START_TEST (test_stop_and_recycle)
   g_free (mid);
   gst_object_unref (tb);
   fail_unless_equals_int (rtcbin_test_n_transceivers (call.b.bin), 3);
-  tb = transceiver (call.b.bin, 2);
+  tb = rtcbin_test_get_transceiver (call.b.bin, 2);
   fail_unless_equals_int (gst_rtc_rtp_transceiver_get_mlineindex (tb), 1);
   gst_rtc_rtp_transceiver_stop (tb);
   check_needed (&call, 3, 1);
@@ -505,7 +495,7 @@ GST_START_TEST (test_direction_transitions)
   call_flush (&call);
   needed_b = g_atomic_int_get (&call.b.needed);
   check_needed (&call, 1, needed_b);
-  ta = transceiver (call.a.bin, 0);
+  ta = rtcbin_test_get_transceiver (call.a.bin, 0);
 
   for (i = 1; i < G_N_ELEMENTS (circuit); i++) {
     GstRtcRtpTransceiverDirection dir = circuit[i];
@@ -593,8 +583,7 @@ on_pt_pad (GstElement *demux, guint pt, GstPad *pad, Codecs *c)
   GstCaps *caps = gst_pad_get_current_caps (pad);
   const gchar *name;
   gboolean vp9;
-  GstElement *depay, *dec, *sink;
-  GstPad *sinkpad;
+  GstElement *depay;
 
   if (!caps)
     caps = gst_pad_query_caps (pad, NULL);
@@ -603,23 +592,9 @@ on_pt_pad (GstElement *demux, guint pt, GstPad *pad, Codecs *c)
   vp9 = g_strcmp0 (name, "VP9") == 0;
   gst_caps_unref (caps);
   depay = gst_element_factory_make (vp9 ? "rtpvp9depay" : "rtpvp8depay", NULL);
-  dec = gst_element_factory_make (vp9 ? "vp9dec" : "vp8dec", NULL);
-  sink = gst_element_factory_make ("fakesink", NULL);
   g_object_set (depay, "wait-for-keyframe", TRUE, NULL);
-  g_object_set (sink, "signal-handoffs", TRUE, "sync", FALSE, "async", FALSE,
-      NULL);
-  g_signal_connect (sink, "handoff", G_CALLBACK (on_codec_frame),
-      vp9 ? &c->vp9 : &c->vp8);
-  gst_bin_add_many (GST_BIN (pipeline), depay, dec, sink, NULL);
-  if (!gst_element_link_many (depay, dec, sink, NULL))
-    g_atomic_int_inc (&c->link_failures);
-  gst_element_sync_state_with_parent (sink);
-  gst_element_sync_state_with_parent (dec);
-  gst_element_sync_state_with_parent (depay);
-  sinkpad = gst_element_get_static_pad (depay, "sink");
-  if (gst_pad_link (pad, sinkpad) != GST_PAD_LINK_OK)
-    g_atomic_int_inc (&c->link_failures);
-  gst_object_unref (sinkpad);
+  rtcbin_test_decode_chain (pipeline, pad, depay, vp9 ? "vp9dec" : "vp8dec",
+      G_CALLBACK (on_codec_frame), vp9 ? &c->vp9 : &c->vp8, &c->link_failures);
   gst_object_unref (pipeline);
 }
 

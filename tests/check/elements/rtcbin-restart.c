@@ -295,12 +295,10 @@ child_by_factory (GstElement *bin, const gchar *factory)
 
 /* ---- the call ---- */
 
+/* What every peer starts with, before its pipeline. */
 static void
-peer_init (Peer *p, const gchar *name)
+peer_reset (Peer *p, const gchar *name)
 {
-  gchar *desc = g_strdup_printf (OPUS_SEND "rtcbin name=%s " VP8_SEND "%s.",
-      name, name);
-  GError *error = NULL;
   guint i;
 
   memset (p, 0, sizeof (*p));
@@ -310,13 +308,12 @@ peer_init (Peer *p, const gchar *name)
     p->arrivals[i] = g_array_new (FALSE, FALSE, sizeof (gint64));
   p->ice_log = g_array_new (FALSE, FALSE, sizeof (StateChange));
   p->pc_log = g_array_new (FALSE, FALSE, sizeof (StateChange));
-  p->pipe = gst_parse_launch (desc, &error);
-  fail_unless (p->pipe != NULL, "%s", error ? error->message : "");
-  g_free (desc);
-  p->bin = gst_bin_get_by_name (GST_BIN (p->pipe), name);
-  rtcbin_test_restrict (p->bin);
-  p->counts.pipeline = p->pipe;
-  g_signal_connect (p->bin, "pad-added", G_CALLBACK (on_pad_added), p);
+}
+
+/* Logs @p's state changes and forwards its candidates. */
+static void
+peer_watch (Peer *p)
+{
   g_signal_connect (p->bin, "notify::ice-connection-state",
       G_CALLBACK (on_ice_state), p);
   g_signal_connect (p->bin, "notify::connection-state",
@@ -324,27 +321,33 @@ peer_init (Peer *p, const gchar *name)
   g_signal_connect (p->bin, "on-ice-candidate", G_CALLBACK (on_candidate), p);
 }
 
+static void
+peer_init (Peer *p, const gchar *name)
+{
+  gchar *desc = g_strdup_printf (OPUS_SEND "rtcbin name=%s " VP8_SEND "%s.",
+      name, name);
+  GError *error = NULL;
+
+  peer_reset (p, name);
+  p->pipe = gst_parse_launch (desc, &error);
+  fail_unless (p->pipe != NULL, "%s", error ? error->message : "");
+  g_free (desc);
+  p->bin = gst_bin_get_by_name (GST_BIN (p->pipe), name);
+  rtcbin_test_restrict (p->bin);
+  p->counts.pipeline = p->pipe;
+  g_signal_connect (p->bin, "pad-added", G_CALLBACK (on_pad_added), p);
+  peer_watch (p);
+}
+
 /* A pipeline with an rtcbin alone (transceivers from add-transceiver). */
 static void
 peer_init_bare (Peer *p, const gchar *name)
 {
-  guint i;
-
-  memset (p, 0, sizeof (*p));
-  p->name = name;
-  g_mutex_init (&p->lock);
-  for (i = 0; i < 2; i++)
-    p->arrivals[i] = g_array_new (FALSE, FALSE, sizeof (gint64));
-  p->ice_log = g_array_new (FALSE, FALSE, sizeof (StateChange));
-  p->pc_log = g_array_new (FALSE, FALSE, sizeof (StateChange));
+  peer_reset (p, name);
   p->pipe = gst_pipeline_new (NULL);
   p->bin = rtcbin_test_new (name);
   gst_bin_add (GST_BIN (p->pipe), gst_object_ref (p->bin));
-  g_signal_connect (p->bin, "notify::ice-connection-state",
-      G_CALLBACK (on_ice_state), p);
-  g_signal_connect (p->bin, "notify::connection-state",
-      G_CALLBACK (on_pc_state), p);
-  g_signal_connect (p->bin, "on-ice-candidate", G_CALLBACK (on_candidate), p);
+  peer_watch (p);
 }
 
 static void
@@ -430,35 +433,6 @@ call_stop (Call *call)
 
 /* ---- stats ---- */
 
-static GstStructure *
-get_stats (GstElement *bin)
-{
-  GstPromise *promise = gst_promise_new ();
-  const GstStructure *reply;
-  GstStructure *copy;
-  GError *error = NULL;
-
-  g_signal_emit_by_name (bin, "get-stats", NULL, promise);
-  reply = rtcbin_test_await (promise);
-  fail_unless (reply != NULL);
-  if (gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL))
-    fail ("get-stats failed: %s", error->message);
-  copy = gst_structure_copy (reply);
-  gst_promise_unref (promise);
-  return copy;
-}
-
-static const GstStructure *
-entry (const GstStructure *report, const gchar *id)
-{
-  const GValue *v;
-
-  fail_unless (id != NULL);
-  v = gst_structure_get_value (report, id);
-  fail_unless (v != NULL, "no entry %s", id);
-  return gst_value_get_structure (v);
-}
-
 /* What get-stats says of the transport and its selected pair. */
 typedef struct {
   gchar *ice_state, *dtls_state, *local_ufrag, *remote_cert;
@@ -484,8 +458,9 @@ selected_clear (Selected *s)
 static void
 selected_get (GstElement *bin, Selected *sel)
 {
-  GstStructure *report = get_stats (bin);
-  const GstStructure *t = entry (report, "transport"), *pair, *l, *r;
+  GstStructure *report = rtcbin_test_get_stats (bin, NULL);
+  const GstStructure *t = rtcbin_test_stats_entry (report, "transport"), *pair,
+                     *l, *r;
   GstStructure *ice = NULL;
 
   memset (sel, 0, sizeof (*sel));
@@ -502,10 +477,12 @@ selected_get (GstElement *bin, Selected *sel)
   sel->pair = g_strdup (
       gst_structure_get_string (t, "selected-candidate-pair-id"));
   if (sel->pair) {
-    pair = entry (report, sel->pair);
+    pair = rtcbin_test_stats_entry (report, sel->pair);
     sel->pair_state = g_strdup (gst_structure_get_string (pair, "state"));
-    l = entry (report, gst_structure_get_string (pair, "local-candidate-id"));
-    r = entry (report, gst_structure_get_string (pair, "remote-candidate-id"));
+    l = rtcbin_test_stats_entry (report,
+        gst_structure_get_string (pair, "local-candidate-id"));
+    r = rtcbin_test_stats_entry (report,
+        gst_structure_get_string (pair, "remote-candidate-id"));
     sel->pair_local_ufrag = g_strdup (
         gst_structure_get_string (l, "username-fragment"));
     sel->pair_remote_ufrag = g_strdup (

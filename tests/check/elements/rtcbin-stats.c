@@ -89,26 +89,6 @@ call_stop (Call *call)
   gst_object_unref (call->pb);
 }
 
-/* The report, or fails with the error it gave. */
-static GstStructure *
-get_stats (GstElement *bin, GstPad *pad)
-{
-  GstPromise *promise = gst_promise_new ();
-  const GstStructure *reply;
-  GstStructure *copy;
-  GError *error = NULL;
-
-  g_signal_emit_by_name (bin, "get-stats", pad, promise);
-  reply = rtcbin_test_await (promise);
-  fail_unless (reply != NULL);
-  if (gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL))
-    fail ("get-stats failed: %s", error->message);
-  copy = gst_structure_copy (reply);
-  gst_promise_unref (promise);
-  GST_INFO ("%s: %" GST_PTR_FORMAT, GST_ELEMENT_NAME (bin), copy);
-  return copy;
-}
-
 static const gchar *
 type_nick (GstRtcStatsType type)
 {
@@ -152,17 +132,6 @@ count (const GstStructure *report, GstRtcStatsType type)
   return n;
 }
 
-static const GstStructure *
-entry (const GstStructure *report, const gchar *id)
-{
-  const GValue *v;
-
-  fail_unless (id != NULL);
-  v = gst_structure_get_value (report, id);
-  fail_unless (v != NULL, "no entry %s", id);
-  return gst_value_get_structure (v);
-}
-
 /* The entry that @s's @field names, checked to be of @type. */
 static const GstStructure *
 linked (const GstStructure *report, const GstStructure *s, const gchar *field,
@@ -174,7 +143,7 @@ linked (const GstStructure *report, const GstStructure *s, const gchar *field,
 
   fail_unless (id != NULL, "%s has no %s", gst_structure_get_string (s, "id"),
       field);
-  target = entry (report, id);
+  target = rtcbin_test_stats_entry (report, id);
   fail_unless (
       gst_structure_get (target, "type", GST_TYPE_RTC_STATS_TYPE, &t, NULL));
   fail_unless_equals_int (t, type);
@@ -229,7 +198,7 @@ check_consistent (const GstStructure *report)
 
   for (i = 0; i < gst_structure_n_fields (report); i++) {
     const gchar *name = gst_structure_nth_field_name (report, i);
-    const GstStructure *s = entry (report, name);
+    const GstStructure *s = rtcbin_test_stats_entry (report, name);
     GstRtcStatsType type;
     gdouble ts = 0;
 
@@ -247,7 +216,7 @@ check_consistent (const GstStructure *report)
       if (g_str_has_suffix (field, "-id")
           && G_VALUE_HOLDS_STRING (gst_structure_get_value (s, field))
           && strcmp (field, "id") != 0)
-        entry (report, gst_structure_get_string (s, field));
+        rtcbin_test_stats_entry (report, gst_structure_get_string (s, field));
     }
   }
 }
@@ -397,8 +366,8 @@ wait_remote_entries (Call *call, GstStructure **b_report)
       gst_structure_free (rb);
       g_usleep (200000);
     }
-    ra = get_stats (call->a, NULL);
-    rb = get_stats (call->b, NULL);
+    ra = rtcbin_test_get_stats (call->a, NULL);
+    rb = rtcbin_test_get_stats (call->b, NULL);
   } while ((n_round_trips (ra) < 2
                || count (ra, GST_RTC_STATS_REMOTE_OUTBOUND_RTP) < 1
                || count (rb, GST_RTC_STATS_REMOTE_INBOUND_RTP) < 1
@@ -411,14 +380,14 @@ wait_remote_entries (Call *call, GstStructure **b_report)
 GST_START_TEST (test_before_negotiation)
 {
   GstElement *bin = gst_element_factory_make ("rtcbin", NULL);
-  GstStructure *report = get_stats (bin, NULL);
+  GstStructure *report = rtcbin_test_get_stats (bin, NULL);
   const GstStructure *pc;
   guint opened = 1;
 
   /* The promise is answered, with the peer connection alone. */
   fail_unless_equals_int (gst_structure_n_fields (report), 1);
   fail_unless_equals_int (count (report, GST_RTC_STATS_PEER_CONNECTION), 1);
-  pc = entry (report, "peer-connection");
+  pc = rtcbin_test_stats_entry (report, "peer-connection");
   fail_unless (gst_structure_get_uint (pc, "data-channels-opened", &opened));
   fail_unless_equals_int (opened, 0);
   check_consistent (report);
@@ -550,12 +519,12 @@ GST_START_TEST (test_call_report)
 
   /* A second apart, counters grow; what a sent in between, b received
    * (give or take what was in flight at either end of the interval). */
-  ra2 = get_stats (call.a, NULL);
-  rb2 = get_stats (call.b, NULL);
+  ra2 = rtcbin_test_get_stats (call.a, NULL);
+  rb2 = rtcbin_test_get_stats (call.b, NULL);
   g_usleep (RTC_TEST_MS (1000) * 1000);
-  ra3 = get_stats (call.a, NULL);
+  ra3 = rtcbin_test_get_stats (call.a, NULL);
   gst_structure_free (rb);
-  rb = get_stats (call.b, NULL);
+  rb = rtcbin_test_get_stats (call.b, NULL);
   for (i = 0; i < 2; i++) {
     const gchar *kind = i ? "video" : "audio";
     const GstStructure *o1 = stream_of (ra2, GST_RTC_STATS_OUTBOUND_RTP, kind);
@@ -656,7 +625,7 @@ static void
 check_filtered (GstElement *bin, GstPad *pad, GstRtcStatsType type,
     const gchar *kind)
 {
-  GstStructure *report = get_stats (bin, pad);
+  GstStructure *report = rtcbin_test_get_stats (bin, pad);
   GPtrArray *arr = entries (report, type);
   const GstStructure *s;
 
@@ -786,8 +755,8 @@ GST_START_TEST (test_feedback_counters)
             gst_event_new_custom (GST_EVENT_CUSTOM_UPSTREAM,
                 gst_structure_new ("GstForceKeyUnit", "all-headers",
                     G_TYPE_BOOLEAN, FALSE, NULL)));
-      ra = get_stats (call.a, NULL);
-      rb = get_stats (call.b, NULL);
+      ra = rtcbin_test_get_stats (call.a, NULL);
+      rb = rtcbin_test_get_stats (call.b, NULL);
       out = stream_of (ra, GST_RTC_STATS_OUTBOUND_RTP, "video");
       in = stream_of (rb, GST_RTC_STATS_INBOUND_RTP, "video");
       if (step == 0)

@@ -9,7 +9,7 @@
 #include <gst/rtc/rtc.h>
 #include <string.h>
 
-#include "../common/rtctestutil.h"
+#include "../common/rtcdatatest.h"
 
 typedef struct {
   GstElement *pipeline;
@@ -149,8 +149,9 @@ box_clear (Box *b)
 }
 
 static guint
-box_count (Box *b)
+box_count (gpointer data)
 {
+  Box *b = data;
   guint n;
 
   g_mutex_lock (&b->lock);
@@ -216,31 +217,10 @@ watch (GstRtcDataChannel *ch, Box *b)
   g_signal_connect (ch, "on-close", G_CALLBACK (on_close), b);
 }
 
-static gboolean
-is_open (gpointer ch)
-{
-  return gst_rtc_data_channel_get_ready_state (ch)
-      == GST_RTC_DATA_CHANNEL_STATE_OPEN;
-}
-
-static gboolean
-is_closed (gpointer ch)
-{
-  return gst_rtc_data_channel_get_ready_state (ch)
-      == GST_RTC_DATA_CHANNEL_STATE_CLOSED;
-}
-
 typedef struct {
   Box *b;
   guint n;
 } Wait;
-
-static gboolean
-has_n (gpointer data)
-{
-  Wait *w = data;
-  return box_count (w->b) >= w->n;
-}
 
 static gboolean
 closed_n (gpointer data)
@@ -259,7 +239,6 @@ echo_all_sizes (GstRtcDataChannel *ch, Box *box)
     guint8 *bin = g_malloc (sizes[i]);
     gchar *str = g_malloc (sizes[i] + 1);
     GBytes *b;
-    Wait w = { box, n + 2 };
     GList *l;
     gsize j;
 
@@ -271,7 +250,7 @@ echo_all_sizes (GstRtcDataChannel *ch, Box *box)
     b = g_bytes_new_take (bin, sizes[i]);
     fail_unless (gst_rtc_data_channel_send_data_full (ch, b, NULL));
     fail_unless (gst_rtc_data_channel_send_string_full (ch, str, NULL));
-    fail_unless (rtc_test_wait_until (has_n, &w, 10000), "size %u",
+    fail_unless (rtc_test_wait_count (box_count, box, n + 2, 10000), "size %u",
         (guint)sizes[i]);
     n += 2;
     g_mutex_lock (&box->lock);
@@ -325,10 +304,10 @@ GST_START_TEST (test_channels_each_way_echo)
     box_init (&n);
     watch (neg_a, &n);
     fail_unless (rtc_test_wait_until (sctp_connected, &c, 5000));
-    fail_unless (rtc_test_wait_until (is_open, from_a, 5000));
-    fail_unless (rtc_test_wait_until (is_open, from_b, 5000));
-    fail_unless (rtc_test_wait_until (is_open, neg_a, 5000));
-    fail_unless (rtc_test_wait_until (is_open, neg_b, 5000));
+    fail_unless (rtc_data_test_wait_open (from_a, 5000));
+    fail_unless (rtc_data_test_wait_open (from_b, 5000));
+    fail_unless (rtc_data_test_wait_open (neg_a, 5000));
+    fail_unless (rtc_data_test_wait_open (neg_b, 5000));
 
     echo_all_sizes (from_a, &a);
     echo_all_sizes (from_b, &b);
@@ -361,7 +340,7 @@ GST_START_TEST (test_channels_each_way_echo)
     fail_unless (rtc_test_wait_until (closed_n, &w, 5000));
   }
   /* Channels close one after the other: wait for this one too. */
-  fail_unless (rtc_test_wait_until (is_closed, neg_a, 5000));
+  fail_unless (rtc_test_wait_until (rtc_data_test_is_closed, neg_a, 5000));
 
   g_signal_handlers_disconnect_by_data (from_a, &a);
   g_signal_handlers_disconnect_by_data (from_b, &b);

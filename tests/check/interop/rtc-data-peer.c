@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "datapeer.h"
+#include "datapeerjson.h"
 
 /* Both libraries' session descriptions start with this public layout. */
 typedef struct {
@@ -59,52 +60,20 @@ static Peer peer;
 static void
 emit (JsonBuilder *b)
 {
-  JsonNode *root;
-  gchar *text;
+  gchar *text = data_peer_json_end (b);
 
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  text = json_to_string (root, FALSE);
   g_mutex_lock (&peer.lock);
   fputs (text, stdout);
   fputc ('\n', stdout);
   fflush (stdout);
   g_mutex_unlock (&peer.lock);
   g_free (text);
-  json_node_unref (root);
-  g_object_unref (b);
 }
 
 static JsonBuilder *
 event (const gchar *name)
 {
-  JsonBuilder *b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "event");
-  json_builder_add_string_value (b, name);
-  return b;
-}
-
-static void
-add_str (JsonBuilder *b, const gchar *name, const gchar *value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, value);
-}
-
-static void
-add_int (JsonBuilder *b, const gchar *name, gint64 value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, value);
-}
-
-static void
-add_bool (JsonBuilder *b, const gchar *name, gboolean value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_boolean_value (b, value);
+  return data_peer_json_begin ("event", name);
 }
 
 static gchar *
@@ -124,8 +93,8 @@ channel_event (const gchar *name, GObject *ch)
   gint id = -1;
 
   g_object_get (ch, "id", &id, NULL);
-  add_str (b, "label", label);
-  add_int (b, "id", id);
+  data_peer_json_str (b, "label", label);
+  data_peer_json_int (b, "id", id);
   g_free (label);
   return b;
 }
@@ -157,7 +126,7 @@ on_error (GObject *ch, GError *error, gpointer unused)
 {
   JsonBuilder *b = channel_event ("error", ch);
 
-  add_str (b, "message", error ? error->message : "");
+  data_peer_json_str (b, "message", error ? error->message : "");
   emit (b);
 }
 
@@ -167,9 +136,9 @@ report_message (GObject *ch, const gchar *kind, gconstpointer data, gsize size)
   JsonBuilder *b = channel_event ("message", ch);
   gchar *sha1 = g_compute_checksum_for_data (G_CHECKSUM_SHA1, data, size);
 
-  add_str (b, "kind", kind);
-  add_int (b, "size", size);
-  add_str (b, "sha1", sha1);
+  data_peer_json_str (b, "kind", kind);
+  data_peer_json_int (b, "size", size);
+  data_peer_json_str (b, "sha1", sha1);
   emit (b);
   g_free (sha1);
 }
@@ -223,11 +192,11 @@ on_data_channel (GstElement *bin, GObject *ch, gpointer unused)
   g_object_get (ch, "ordered", &ordered, "negotiated", &negotiated,
       "max-retransmits", &max_rtx, "max-packet-lifetime", &max_lifetime,
       "protocol", &protocol, NULL);
-  add_bool (b, "ordered", ordered);
-  add_bool (b, "negotiated", negotiated);
-  add_int (b, "max-retransmits", max_rtx);
-  add_int (b, "max-packet-lifetime", max_lifetime);
-  add_str (b, "protocol", protocol ? protocol : "");
+  data_peer_json_bool (b, "ordered", ordered);
+  data_peer_json_bool (b, "negotiated", negotiated);
+  data_peer_json_int (b, "max-retransmits", max_rtx);
+  data_peer_json_int (b, "max-packet-lifetime", max_lifetime);
+  data_peer_json_str (b, "protocol", protocol ? protocol : "");
   g_free (protocol);
   emit (b);
   watch_channel (ch);
@@ -254,6 +223,19 @@ find_channel (const gchar *label)
   return ch;
 }
 
+/* The channel that @cmd's label names (a new reference), or NULL with
+ * @error set. */
+static GObject *
+command_channel (JsonObject *cmd, GError **error)
+{
+  GObject *ch = find_channel (
+      json_object_get_string_member_with_default (cmd, "label", ""));
+
+  if (!ch)
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED, "no channel");
+  return ch;
+}
+
 /* ---- session ---- */
 
 static void
@@ -266,8 +248,8 @@ on_ice_candidate (GstElement *bin, guint mline, const gchar *candidate,
   if (lower && strstr (lower, " udp ") && strstr (lower, " 127.0.0.1 ")) {
     JsonBuilder *b = event ("candidate");
 
-    add_int (b, "mline", mline);
-    add_str (b, "candidate", candidate);
+    data_peer_json_int (b, "mline", mline);
+    data_peer_json_str (b, "candidate", candidate);
     emit (b);
   }
   g_free (lower);
@@ -280,7 +262,7 @@ on_connection_state (GstElement *bin, GParamSpec *pspec, gpointer unused)
   JsonBuilder *b = event ("connection-state");
 
   g_object_get (bin, "connection-state", &state, NULL);
-  add_int (b, "state", state);
+  data_peer_json_int (b, "state", state);
   emit (b);
 }
 
@@ -366,7 +348,7 @@ create_and_set (const gchar *kind, GError **error)
   desc = g_value_get_boxed (value);
   text = gst_sdp_message_as_text (desc->sdp);
   b = event (kind);
-  add_str (b, "sdp", text);
+  data_peer_json_str (b, "sdp", text);
   emit (b);
   g_free (text);
   ok = await_action ("set-local-description", desc, NULL, error);
@@ -434,15 +416,12 @@ create_channel (JsonObject *cmd, GError **error)
 static gboolean
 send_message (JsonObject *cmd, GError **error)
 {
-  GObject *ch = find_channel (
-      json_object_get_string_member_with_default (cmd, "label", ""));
+  GObject *ch = command_channel (cmd, error);
   gsize size = json_object_get_int_member_with_default (cmd, "size", 0);
   guint seed = json_object_get_int_member_with_default (cmd, "seed", 0);
 
-  if (!ch) {
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED, "no channel");
+  if (!ch)
     return FALSE;
-  }
   if (g_strcmp0 (json_object_get_string_member_with_default (cmd, "kind", ""),
           "string")
       == 0) {
@@ -463,20 +442,17 @@ send_message (JsonObject *cmd, GError **error)
 static gboolean
 query_channel (JsonObject *cmd, GError **error)
 {
-  GObject *ch = find_channel (
-      json_object_get_string_member_with_default (cmd, "label", ""));
+  GObject *ch = command_channel (cmd, error);
   JsonBuilder *b;
   gint state = 0;
   guint64 buffered = 0;
 
-  if (!ch) {
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED, "no channel");
+  if (!ch)
     return FALSE;
-  }
   g_object_get (ch, "ready-state", &state, "buffered-amount", &buffered, NULL);
   b = channel_event ("state", ch);
-  add_int (b, "ready-state", state);
-  add_int (b, "buffered-amount", buffered);
+  data_peer_json_int (b, "ready-state", state);
+  data_peer_json_int (b, "buffered-amount", buffered);
   emit (b);
   g_object_unref (ch);
   return TRUE;
@@ -525,7 +501,7 @@ run_command (const gchar *line)
   } else if (g_str_equal (name, "media")) {
     JsonBuilder *b = event ("media");
 
-    add_int (b, "buffers", g_atomic_int_get (&peer.media_buffers));
+    data_peer_json_int (b, "buffers", g_atomic_int_get (&peer.media_buffers));
     emit (b);
     ok = TRUE;
   } else if (g_str_equal (name, "quit")) {
@@ -536,13 +512,14 @@ done:
   if (ok) {
     JsonBuilder *b = event ("done");
 
-    add_str (b, "cmd", name);
+    data_peer_json_str (b, "cmd", name);
     emit (b);
   } else {
     JsonBuilder *b = event ("failed");
 
-    add_str (b, "cmd", name);
-    add_str (b, "message", error ? error->message : "unknown command");
+    data_peer_json_str (b, "cmd", name);
+    data_peer_json_str (b, "message",
+        error ? error->message : "unknown command");
     emit (b);
   }
   g_clear_error (&error);

@@ -30,7 +30,9 @@
 #include <json-glib/json-glib.h>
 
 #include "../common/rtcbintest.h"
+#include "../common/rtcdatatest.h"
 #include "datapeer.h"
+#include "datapeerjson.h"
 
 #define SIZES_MAX 4
 static const gsize sizes[SIZES_MAX] = { 0, 1024, 16 * 1024, 64 * 1024 };
@@ -54,12 +56,8 @@ typedef struct {
 static void
 child_send (Child *c, JsonBuilder *b)
 {
-  JsonNode *root;
-  gchar *text, *line;
+  gchar *text = data_peer_json_end (b), *line;
 
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  text = json_to_string (root, FALSE);
   line = g_strconcat (text, "\n", NULL);
   g_mutex_lock (&c->write_lock);
   fail_unless (
@@ -67,40 +65,12 @@ child_send (Child *c, JsonBuilder *b)
   g_mutex_unlock (&c->write_lock);
   g_free (line);
   g_free (text);
-  json_node_unref (root);
-  g_object_unref (b);
 }
 
 static JsonBuilder *
 command (const gchar *name)
 {
-  JsonBuilder *b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "cmd");
-  json_builder_add_string_value (b, name);
-  return b;
-}
-
-static void
-set_str (JsonBuilder *b, const gchar *name, const gchar *value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, value);
-}
-
-static void
-set_int (JsonBuilder *b, const gchar *name, gint64 value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, value);
-}
-
-static void
-set_bool (JsonBuilder *b, const gchar *name, gboolean value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_boolean_value (b, value);
+  return data_peer_json_begin ("cmd", name);
 }
 
 static void
@@ -394,18 +364,10 @@ call_probe (Call *call, const gchar *label, guint ms)
   return p;
 }
 
-static gboolean
-probe_is_open (gpointer data)
+static guint
+probe_count (gpointer data)
 {
   Probe *p = data;
-
-  return gst_rtc_data_channel_get_ready_state (p->ch)
-      == GST_RTC_DATA_CHANNEL_STATE_OPEN;
-}
-
-static guint
-probe_count (Probe *p)
-{
   guint n;
 
   g_mutex_lock (&p->lock);
@@ -414,26 +376,11 @@ probe_count (Probe *p)
   return n;
 }
 
-typedef struct {
-  Probe *p;
-  guint n;
-} CountWait;
-
-static gboolean
-probe_has (gpointer data)
-{
-  CountWait *w = data;
-
-  return probe_count (w->p) >= w->n;
-}
-
 static void
 probe_wait_count (Probe *p, guint n, guint ms)
 {
-  CountWait w = { p, n };
-
-  fail_unless (rtc_test_wait_until (probe_has, &w, ms), "%s: %u of %u messages",
-      p->label, probe_count (p), n);
+  fail_unless (rtc_test_wait_count (probe_count, p, n, ms),
+      "%s: %u of %u messages", p->label, probe_count (p), n);
 }
 
 static gboolean
@@ -451,8 +398,8 @@ on_ice_candidate (GstElement *rtc, guint mline, const gchar *candidate,
   if (lower && strstr (lower, " udp ") && strstr (lower, " 127.0.0.1 ")) {
     JsonBuilder *b = command ("candidate");
 
-    set_int (b, "mline", mline);
-    set_str (b, "candidate", candidate);
+    data_peer_json_int (b, "mline", mline);
+    data_peer_json_str (b, "candidate", candidate);
     child_send (&call->child, b);
   }
   g_free (lower);
@@ -546,8 +493,8 @@ send_description (Call *call, const gchar *type, GstRtcSessionDescription *d)
   JsonBuilder *b = command ("set-remote");
   gchar *text = sdp_text (d);
 
-  set_str (b, "type", type);
-  set_str (b, "sdp", text);
+  data_peer_json_str (b, "type", type);
+  data_peer_json_str (b, "sdp", text);
   child_send (&call->child, b);
   g_free (text);
 }
@@ -621,14 +568,14 @@ web_create (Call *call, const gchar *label, gint negotiated_id,
 {
   JsonBuilder *b = command ("create-channel");
 
-  set_str (b, "label", label);
+  data_peer_json_str (b, "label", label);
   if (negotiated_id >= 0) {
-    set_bool (b, "negotiated", TRUE);
-    set_int (b, "id", negotiated_id);
+    data_peer_json_bool (b, "negotiated", TRUE);
+    data_peer_json_int (b, "id", negotiated_id);
   }
-  set_bool (b, "ordered", ordered);
+  data_peer_json_bool (b, "ordered", ordered);
   if (max_lifetime >= 0)
-    set_int (b, "max-packet-lifetime", max_lifetime);
+    data_peer_json_int (b, "max-packet-lifetime", max_lifetime);
   child_command (&call->child, "create-channel", b);
 }
 
@@ -641,7 +588,7 @@ web_expect_open (Call *call, const gchar *label)
 static void
 rtc_expect_open (Probe *p)
 {
-  fail_unless (rtc_test_wait_until (probe_is_open, p, 10000),
+  fail_unless (rtc_data_test_wait_open (p->ch, 10000),
       "rtcbin's %s did not open", p->label);
 }
 
@@ -729,10 +676,10 @@ web_sends (Call *call, Probe *p, const gchar *label, guint n, gsize size,
   for (i = 0; i < n; i++) {
     JsonBuilder *b = command ("send");
 
-    set_str (b, "label", label);
-    set_str (b, "kind", i % 2 ? "string" : "binary");
-    set_int (b, "size", size + i);
-    set_int (b, "seed", i);
+    data_peer_json_str (b, "label", label);
+    data_peer_json_str (b, "kind", i % 2 ? "string" : "binary");
+    data_peer_json_int (b, "size", size + i);
+    data_peer_json_int (b, "seed", i);
     child_send (&call->child, b);
   }
   probe_wait_count (p, before + n, 10000);
@@ -875,9 +822,9 @@ run_data (gboolean rtc_offers, gboolean audio)
   {
     JsonBuilder *b = command ("send");
 
-    set_str (b, "label", "w-empty");
-    set_str (b, "kind", "string");
-    set_int (b, "size", 0);
+    data_peer_json_str (b, "label", "w-empty");
+    data_peer_json_str (b, "kind", "string");
+    data_peer_json_int (b, "size", 0);
     child_send (&call.child, b);
   }
   json_object_unref (child_expect (&call.child, "error", "w-empty", 10000));

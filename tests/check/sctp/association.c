@@ -9,7 +9,7 @@
 
 #include "rtcdcep.h"
 #include "rtcsctpassociation.h"
-#include "../common/rtctestutil.h"
+#include "../common/rtcdatatest.h"
 
 /* ---- the in-memory link ---- */
 
@@ -237,8 +237,9 @@ seen_free (Seen *seen)
 }
 
 static guint
-seen_count (Seen *seen)
+seen_count (gpointer data)
 {
+  Seen *seen = data;
   guint n;
 
   g_mutex_lock (&seen->lock);
@@ -247,23 +248,10 @@ seen_count (Seen *seen)
   return n;
 }
 
-typedef struct {
-  Seen *seen;
-  guint n;
-} CountWait;
-
-static gboolean
-has_messages (gpointer data)
-{
-  CountWait *w = data;
-  return seen_count (w->seen) >= w->n;
-}
-
 static gboolean
 wait_messages (Seen *seen, guint n, guint ms)
 {
-  CountWait w = { seen, n };
-  return rtc_test_wait_until (has_messages, &w, ms);
+  return rtc_test_wait_count (seen_count, seen, n, ms);
 }
 
 /* Peer-opened channels land here, each watched. */
@@ -297,8 +285,9 @@ announced_new (RtcSctpAssociation *assoc, gboolean echo)
 }
 
 static guint
-announced_count (Announced *a)
+announced_count (gpointer data)
 {
+  Announced *a = data;
   guint n;
 
   g_mutex_lock (&a->lock);
@@ -316,18 +305,6 @@ announced_get (Announced *a, guint i)
   ch = i < a->channels->len ? g_ptr_array_index (a->channels, i) : NULL;
   g_mutex_unlock (&a->lock);
   return ch;
-}
-
-typedef struct {
-  Announced *a;
-  guint n;
-} AnnWait;
-
-static gboolean
-has_announced (gpointer data)
-{
-  AnnWait *w = data;
-  return announced_count (w->a) >= w->n;
 }
 
 static void
@@ -362,19 +339,12 @@ atomic_ge (gint *value, gint n, guint ms)
   return TRUE;
 }
 
-static gboolean
-state_is_open (gpointer ch)
-{
-  return gst_rtc_data_channel_get_ready_state (ch)
-      == GST_RTC_DATA_CHANNEL_STATE_OPEN;
-}
-
 /* on-open may come before a handler is connected: the state is what
  * counts. */
 static gboolean
 is_open (GstRtcDataChannel *ch)
 {
-  return rtc_test_wait_until (state_is_open, ch, 5000);
+  return rtc_data_test_wait_open (ch, 5000);
 }
 
 static GstRtcDataChannel *
@@ -486,7 +456,6 @@ check_open_in_band (gboolean from_client)
   RtcSctpAssociation *opener = from_client ? link->client : link->server;
   RtcSctpAssociation *other = from_client ? link->server : link->client;
   Announced *a = announced_new (other, TRUE);
-  AnnWait aw = { a, 1 };
   GstRtcDataChannel *ch, *remote;
   Seen *seen;
   gchar *label = NULL, *protocol = NULL;
@@ -502,7 +471,7 @@ check_open_in_band (gboolean from_client)
   /* RFC 8832 6: DTLS client even, server odd. */
   fail_unless_equals_int (id % 2, from_client ? 0 : 1);
   fail_unless (is_open (ch));
-  fail_unless (rtc_test_wait_until (has_announced, &aw, 5000));
+  fail_unless (rtc_test_wait_count (announced_count, a, 1, 5000));
   remote = announced_get (a, 0);
   g_object_get (remote, "label", &label, "protocol", &protocol, "ordered",
       &ordered, "max-retransmits", &rtx, "id", &id, "priority", &priority,
@@ -660,7 +629,6 @@ GST_START_TEST (test_over_limit_send_fails)
   /* The peer advertised 64 KiB. */
   Link *link = link_connected (64 * 1024);
   Announced *a = announced_new (link->server, FALSE);
-  AnnWait aw = { a, 1 };
   GstRtcDataChannel *ch;
   Seen *rseen;
   GError *error = NULL;
@@ -670,7 +638,7 @@ GST_START_TEST (test_over_limit_send_fails)
   ch = create (link->client, "limit", NULL);
   watch (ch);
   fail_unless (is_open (ch));
-  fail_unless (rtc_test_wait_until (has_announced, &aw, 5000));
+  fail_unless (rtc_test_wait_count (announced_count, a, 1, 5000));
   rseen = g_object_get_data (G_OBJECT (announced_get (a, 0)), "seen");
 
   fail_if (gst_rtc_data_channel_send_data_full (ch, big, &error));
@@ -702,7 +670,6 @@ GST_START_TEST (test_unordered_partial_reliability)
 {
   Link *link = link_connected (256 * 1024);
   Announced *a = announced_new (link->server, FALSE);
-  AnnWait aw = { a, 2 };
   GstRtcDataChannel *rtx, *timed;
   Seen *r1 = NULL, *r2 = NULL;
   guint i;
@@ -716,7 +683,7 @@ GST_START_TEST (test_unordered_partial_reliability)
   watch (timed);
   fail_unless (is_open (rtx));
   fail_unless (is_open (timed));
-  fail_unless (rtc_test_wait_until (has_announced, &aw, 5000));
+  fail_unless (rtc_test_wait_count (announced_count, a, 2, 5000));
   for (i = 0; i < 2; i++) {
     GstRtcDataChannel *r = announced_get (a, i);
     gboolean ordered;
@@ -758,7 +725,6 @@ GST_START_TEST (test_partial_reliability_under_loss)
 {
   Link *link = link_connected (256 * 1024);
   Announced *a = announced_new (link->server, FALSE);
-  AnnWait aw = { a, 1 };
   GstRtcDataChannel *ch;
   Seen *r;
   guint i, n = 60, got;
@@ -767,7 +733,7 @@ GST_START_TEST (test_partial_reliability_under_loss)
   ch = create (link->client, "lossy",
       "o, ordered=(boolean)false, max-retransmits=(int)0");
   fail_unless (is_open (ch));
-  fail_unless (rtc_test_wait_until (has_announced, &aw, 5000));
+  fail_unless (rtc_test_wait_count (announced_count, a, 1, 5000));
   r = g_object_get_data (G_OBJECT (announced_get (a, 0)), "seen");
 
   /* A few losses: each costs the lost messages and, at worst, a
@@ -843,7 +809,6 @@ GST_START_TEST (test_500_channels)
 {
   Link *link = link_connected (256 * 1024);
   Announced *a = announced_new (link->server, FALSE);
-  AnnWait aw = { a, 500 };
   GPtrArray *local = g_ptr_array_new_with_free_func (gst_object_unref);
   guint i;
 
@@ -853,7 +818,7 @@ GST_START_TEST (test_500_channels)
     g_free (label);
   }
   fail_unless (rtc_test_wait_until (all_open, local, 20000));
-  fail_unless (rtc_test_wait_until (has_announced, &aw, 20000));
+  fail_unless (rtc_test_wait_count (announced_count, a, 500, 20000));
   fail_unless (rtc_test_wait_until (all_open, a->channels, 20000));
   for (i = 0; i < 500; i++)
     gst_rtc_data_channel_close (g_ptr_array_index (local, i));
@@ -877,7 +842,6 @@ GST_START_TEST (test_close_both_sides)
 {
   Link *link = link_connected (256 * 1024);
   Announced *a = announced_new (link->client, FALSE);
-  AnnWait aw = { a, 1 };
   GstRtcDataChannel *ch, *remote, *again;
   Seen *seen, *rseen;
   gint id;
@@ -885,7 +849,7 @@ GST_START_TEST (test_close_both_sides)
   ch = create (link->server, "closing", NULL);
   seen = watch (ch);
   fail_unless (is_open (ch));
-  fail_unless (rtc_test_wait_until (has_announced, &aw, 5000));
+  fail_unless (rtc_test_wait_count (announced_count, a, 1, 5000));
   remote = announced_get (a, 0);
   rseen = g_object_get_data (G_OBJECT (remote), "seen");
   id = gst_rtc_data_channel_get_id (ch);
@@ -917,7 +881,6 @@ GST_START_TEST (test_buffered_amount_low)
 {
   Link *link = link_connected (256 * 1024);
   Announced *a = announced_new (link->server, FALSE);
-  AnnWait aw = { a, 1 };
   GstRtcDataChannel *ch;
   Seen *seen, *rseen;
   GBytes *msg = g_bytes_new_take (g_malloc0 (64 * 1024), 64 * 1024);
@@ -928,7 +891,7 @@ GST_START_TEST (test_buffered_amount_low)
   seen = watch (ch);
   g_object_set (ch, "buffered-amount-low-threshold", threshold, NULL);
   fail_unless (is_open (ch));
-  fail_unless (rtc_test_wait_until (has_announced, &aw, 5000));
+  fail_unless (rtc_test_wait_count (announced_count, a, 1, 5000));
   rseen = g_object_get_data (G_OBJECT (announced_get (a, 0)), "seen");
 
   /* 4 MiB at once: more than usrsctp's 1 MiB send buffer takes. */
@@ -959,7 +922,6 @@ GST_START_TEST (test_interleaving)
 {
   Link *link = link_connected (256 * 1024);
   Announced *a = announced_new (link->server, FALSE);
-  AnnWait aw = { a, 2 };
   GstRtcDataChannel *bulk, *chat;
   Seen *r1 = NULL, *r2 = NULL;
   GBytes *big = g_bytes_new_take (g_malloc0 (256 * 1024), 256 * 1024);
@@ -974,7 +936,7 @@ GST_START_TEST (test_interleaving)
   watch (chat);
   fail_unless (is_open (bulk));
   fail_unless (is_open (chat));
-  fail_unless (rtc_test_wait_until (has_announced, &aw, 5000));
+  fail_unless (rtc_test_wait_count (announced_count, a, 2, 5000));
   for (i = 0; i < 2; i++) {
     GstRtcDataChannel *r = announced_get (a, i);
     gchar *label;
@@ -1008,7 +970,6 @@ GST_START_TEST (test_hostile_input)
 {
   Link *link = link_connected (256 * 1024);
   Announced *a = announced_new (link->client, FALSE);
-  AnnWait aw = { a, 1 };
   GstRtcDataChannel *ch;
   Seen *rseen;
   static const guint8 garbage[] = { 0x03, 0x00, 0x01 };
@@ -1023,7 +984,7 @@ GST_START_TEST (test_hostile_input)
   ch = create (link->server, "target", NULL);
   watch (ch);
   fail_unless (is_open (ch));
-  fail_unless (rtc_test_wait_until (has_announced, &aw, 5000));
+  fail_unless (rtc_test_wait_count (announced_count, a, 1, 5000));
   rseen = g_object_get_data (G_OBJECT (announced_get (a, 0)), "seen");
   sid = gst_rtc_data_channel_get_id (ch);
 
@@ -1113,7 +1074,6 @@ GST_START_TEST (test_set_role_before_start)
   Link *link = link_new (256 * 1024);
   Announced *a = announced_new (link->server, FALSE);
   GstRtcDataChannel *c1, *c2, *neg;
-  AnnWait w = { a, 2 };
   gint notified = 0;
   gchar *label;
   guint i;
@@ -1139,7 +1099,7 @@ GST_START_TEST (test_set_role_before_start)
   fail_unless (rtc_sctp_association_start (link->server, NULL));
   fail_unless (is_open (c1));
   fail_unless (is_open (c2));
-  fail_unless (rtc_test_wait_until (has_announced, &w, 5000));
+  fail_unless (rtc_test_wait_count (announced_count, a, 2, 5000));
   /* The peer sees them on the ids they moved to. */
   for (i = 0; i < 2; i++) {
     GstRtcDataChannel *r = announced_get (a, i);

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <gst/check/gstcheck.h>
+#include "rtctestutil.h"
 #include <net/if.h>
 #include <nftables/libnftables.h>
 #include <stdio.h>
@@ -132,4 +133,80 @@ rtc_nft_delete_table (const gchar *table)
 
   rtc_nft (rules);
   g_free (rules);
+}
+
+/* libnice sends a consent check every 4 to 6 s (RFC 7675 5 s ± 20 %). */
+#define RTC_NFT_CONSENT_INTERVAL_MIN_MS 4000
+#define RTC_NFT_CONSENT_INTERVAL_MAX_MS 6000
+
+/* The consent counters of rtc_nft_count_consent(): answers to A's consent
+ * checks (B to A), B's consent checks (B to A) and the answers to them (A
+ * to B). */
+static inline void
+rtc_nft_consent_counters (const gchar *table, guint64 values[3])
+{
+  const gchar *names[] = { "a_answers", "b_requests", "b_answers" };
+
+  rtc_nft_counters (table, names, values, 3);
+}
+
+/* Counts, in @table, the consent traffic between A on @a_port and B on
+ * @b_port (see rtc_nft_consent_counters()). */
+static inline void
+rtc_nft_count_consent (const gchar *table, guint a_port, guint b_port)
+{
+  rtc_nft_count_stun (table, "a_answers", b_port, a_port, 0x0101);
+  rtc_nft_count_stun (table, "b_requests", b_port, a_port, 0x0001);
+  rtc_nft_count_stun (table, "b_answers", a_port, b_port, 0x0101);
+}
+
+/* Polls @table's consent counters until A's consent check was answered and
+ * B sent one, within @slack_ms of each other, the older at most @slack_ms
+ * ago. Returns the earliest time the older can have been (the poll before
+ * it was seen): neither side sends another check until
+ * RTC_NFT_CONSENT_INTERVAL_MIN_MS after it, so a silence that ends before
+ * then loses no check. libnice schedules both sides' checks from the same
+ * moment, so they stay close for a while and such a lull comes within a
+ * few checks. */
+static inline gint64
+rtc_nft_wait_consent_lull (const gchar *table, guint slack_ms)
+{
+  guint64 v[3], prev[3];
+  gint64 at[2] = { 0, 0 }, polled, now;
+  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (40000) * 1000;
+  guint i;
+
+  rtc_nft_consent_counters (table, prev);
+  polled = g_get_monotonic_time ();
+  for (;;) {
+    g_usleep (5000);
+    rtc_nft_consent_counters (table, v);
+    now = g_get_monotonic_time ();
+    for (i = 0; i < 2; i++)
+      if (v[i] != prev[i])
+        at[i] = polled;
+    memcpy (prev, v, sizeof (v));
+    polled = now;
+    if (at[0] && at[1] && now - MIN (at[0], at[1]) <= slack_ms * 1000)
+      return MIN (at[0], at[1]);
+    fail_unless (now < end, "no lull between consent checks");
+  }
+}
+
+/* Waits until each side's next consent check is answered: consent is fresh
+ * again on both, and no expiry caused by an earlier silence can come any
+ * more. */
+static inline void
+rtc_nft_wait_consent_answered (const gchar *table)
+{
+  guint64 before[3], now[3];
+  gint64 end = g_get_monotonic_time ()
+      + RTC_TEST_MS (RTC_NFT_CONSENT_INTERVAL_MAX_MS + 1000) * 1000;
+
+  rtc_nft_consent_counters (table, before);
+  do {
+    fail_unless (g_get_monotonic_time () < end, "no consent answer");
+    g_usleep (10000);
+    rtc_nft_consent_counters (table, now);
+  } while (now[0] == before[0] || now[2] == before[2]);
 }

@@ -47,7 +47,6 @@
 #define SILENCE_MS 2000
 #define TICK_MS 100
 #define CONSENT_EXPIRY_MS 10000
-#define CONSENT_INTERVAL_MAX_MS 6000
 
 #define DROP_TABLE "rtcbinrestartdrop"
 #define COUNT_TABLE "rtcbinrestartcount"
@@ -947,7 +946,7 @@ GST_START_TEST (test_consent_failed_then_restart)
   fail_unless ((disc_b - t0) / 1000
       <= (gint64)RTC_TEST_MS (SILENCE_MS + 2 * TICK_MS + 200));
   fail_unless ((fail_a - t0) / 1000
-      >= CONSENT_EXPIRY_MS - CONSENT_INTERVAL_MAX_MS - 500);
+      >= CONSENT_EXPIRY_MS - RTC_NFT_CONSENT_INTERVAL_MAX_MS - 500);
   fail_unless (
       (fail_a - t0) / 1000 <= (gint64)RTC_TEST_MS (CONSENT_EXPIRY_MS + 500));
   fail_unless (
@@ -1012,8 +1011,6 @@ GST_START_TEST (test_consent_failed_then_restart)
 
 GST_END_TEST;
 
-/* libnice's shortest interval between two consent checks of one side. */
-#define CONSENT_INTERVAL_MIN_MS 4000
 /* The shortest silence: what the ICE layer needs to say `disconnected`,
  * with a margin for its 100 ms tick. */
 #define QUIET_SILENCE_MS 2300
@@ -1022,42 +1019,6 @@ GST_END_TEST;
 /* How far apart the two sides' consent checks may be for a silence to
  * fit between them and their next ones. */
 #define LULL_SLACK_MS 1400
-
-static const gchar *counters[] = { "a_answers", "b_requests", "b_answers" };
-
-/* Polls COUNT_TABLE until a's consent check was answered and b sent one
- * within LULL_SLACK_MS of each other, the older one at most LULL_SLACK_MS
- * ago. Returns the earliest time the older can have been (the poll
- * before it was seen): neither side sends another check until
- * CONSENT_INTERVAL_MIN_MS after it. A silence must end before then: libnice
- * does not retransmit consent checks, and a lost one can expire consent
- * (the next may come 6 s later, 12 s after the last answer). libnice
- * schedules both sides' checks from the same moment, so they stay close
- * for a while and such a lull comes within a few checks. */
-static gint64
-wait_consent_lull (void)
-{
-  guint64 v[3], prev[3];
-  gint64 at[2] = { 0, 0 }, polled, now;
-  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (40000) * 1000;
-  guint i;
-
-  rtc_nft_counters (COUNT_TABLE, counters, prev, 3);
-  polled = g_get_monotonic_time ();
-  for (;;) {
-    g_usleep (5000);
-    rtc_nft_counters (COUNT_TABLE, counters, v, 3);
-    now = g_get_monotonic_time ();
-    for (i = 0; i < 2; i++)
-      if (v[i] != prev[i])
-        at[i] = polled;
-    memcpy (prev, v, sizeof (v));
-    polled = now;
-    if (at[0] && at[1] && now - MIN (at[0], at[1]) <= LULL_SLACK_MS * 1000)
-      return MIN (at[0], at[1]);
-    fail_unless (now < end, "no lull between consent checks");
-  }
-}
 
 /* Both ways silenced between consent checks, then let through again:
  * both sides `disconnected` (ICE and connection state), then `connected`
@@ -1069,16 +1030,13 @@ GST_START_TEST (test_silence_then_back)
   Call call;
   guint a_port, b_port, ice[2], pc[2], i, attempt;
   gint64 t0, end, quiet_end, disc[2], back[2], pc_back[2];
-  guint64 before[3], now[3];
   Peer *p;
 
   rtc_nft_assert_private_netns ();
   call_start (&call);
   g_usleep (1500 * 1000);
   selected_ports (&call.a, &a_port, &b_port);
-  rtc_nft_count_stun (COUNT_TABLE, "a_answers", b_port, a_port, 0x0101);
-  rtc_nft_count_stun (COUNT_TABLE, "b_requests", b_port, a_port, 0x0001);
-  rtc_nft_count_stun (COUNT_TABLE, "b_answers", a_port, b_port, 0x0101);
+  rtc_nft_count_consent (COUNT_TABLE, a_port, b_port);
   for (i = 0; i < 2; i++) {
     p = i ? &call.b : &call.a;
     ice[i] = log_len (p, p->ice_log);
@@ -1086,11 +1044,11 @@ GST_START_TEST (test_silence_then_back)
   }
 
   for (attempt = 0;; attempt++) {
-    gint64 lull = wait_consent_lull ();
+    gint64 lull = rtc_nft_wait_consent_lull (COUNT_TABLE, LULL_SLACK_MS);
 
     rtc_nft_drop_udp (DROP_TABLE, b_port, a_port, TRUE);
     t0 = g_get_monotonic_time ();
-    quiet_end = lull + (CONSENT_INTERVAL_MIN_MS - NFT_MARGIN_MS) * 1000;
+    quiet_end = lull + (RTC_NFT_CONSENT_INTERVAL_MIN_MS - NFT_MARGIN_MS) * 1000;
     if (quiet_end - t0 >= QUIET_SILENCE_MS * 1000)
       break;
     /* Too late for this lull (a slow poll): let through at once, long
@@ -1130,14 +1088,7 @@ GST_START_TEST (test_silence_then_back)
 
   /* Each side's next consent check is answered: consent is fresh again
    * and no expiry of this silence can come any more. */
-  rtc_nft_counters (COUNT_TABLE, counters, before, 3);
-  end = g_get_monotonic_time ()
-      + RTC_TEST_MS (CONSENT_INTERVAL_MAX_MS + 1000) * 1000;
-  do {
-    fail_unless (g_get_monotonic_time () < end, "no consent answer");
-    g_usleep (10000);
-    rtc_nft_counters (COUNT_TABLE, counters, now, 3);
-  } while (now[0] == before[0] || now[2] == before[2]);
+  rtc_nft_wait_consent_answered (COUNT_TABLE);
   /* A state change would be on the session thread by now. */
   g_usleep (200 * 1000);
   for (i = 0; i < 2; i++) {

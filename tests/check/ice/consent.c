@@ -18,11 +18,8 @@
 /* SILENCE_US of the transport and its 100 ms tick. */
 #define SILENCE_MS 2000
 #define TICK_MS 100
-/* libnice 0.1.21's consent expiry, and the shortest and longest intervals
- * between two consent checks of one side. */
+/* libnice 0.1.21's consent expiry. */
 #define CONSENT_EXPIRY_MS 10000
-#define CONSENT_INTERVAL_MIN_MS 4000
-#define CONSENT_INTERVAL_MAX_MS 6000
 /* The latest `disconnected` accepted after the peer is silenced: the
  * silence bound, two ticks, and a margin for a late tick on a loaded
  * machine. */
@@ -53,50 +50,6 @@ selected_port (IcePeer *p, gboolean local)
   rtc_ice_candidate_free (l);
   rtc_ice_candidate_free (r);
   return port;
-}
-
-/* COUNT_TABLE's counters: answers to A's consent checks (B to A), B's
- * consent checks (B to A) and the answers to them (A to B). */
-static const gchar *counters[] = { "a_answers", "b_requests", "b_answers" };
-
-static void
-count_consent (guint a_port, guint b_port)
-{
-  rtc_nft_count_stun (COUNT_TABLE, counters[0], b_port, a_port, 0x0101);
-  rtc_nft_count_stun (COUNT_TABLE, counters[1], b_port, a_port, 0x0001);
-  rtc_nft_count_stun (COUNT_TABLE, counters[2], a_port, b_port, 0x0101);
-}
-
-/* Polls COUNT_TABLE until A's consent check was answered and B sent one,
- * within LULL_SLACK_MS of each other, the older at most LULL_SLACK_MS
- * ago. Returns the earliest time the older can have been (the poll before
- * it was seen): neither side sends another check until
- * CONSENT_INTERVAL_MIN_MS after it. libnice starts both sides' consent
- * timers at the same moment, so their checks stay close for a while and
- * such a lull comes within a few checks. */
-static gint64
-wait_consent_lull (void)
-{
-  guint64 v[3], prev[3];
-  gint64 at[2] = { 0, 0 }, polled, now;
-  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (40000) * 1000;
-  guint i;
-
-  rtc_nft_counters (COUNT_TABLE, counters, prev, 3);
-  polled = g_get_monotonic_time ();
-  for (;;) {
-    g_usleep (5000);
-    rtc_nft_counters (COUNT_TABLE, counters, v, 3);
-    now = g_get_monotonic_time ();
-    for (i = 0; i < 2; i++)
-      if (v[i] != prev[i])
-        at[i] = polled;
-    memcpy (prev, v, sizeof (v));
-    polled = now;
-    if (at[0] && at[1] && now - MIN (at[0], at[1]) <= LULL_SLACK_MS * 1000)
-      return MIN (at[0], at[1]);
-    fail_unless (now < end, "no lull between consent checks");
-  }
 }
 
 /* A transport's state notifications since state_log_mark(): each state's
@@ -318,14 +271,13 @@ GST_START_TEST (test_peer_back_in_time)
   IceFlow to_a;
   StateLog log, log_b;
   guint a_port, b_port, attempt;
-  guint64 before[3], now[3];
   gint64 t0, quiet_end, end, disc_ms, back_ms;
   RtcIceTransportState s;
 
   connect_udp (&a, &b);
   a_port = selected_port (&a, TRUE);
   b_port = selected_port (&a, FALSE);
-  count_consent (a_port, b_port);
+  rtc_nft_count_consent (COUNT_TABLE, a_port, b_port);
   state_log_init (&log, &a);
   state_log_init (&log_b, &b);
   ice_flow_start (&to_a, &b, &a, PACKET_INTERVAL_MS);
@@ -333,14 +285,14 @@ GST_START_TEST (test_peer_back_in_time)
   fail_unless (ice_flow_wait (&to_a, 1500 / PACKET_INTERVAL_MS, 5000));
 
   for (attempt = 0;; attempt++) {
-    gint64 lull = wait_consent_lull ();
+    gint64 lull = rtc_nft_wait_consent_lull (COUNT_TABLE, LULL_SLACK_MS);
     gboolean connected;
 
     state_log_mark (&log);
     connected = ice_is_connected (&a);
     rtc_nft_drop_udp (DROP_TABLE, b_port, a_port, FALSE);
     t0 = g_get_monotonic_time ();
-    quiet_end = lull + (CONSENT_INTERVAL_MIN_MS - NFT_MARGIN_MS) * 1000;
+    quiet_end = lull + (RTC_NFT_CONSENT_INTERVAL_MIN_MS - NFT_MARGIN_MS) * 1000;
     /* Connected when the rules went in, no change notified since. */
     connected = connected && state_log_len (&log) == 0;
     if (connected && quiet_end - t0 >= QUIET_SILENCE_MS * 1000)
@@ -377,14 +329,7 @@ GST_START_TEST (test_peer_back_in_time)
 
   /* Each side's next consent check is answered: consent is fresh again on
    * both, and no expiry caused by the silence can come any more. */
-  rtc_nft_counters (COUNT_TABLE, counters, before, 3);
-  end = g_get_monotonic_time ()
-      + RTC_TEST_MS (CONSENT_INTERVAL_MAX_MS + 1000) * 1000;
-  do {
-    fail_unless (g_get_monotonic_time () < end, "no consent answer");
-    g_usleep (10000);
-    rtc_nft_counters (COUNT_TABLE, counters, now, 3);
-  } while (now[0] == before[0] || now[2] == before[2]);
+  rtc_nft_wait_consent_answered (COUNT_TABLE);
   /* A state change would have been notified by now. */
   g_usleep (200 * 1000);
   fail_unless (ice_is_connected (&a), "A: state %d", ice_state (&a));

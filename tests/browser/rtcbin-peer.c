@@ -19,16 +19,17 @@
  * one lock, so their order is the order they happened in.
  *
  * Commands are looked up in one table (`commands` below): a new one is a
- * handler and an entry there.
+ * handler and an entry there. Reading, printing, promises, descriptions
+ * and candidate events are tests/check/common/rtcjsonpeer.c's.
  */
 
-#include <gio/gunixinputstream.h>
 #include <gst/gst.h>
 #include <gst/rtc/rtc.h>
 #include <gst/sdp/sdp.h>
 #include <json-glib/json-glib.h>
-#include <stdio.h>
 #include <string.h>
+
+#include "rtcjsonpeer.h"
 
 typedef struct _Peer Peer;
 
@@ -56,12 +57,10 @@ typedef struct {
 } SendBranch;
 
 struct _Peer {
-  GMainLoop *loop;
+  RtcJsonPeer json;
   GstElement *pipeline;
   GstElement *rtcbin;
-  GDataInputStream *input;
-  GCancellable *cancel;
-  GMutex lock; /* the tables and stdout */
+  GMutex lock; /* the tables */
   GHashTable *recv; /* src pad name -> RecvBranch */
   GHashTable *send; /* sink pad name -> SendBranch */
   guint next_source;
@@ -73,35 +72,6 @@ typedef void (*CommandFunc) (Peer *peer, JsonObject *cmd, JsonNode *id);
 
 /* Output */
 
-static void
-emit_object (Peer *peer, JsonObject *obj)
-{
-  g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), obj);
-  g_autofree gchar *text = json_to_string (node, FALSE);
-
-  g_mutex_lock (&peer->lock);
-  fputs (text, stdout);
-  fputc ('\n', stdout);
-  fflush (stdout);
-  g_mutex_unlock (&peer->lock);
-}
-
-static JsonObject *
-event_new (const gchar *name)
-{
-  JsonObject *obj = json_object_new ();
-
-  json_object_set_string_member (obj, "event", name);
-  return obj;
-}
-
-static void
-emit_event (Peer *peer, JsonObject *obj)
-{
-  emit_object (peer, obj);
-  json_object_unref (obj);
-}
-
 /* A reply: {"reply": id, ...fields} or {"reply": id, "error": "..."}. */
 static void
 emit_reply (Peer *peer, JsonNode *id, JsonObject *fields, const gchar *error)
@@ -112,8 +82,7 @@ emit_reply (Peer *peer, JsonNode *id, JsonObject *fields, const gchar *error)
       id ? json_node_copy (id) : json_node_new (JSON_NODE_NULL));
   if (error)
     json_object_set_string_member (obj, "error", error);
-  emit_object (peer, obj);
-  json_object_unref (obj);
+  rtc_json_peer_emit (&peer->json, obj);
 }
 
 static void emit_error (Peer *peer, JsonNode *id, const gchar *format, ...)
@@ -235,21 +204,6 @@ set_enum_property (GObject *object, const gchar *name, const gchar *nick)
   return TRUE;
 }
 
-static JsonObject *
-description_to_json (const GstRtcSessionDescription *desc)
-{
-  JsonObject *obj = json_object_new ();
-  g_autofree gchar *sdp = NULL;
-
-  json_object_set_string_member (obj, "type",
-      gst_rtc_sdp_type_to_string (desc->type));
-  if (desc->sdp) {
-    sdp = gst_sdp_message_as_text (desc->sdp);
-    json_object_set_string_member (obj, "sdp", sdp);
-  }
-  return obj;
-}
-
 /* Promises: each command's own, answered on the session thread. */
 
 /* What a reply needs from the promise's answer. */
@@ -281,52 +235,52 @@ pending_free (PendingReply *p)
 
 /* Session thread: the reply is printed from here, before anything the
  * operation set off (the candidates of a new local description). */
+static JsonObject *
+description_to_json (const GstRtcSessionDescription *desc)
+{
+  return rtc_json_peer_description_to_json ((const RtcJsonPeerDesc *)desc);
+}
+
 static void
 on_promise (GstPromise *promise, gpointer user_data)
 {
   PendingReply *p = user_data;
   const GstStructure *reply = NULL;
-  GError *error = NULL;
+  const RtcJsonPeerDesc *answered;
   GstRtcSessionDescription *desc = NULL;
+  GError *error = NULL;
 
-  if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
-    p->error = g_strdup ("the promise was not answered");
-  else
-    reply = gst_promise_get_reply (promise);
-  if (reply && gst_structure_has_field (reply, "error")
-      && gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL)) {
+  if (!rtc_json_peer_promise_reply (promise, &reply, &error))
+    goto done;
+  switch (p->kind) {
+    case REPLY_OFFER:
+    case REPLY_ANSWER:
+      answered = rtc_json_peer_reply_description (reply,
+          p->kind == REPLY_OFFER ? "offer" : "answer",
+          GST_TYPE_RTC_SESSION_DESCRIPTION, &error);
+      if (answered)
+        p->fields = rtc_json_peer_description_to_json (answered);
+      break;
+    case REPLY_LOCAL:
+      g_object_get (p->peer->rtcbin, "local-description", &desc, NULL);
+      if (desc) {
+        p->fields = description_to_json (desc);
+        gst_rtc_session_description_free (desc);
+      }
+      break;
+    case REPLY_STATS:
+      p->fields = json_object_new ();
+      if (reply)
+        json_object_set_object_member (p->fields, "stats",
+            structure_to_json (reply));
+      break;
+    default:
+      break;
+  }
+done:
+  if (error) {
     p->error = g_strdup (error->message);
     g_error_free (error);
-  } else if (!p->error) {
-    switch (p->kind) {
-      case REPLY_OFFER:
-      case REPLY_ANSWER:
-        if (reply
-            && gst_structure_get (reply,
-                p->kind == REPLY_OFFER ? "offer" : "answer",
-                GST_TYPE_RTC_SESSION_DESCRIPTION, &desc, NULL)) {
-          p->fields = description_to_json (desc);
-          gst_rtc_session_description_free (desc);
-        } else {
-          p->error = g_strdup ("no description in the reply");
-        }
-        break;
-      case REPLY_LOCAL:
-        g_object_get (p->peer->rtcbin, "local-description", &desc, NULL);
-        if (desc) {
-          p->fields = description_to_json (desc);
-          gst_rtc_session_description_free (desc);
-        }
-        break;
-      case REPLY_STATS:
-        p->fields = json_object_new ();
-        if (reply)
-          json_object_set_object_member (p->fields, "stats",
-              structure_to_json (reply));
-        break;
-      default:
-        break;
-    }
   }
   emit_reply (p->peer, p->id, p->fields, p->error);
   pending_free (p);
@@ -440,14 +394,14 @@ on_pad_added (GstElement *rtcbin, GstPad *pad, Peer *peer)
       ? NULL
       : gst_structure_get_string (gst_caps_get_structure (caps, 0),
           "encoding-name");
-  ev = event_new ("pad-added");
+  ev = rtc_json_peer_event_new ("pad-added");
   json_object_set_string_member (ev, "pad", GST_PAD_NAME (pad));
   json_object_set_string_member (ev, "encoding", encoding ? encoding : "");
   if (!encoding
       || (g_ascii_strcasecmp (encoding, "VP8") != 0
           && g_ascii_strcasecmp (encoding, "OPUS") != 0)) {
     json_object_set_string_member (ev, "error", "not decoded");
-    emit_event (peer, ev);
+    rtc_json_peer_emit (&peer->json, ev);
     return;
   }
   r = g_new0 (RecvBranch, 1);
@@ -460,7 +414,7 @@ on_pad_added (GstElement *rtcbin, GstPad *pad, Peer *peer)
       TRUE, &error);
   if (!r->bin) {
     json_object_set_string_member (ev, "error", error->message);
-    emit_event (peer, ev);
+    rtc_json_peer_emit (&peer->json, ev);
     recv_branch_free (r);
     return;
   }
@@ -502,7 +456,7 @@ on_pad_added (GstElement *rtcbin, GstPad *pad, Peer *peer)
     json_object_set_string_member (ev, "error", "cannot link");
   gst_object_unref (sinkpad);
   json_object_set_string_member (ev, "kind", r->video ? "video" : "audio");
-  emit_event (peer, ev);
+  rtc_json_peer_emit (&peer->json, ev);
   gst_element_post_message (peer->pipeline,
       gst_message_new_latency (GST_OBJECT (peer->pipeline)));
 }
@@ -546,9 +500,9 @@ on_pad_removed (GstElement *rtcbin, GstPad *pad, Peer *peer)
 
   if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
     return;
-  ev = event_new ("pad-removed");
+  ev = rtc_json_peer_event_new ("pad-removed");
   json_object_set_string_member (ev, "pad", GST_PAD_NAME (pad));
-  emit_event (peer, ev);
+  rtc_json_peer_emit (&peer->json, ev);
   if (!g_object_get_data (G_OBJECT (pad), "peer-recv"))
     return;
   pr = g_new0 (PadRemoved, 1);
@@ -563,29 +517,19 @@ on_pad_removed (GstElement *rtcbin, GstPad *pad, Peer *peer)
 static void
 on_negotiation_needed (GstElement *rtcbin, Peer *peer)
 {
-  emit_event (peer, event_new ("negotiation-needed"));
-}
-
-static void
-on_ice_candidate (GstElement *rtcbin, guint mline, const gchar *candidate,
-    Peer *peer)
-{
-  JsonObject *ev = event_new ("candidate");
-
-  json_object_set_int_member (ev, "mline", mline);
-  json_object_set_string_member (ev, "candidate", candidate ? candidate : "");
-  emit_event (peer, ev);
+  rtc_json_peer_emit (&peer->json,
+      rtc_json_peer_event_new ("negotiation-needed"));
 }
 
 static void
 on_state (GstElement *rtcbin, GParamSpec *pspec, Peer *peer)
 {
-  JsonObject *ev = event_new ("state");
+  JsonObject *ev = rtc_json_peer_event_new ("state");
 
   json_object_set_string_member (ev, "name", pspec->name);
   json_object_set_member (ev, "value",
       property_to_json (G_OBJECT (rtcbin), pspec->name));
-  emit_event (peer, ev);
+  rtc_json_peer_emit (&peer->json, ev);
 }
 
 /* Commands */
@@ -593,35 +537,9 @@ on_state (GstElement *rtcbin, GParamSpec *pspec, Peer *peer)
 static GstRtcSessionDescription *
 description_from_json (JsonObject *cmd, GError **error)
 {
-  const gchar *type = json_object_get_string_member_with_default (cmd, "type",
-      "");
-  const gchar *text = json_object_get_string_member_with_default (cmd, "sdp",
-      "");
-  GstRtcSDPType t;
-  GstSDPMessage *sdp;
-
-  if (g_str_equal (type, "offer"))
-    t = GST_RTC_SDP_TYPE_OFFER;
-  else if (g_str_equal (type, "answer"))
-    t = GST_RTC_SDP_TYPE_ANSWER;
-  else if (g_str_equal (type, "pranswer"))
-    t = GST_RTC_SDP_TYPE_PRANSWER;
-  else if (g_str_equal (type, "rollback"))
-    t = GST_RTC_SDP_TYPE_ROLLBACK;
-  else {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-        "unknown description type '%s'", type);
-    return NULL;
-  }
-  gst_sdp_message_new (&sdp);
-  if (t != GST_RTC_SDP_TYPE_ROLLBACK
-      && gst_sdp_message_parse_buffer ((const guint8 *)text, strlen (text), sdp)
-          != GST_SDP_OK) {
-    gst_sdp_message_free (sdp);
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "unparsable SDP");
-    return NULL;
-  }
-  return gst_rtc_session_description_new (t, sdp);
+  return rtc_json_peer_description_new (GST_TYPE_RTC_SESSION_DESCRIPTION,
+      json_object_get_string_member_with_default (cmd, "type", ""),
+      json_object_get_string_member_with_default (cmd, "sdp", ""), error);
 }
 
 static void
@@ -1020,7 +938,7 @@ static void
 cmd_quit (Peer *peer, JsonObject *cmd, JsonNode *id)
 {
   emit_reply (peer, id, NULL, NULL);
-  g_main_loop_quit (peer->loop);
+  rtc_json_peer_quit (&peer->json);
 }
 
 static const struct {
@@ -1045,22 +963,20 @@ static const struct {
 };
 
 static void
-run_command (Peer *peer, const gchar *line)
+run_command (RtcJsonPeer *json, const gchar *line, gpointer user_data)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  Peer *peer = user_data;
+  g_autoptr (JsonObject) cmd = NULL;
   g_autoptr (GError) error = NULL;
-  JsonObject *cmd;
   JsonNode *id;
   const gchar *name;
   guint i;
 
-  if (!json_parser_load_from_data (parser, line, -1, &error)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))) {
-    emit_error (peer, NULL, "not a JSON object: %s",
-        error ? error->message : line);
+  cmd = rtc_json_peer_parse (line, &error);
+  if (!cmd) {
+    emit_error (peer, NULL, "not a JSON object: %s", error->message);
     return;
   }
-  cmd = json_node_get_object (json_parser_get_root (parser));
   id = json_object_get_member (cmd, "id");
   name = json_object_get_string_member_with_default (cmd, "cmd", "");
   for (i = 0; i < G_N_ELEMENTS (commands); i++) {
@@ -1070,38 +986,6 @@ run_command (Peer *peer, const gchar *line)
     }
   }
   emit_error (peer, id, "unknown command '%s'", name);
-}
-
-static void read_next (Peer *peer);
-
-static void
-on_line (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-  Peer *peer = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autofree gchar *line = NULL;
-
-  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (
-                                                        source),
-      res, NULL, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (!line) {
-    /* The script went away: so do we. */
-    g_main_loop_quit (peer->loop);
-    return;
-  }
-  g_strstrip (line);
-  if (*line)
-    run_command (peer, line);
-  read_next (peer);
-}
-
-static void
-read_next (Peer *peer)
-{
-  g_data_input_stream_read_line_async (peer->input, G_PRIORITY_DEFAULT,
-      peer->cancel, on_line, peer);
 }
 
 static gboolean
@@ -1119,12 +1003,12 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer user_data)
         gst_message_parse_error (msg, &error, &debug);
       else
         gst_message_parse_warning (msg, &error, &debug);
-      ev = event_new (
+      ev = rtc_json_peer_event_new (
           GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR ? "error" : "warning");
       json_object_set_string_member (ev, "source",
           GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)));
       json_object_set_string_member (ev, "message", error->message);
-      emit_event (peer, ev);
+      rtc_json_peer_emit (&peer->json, ev);
       break;
     case GST_MESSAGE_LATENCY:
       /* A branch joined the playing pipeline. */
@@ -1152,7 +1036,6 @@ main (int argc, char **argv)
   static const gchar *states[] = { "notify::signaling-state",
     "notify::connection-state", "notify::ice-connection-state",
     "notify::ice-gathering-state" };
-  GInputStream *in;
   GstBus *bus;
   Peer peer = { 0 };
   guint bus_watch, i;
@@ -1166,7 +1049,7 @@ main (int argc, char **argv)
   }
 
   g_mutex_init (&peer.lock);
-  peer.loop = g_main_loop_new (NULL, FALSE);
+  rtc_json_peer_init (&peer.json);
   peer.recv = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       (GDestroyNotify)recv_branch_free);
   peer.send = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -1182,8 +1065,7 @@ main (int argc, char **argv)
   gst_bin_add (GST_BIN (peer.pipeline), peer.rtcbin);
   g_signal_connect (peer.rtcbin, "on-negotiation-needed",
       G_CALLBACK (on_negotiation_needed), &peer);
-  g_signal_connect (peer.rtcbin, "on-ice-candidate",
-      G_CALLBACK (on_ice_candidate), &peer);
+  rtc_json_peer_watch_candidates (&peer.json, peer.rtcbin, FALSE);
   g_signal_connect (peer.rtcbin, "pad-added", G_CALLBACK (on_pad_added), &peer);
   g_signal_connect (peer.rtcbin, "pad-removed", G_CALLBACK (on_pad_removed),
       &peer);
@@ -1199,15 +1081,8 @@ main (int argc, char **argv)
     return 1;
   }
 
-  in = g_unix_input_stream_new (0, FALSE);
-  peer.input = g_data_input_stream_new (in);
-  g_object_unref (in);
-  peer.cancel = g_cancellable_new ();
-  read_next (&peer);
-  emit_event (&peer, event_new ("ready"));
-  g_main_loop_run (peer.loop);
+  rtc_json_peer_run (&peer.json, run_command, &peer);
 
-  g_cancellable_cancel (peer.cancel);
   peer.stopping = TRUE;
   gst_element_set_state (peer.pipeline, GST_STATE_NULL);
   g_source_remove (bus_watch);
@@ -1217,9 +1092,7 @@ main (int argc, char **argv)
   gst_object_unref (peer.pipeline);
   g_hash_table_unref (peer.recv);
   g_hash_table_unref (peer.send);
-  g_object_unref (peer.input);
-  g_object_unref (peer.cancel);
-  g_main_loop_unref (peer.loop);
+  rtc_json_peer_clear (&peer.json);
   g_mutex_clear (&peer.lock);
   return 0;
 }

@@ -30,51 +30,22 @@
  * empty GBytes is refused by a precondition), so it only reports them.
  */
 #include <gst/gst.h>
-#include <gst/sdp/sdp.h>
-#include <gio/gunixinputstream.h>
-#include <json-glib/json-glib.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "datapeer.h"
-#include "datapeerjson.h"
-
-/* Both libraries' session descriptions start with this public layout. */
-typedef struct {
-  gint type;
-  GstSDPMessage *sdp;
-} Desc;
+#include "rtcjsonpeer.h"
 
 typedef struct {
   GstElement *pipeline, *bin;
   gboolean web, echo;
   GType desc_type;
-  GMutex lock; /* channels, stdout */
+  RtcJsonPeer json;
+  GMutex lock; /* channels */
   GHashTable *channels; /* label -> channel */
   gint media_buffers; /* atomic */
-  GMainLoop *loop;
 } Peer;
 
 static Peer peer;
-
-static void
-emit (JsonBuilder *b)
-{
-  gchar *text = data_peer_json_end (b);
-
-  g_mutex_lock (&peer.lock);
-  fputs (text, stdout);
-  fputc ('\n', stdout);
-  fflush (stdout);
-  g_mutex_unlock (&peer.lock);
-  g_free (text);
-}
-
-static JsonBuilder *
-event (const gchar *name)
-{
-  return data_peer_json_begin ("event", name);
-}
 
 static gchar *
 channel_label (GObject *ch)
@@ -85,16 +56,16 @@ channel_label (GObject *ch)
   return label;
 }
 
-static JsonBuilder *
+static JsonObject *
 channel_event (const gchar *name, GObject *ch)
 {
-  JsonBuilder *b = event (name);
+  JsonObject *b = rtc_json_peer_event_new (name);
   gchar *label = channel_label (ch);
   gint id = -1;
 
   g_object_get (ch, "id", &id, NULL);
-  data_peer_json_str (b, "label", label);
-  data_peer_json_int (b, "id", id);
+  json_object_set_string_member (b, "label", label);
+  json_object_set_int_member (b, "id", id);
   g_free (label);
   return b;
 }
@@ -112,34 +83,34 @@ on_open (GObject *ch, gpointer unused)
   g_object_set_data (ch, "rtc-data-peer-open", GINT_TO_POINTER (1));
   g_mutex_unlock (&peer.lock);
   if (first)
-    emit (channel_event ("open", ch));
+    rtc_json_peer_emit (&peer.json, channel_event ("open", ch));
 }
 
 static void
 on_close (GObject *ch, gpointer unused)
 {
-  emit (channel_event ("close", ch));
+  rtc_json_peer_emit (&peer.json, channel_event ("close", ch));
 }
 
 static void
 on_error (GObject *ch, GError *error, gpointer unused)
 {
-  JsonBuilder *b = channel_event ("error", ch);
+  JsonObject *b = channel_event ("error", ch);
 
-  data_peer_json_str (b, "message", error ? error->message : "");
-  emit (b);
+  json_object_set_string_member (b, "message", error ? error->message : "");
+  rtc_json_peer_emit (&peer.json, b);
 }
 
 static void
 report_message (GObject *ch, const gchar *kind, gconstpointer data, gsize size)
 {
-  JsonBuilder *b = channel_event ("message", ch);
+  JsonObject *b = channel_event ("message", ch);
   gchar *sha1 = g_compute_checksum_for_data (G_CHECKSUM_SHA1, data, size);
 
-  data_peer_json_str (b, "kind", kind);
-  data_peer_json_int (b, "size", size);
-  data_peer_json_str (b, "sha1", sha1);
-  emit (b);
+  json_object_set_string_member (b, "kind", kind);
+  json_object_set_int_member (b, "size", size);
+  json_object_set_string_member (b, "sha1", sha1);
+  rtc_json_peer_emit (&peer.json, b);
   g_free (sha1);
 }
 
@@ -184,7 +155,7 @@ watch_channel (GObject *ch)
 static void
 on_data_channel (GstElement *bin, GObject *ch, gpointer unused)
 {
-  JsonBuilder *b = channel_event ("data-channel", ch);
+  JsonObject *b = channel_event ("data-channel", ch);
   gboolean ordered = TRUE, negotiated = FALSE;
   gint max_rtx = -1, max_lifetime = -1;
   gchar *protocol = NULL;
@@ -192,13 +163,13 @@ on_data_channel (GstElement *bin, GObject *ch, gpointer unused)
   g_object_get (ch, "ordered", &ordered, "negotiated", &negotiated,
       "max-retransmits", &max_rtx, "max-packet-lifetime", &max_lifetime,
       "protocol", &protocol, NULL);
-  data_peer_json_bool (b, "ordered", ordered);
-  data_peer_json_bool (b, "negotiated", negotiated);
-  data_peer_json_int (b, "max-retransmits", max_rtx);
-  data_peer_json_int (b, "max-packet-lifetime", max_lifetime);
-  data_peer_json_str (b, "protocol", protocol ? protocol : "");
+  json_object_set_boolean_member (b, "ordered", ordered);
+  json_object_set_boolean_member (b, "negotiated", negotiated);
+  json_object_set_int_member (b, "max-retransmits", max_rtx);
+  json_object_set_int_member (b, "max-packet-lifetime", max_lifetime);
+  json_object_set_string_member (b, "protocol", protocol ? protocol : "");
   g_free (protocol);
-  emit (b);
+  rtc_json_peer_emit (&peer.json, b);
   watch_channel (ch);
   /* A channel can be open by the time it is announced. */
   {
@@ -239,31 +210,14 @@ command_channel (JsonObject *cmd, GError **error)
 /* ---- session ---- */
 
 static void
-on_ice_candidate (GstElement *bin, guint mline, const gchar *candidate,
-    gpointer unused)
-{
-  gchar *lower = candidate ? g_ascii_strdown (candidate, -1) : NULL;
-
-  /* Nothing but UDP on loopback leaves the peer. */
-  if (lower && strstr (lower, " udp ") && strstr (lower, " 127.0.0.1 ")) {
-    JsonBuilder *b = event ("candidate");
-
-    data_peer_json_int (b, "mline", mline);
-    data_peer_json_str (b, "candidate", candidate);
-    emit (b);
-  }
-  g_free (lower);
-}
-
-static void
 on_connection_state (GstElement *bin, GParamSpec *pspec, gpointer unused)
 {
   gint state = 0;
-  JsonBuilder *b = event ("connection-state");
+  JsonObject *b = rtc_json_peer_event_new ("connection-state");
 
   g_object_get (bin, "connection-state", &state, NULL);
-  data_peer_json_int (b, "state", state);
-  emit (b);
+  json_object_set_int_member (b, "state", state);
+  rtc_json_peer_emit (&peer.json, b);
 }
 
 static GstPadProbeReturn
@@ -292,32 +246,22 @@ on_pad_added (GstElement *bin, GstPad *pad, gpointer unused)
   gst_object_unref (sinkpad);
 }
 
-/* Runs @action and waits for its reply; FALSE with @error set on failure. */
+/* Runs @action and waits for its reply (in @out when asked for); FALSE
+ * with @error set on failure. */
 static gboolean
 await_action (const gchar *action, gpointer arg, GstPromise **out,
     GError **error)
 {
   GstPromise *promise = gst_promise_new ();
-  const GstStructure *reply;
+  gboolean ok;
 
   g_signal_emit_by_name (peer.bin, action, arg, promise);
-  if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED) {
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED, "%s: no reply",
-        action);
-    gst_promise_unref (promise);
-    return FALSE;
-  }
-  reply = gst_promise_get_reply (promise);
-  if (reply && gst_structure_has_field (reply, "error")) {
-    gst_structure_get (reply, "error", G_TYPE_ERROR, error, NULL);
-    gst_promise_unref (promise);
-    return FALSE;
-  }
-  if (out)
+  ok = rtc_json_peer_promise_reply (promise, NULL, error);
+  if (ok && out)
     *out = promise;
   else
     gst_promise_unref (promise);
-  return TRUE;
+  return ok;
 }
 
 /* create-offer or create-answer: prints the description, then sets it
@@ -328,30 +272,27 @@ create_and_set (const gchar *kind, GError **error)
 {
   gchar *action = g_strdup_printf ("create-%s", kind);
   GstPromise *promise = NULL;
-  const GValue *value;
-  Desc *desc;
+  const RtcJsonPeerDesc *desc;
   gchar *text;
-  JsonBuilder *b;
+  JsonObject *b;
   gboolean ok;
 
   ok = await_action (action, NULL, &promise, error);
   g_free (action);
   if (!ok)
     return FALSE;
-  value = gst_structure_get_value (gst_promise_get_reply (promise), kind);
-  if (!value || G_VALUE_TYPE (value) != peer.desc_type) {
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
-        "no %s in the reply", kind);
+  desc = rtc_json_peer_reply_description (gst_promise_get_reply (promise), kind,
+      peer.desc_type, error);
+  if (!desc) {
     gst_promise_unref (promise);
     return FALSE;
   }
-  desc = g_value_get_boxed (value);
   text = gst_sdp_message_as_text (desc->sdp);
-  b = event (kind);
-  data_peer_json_str (b, "sdp", text);
-  emit (b);
+  b = rtc_json_peer_event_new (kind);
+  json_object_set_string_member (b, "sdp", text);
+  rtc_json_peer_emit (&peer.json, b);
   g_free (text);
-  ok = await_action ("set-local-description", desc, NULL, error);
+  ok = await_action ("set-local-description", (gpointer)desc, NULL, error);
   gst_promise_unref (promise);
   return ok;
 }
@@ -359,17 +300,12 @@ create_and_set (const gchar *kind, GError **error)
 static gboolean
 set_remote (const gchar *type, const gchar *text, GError **error)
 {
-  Desc mirror = { g_str_equal (type, "offer") ? 1 : 3, NULL };
-  gpointer desc;
+  gpointer desc = rtc_json_peer_description_new (peer.desc_type, type, text,
+      error);
   gboolean ok;
 
-  if (gst_sdp_message_new_from_text (text, &mirror.sdp) != GST_SDP_OK) {
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED, "bad SDP");
+  if (!desc)
     return FALSE;
-  }
-  /* The type's copy function makes a real description of the mirror. */
-  desc = g_boxed_copy (peer.desc_type, &mirror);
-  gst_sdp_message_free (mirror.sdp);
   ok = await_action ("set-remote-description", desc, NULL, error);
   g_boxed_free (peer.desc_type, desc);
   if (ok && g_str_equal (type, "offer"))
@@ -408,7 +344,7 @@ create_channel (JsonObject *cmd, GError **error)
     return FALSE;
   }
   watch_channel (ch);
-  emit (channel_event ("created", ch));
+  rtc_json_peer_emit (&peer.json, channel_event ("created", ch));
   g_object_unref (ch);
   return TRUE;
 }
@@ -443,7 +379,7 @@ static gboolean
 query_channel (JsonObject *cmd, GError **error)
 {
   GObject *ch = command_channel (cmd, error);
-  JsonBuilder *b;
+  JsonObject *b;
   gint state = 0;
   guint64 buffered = 0;
 
@@ -451,26 +387,23 @@ query_channel (JsonObject *cmd, GError **error)
     return FALSE;
   g_object_get (ch, "ready-state", &state, "buffered-amount", &buffered, NULL);
   b = channel_event ("state", ch);
-  data_peer_json_int (b, "ready-state", state);
-  data_peer_json_int (b, "buffered-amount", buffered);
-  emit (b);
+  json_object_set_int_member (b, "ready-state", state);
+  json_object_set_int_member (b, "buffered-amount", buffered);
+  rtc_json_peer_emit (&peer.json, b);
   g_object_unref (ch);
   return TRUE;
 }
 
 static void
-run_command (const gchar *line)
+run_command (RtcJsonPeer *json, const gchar *line, gpointer unused)
 {
-  JsonParser *parser = json_parser_new ();
   GError *error = NULL;
-  JsonObject *cmd;
+  JsonObject *cmd = rtc_json_peer_parse (line, &error);
   const gchar *name = "";
   gboolean ok = FALSE;
 
-  if (!json_parser_load_from_data (parser, line, -1, &error)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!cmd)
     goto done;
-  cmd = json_node_get_object (json_parser_get_root (parser));
   name = json_object_get_string_member_with_default (cmd, "cmd", "");
   if (g_str_equal (name, "create-offer")) {
     ok = create_and_set ("offer", &error);
@@ -499,50 +432,33 @@ run_command (const gchar *line)
   } else if (g_str_equal (name, "query")) {
     ok = query_channel (cmd, &error);
   } else if (g_str_equal (name, "media")) {
-    JsonBuilder *b = event ("media");
+    JsonObject *b = rtc_json_peer_event_new ("media");
 
-    data_peer_json_int (b, "buffers", g_atomic_int_get (&peer.media_buffers));
-    emit (b);
+    json_object_set_int_member (b, "buffers",
+        g_atomic_int_get (&peer.media_buffers));
+    rtc_json_peer_emit (&peer.json, b);
     ok = TRUE;
   } else if (g_str_equal (name, "quit")) {
-    g_main_loop_quit (peer.loop);
+    rtc_json_peer_quit (&peer.json);
     ok = TRUE;
   }
 done:
   if (ok) {
-    JsonBuilder *b = event ("done");
+    JsonObject *b = rtc_json_peer_event_new ("done");
 
-    data_peer_json_str (b, "cmd", name);
-    emit (b);
+    json_object_set_string_member (b, "cmd", name);
+    rtc_json_peer_emit (&peer.json, b);
   } else {
-    JsonBuilder *b = event ("failed");
+    JsonObject *b = rtc_json_peer_event_new ("failed");
 
-    data_peer_json_str (b, "cmd", name);
-    data_peer_json_str (b, "message",
+    json_object_set_string_member (b, "cmd", name);
+    json_object_set_string_member (b, "message",
         error ? error->message : "unknown command");
-    emit (b);
+    rtc_json_peer_emit (&peer.json, b);
   }
   g_clear_error (&error);
-  g_object_unref (parser);
-}
-
-static void
-on_line (GObject *source, GAsyncResult *res, gpointer unused)
-{
-  gchar *line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (
-                                                          source),
-      res, NULL, NULL);
-
-  if (!line) {
-    g_main_loop_quit (peer.loop);
-    return;
-  }
-  if (*line)
-    run_command (line);
-  g_free (line);
-  if (g_main_loop_is_running (peer.loop))
-    g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source),
-        G_PRIORITY_DEFAULT, NULL, on_line, NULL);
+  if (cmd)
+    json_object_unref (cmd);
 }
 
 /* webrtcbin builds its offer from its sink pads' caps. */
@@ -599,8 +515,6 @@ main (int argc, char **argv)
     { NULL } };
   GOptionContext *ctx = g_option_context_new ("- data channel peer");
   GError *error = NULL;
-  GInputStream *in;
-  GDataInputStream *lines;
   gchar *desc;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -613,6 +527,7 @@ main (int argc, char **argv)
   peer.web = g_strcmp0 (element, "webrtcbin") == 0;
   peer.echo = !no_echo;
   g_mutex_init (&peer.lock);
+  rtc_json_peer_init (&peer.json);
   peer.channels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
       g_object_unref);
 
@@ -641,8 +556,8 @@ main (int argc, char **argv)
     return 2;
   }
   setup_loopback ();
-  g_signal_connect (peer.bin, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
-      NULL);
+  /* Nothing but UDP on loopback leaves the peer. */
+  rtc_json_peer_watch_candidates (&peer.json, peer.bin, TRUE);
   g_signal_connect (peer.bin, "notify::connection-state",
       G_CALLBACK (on_connection_state), NULL);
   g_signal_connect (peer.bin, "on-data-channel", G_CALLBACK (on_data_channel),
@@ -656,22 +571,15 @@ main (int argc, char **argv)
   if (audio)
     wait_payloader ();
 
-  peer.loop = g_main_loop_new (NULL, FALSE);
-  in = g_unix_input_stream_new (0, FALSE);
-  lines = g_data_input_stream_new (in);
-  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, on_line,
-      NULL);
-  emit (event ("ready"));
-  g_main_loop_run (peer.loop);
+  rtc_json_peer_run (&peer.json, run_command, NULL);
 
-  g_object_unref (lines);
-  g_object_unref (in);
   gst_element_set_state (peer.pipeline, GST_STATE_NULL);
   g_hash_table_unref (peer.channels);
   gst_object_unref (peer.bin);
   gst_object_unref (peer.pipeline);
-  g_main_loop_unref (peer.loop);
   g_free (element);
-  emit (event ("bye"));
+  rtc_json_peer_emit (&peer.json, rtc_json_peer_event_new ("bye"));
+  rtc_json_peer_clear (&peer.json);
+  g_mutex_clear (&peer.lock);
   return 0;
 }

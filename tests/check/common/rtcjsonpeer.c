@@ -223,12 +223,10 @@ static void
 on_ice_candidate (GstElement *element, guint mline, const gchar *candidate,
     RtcJsonPeer *peer)
 {
-  gboolean only = GPOINTER_TO_INT (
-      g_object_get_data (G_OBJECT (element), "rtc-json-peer-loopback"));
   g_autofree gchar *lower = candidate ? g_ascii_strdown (candidate, -1) : NULL;
   JsonObject *ev;
 
-  if (only
+  if (peer->loopback_only
       && !(lower && strstr (lower, " udp ") && strstr (lower, " 127.0.0.1 ")))
     return;
   ev = rtc_json_peer_event_new ("candidate");
@@ -243,8 +241,7 @@ void
 rtc_json_peer_watch_candidates (RtcJsonPeer *peer, GstElement *element,
     gboolean loopback_udp_only)
 {
-  g_object_set_data (G_OBJECT (element), "rtc-json-peer-loopback",
-      GINT_TO_POINTER (loopback_udp_only));
+  peer->loopback_only = loopback_udp_only;
   g_signal_connect (element, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
       peer);
 }

@@ -29,6 +29,7 @@ struct _RtcJsonPeer {
   GCancellable *cancel;
   RtcJsonPeerLineFunc func;
   gpointer user_data;
+  gboolean loopback_only; /* candidate events: UDP on 127.0.0.1 only */
 };
 
 /* The public start of GstRtcSessionDescription and

@@ -95,6 +95,38 @@ turn_listening (guint16 port)
   return ok;
 }
 
+/* Whether coturn answers a STUN Binding request on UDP 127.0.0.1:@port:
+ * it opens its UDP listener apart from the TCP one, and a request sent
+ * before that meets an ICMP port-unreachable, which ends libnice's
+ * discovery at once. */
+static gboolean
+turn_answers_udp (guint16 port)
+{
+  static const guint8 request[20] = { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4,
+    0x42, 'r', 't', 'c', '-', 'r', 'e', 'a', 'd', 'y', '-', '-', '-' };
+  GInetAddress *lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  GSocketAddress *addr = g_inet_socket_address_new (lo, port);
+  GSocket *sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, NULL);
+  guint8 answer[512];
+  gboolean ok = FALSE;
+
+  fail_unless (sock != NULL);
+  if (g_socket_send_to (sock, addr, (const gchar *)request, sizeof (request),
+          NULL, NULL)
+          == sizeof (request)
+      && g_socket_condition_timed_wait (sock, G_IO_IN, 100 * 1000, NULL, NULL))
+    /* A Binding success response (0x0101) to our request. */
+    ok = g_socket_receive (sock, (gchar *)answer, sizeof (answer), NULL, NULL)
+            >= 20
+        && answer[0] == 0x01 && answer[1] == 0x01
+        && memcmp (answer + 8, request + 8, 12) == 0;
+  g_object_unref (sock);
+  g_object_unref (addr);
+  g_object_unref (lo);
+  return ok;
+}
+
 /* In the server: a test that crashes must not leave it running. */
 static void
 die_with_parent (gpointer data)
@@ -141,11 +173,11 @@ make_certificate (TurnServer *ts, const gchar *san, gchar **key)
 }
 
 static void
-wait_listening (TurnServer *ts, guint16 port)
+wait_listening (TurnServer *ts, guint16 port, gboolean udp)
 {
   gint64 deadline = g_get_monotonic_time () + RTC_TEST_MS (5000) * 1000;
 
-  while (!turn_listening (port)) {
+  while (!turn_listening (port) || (udp && !turn_answers_udp (port))) {
     fail_unless (waitpid (ts->pid, NULL, WNOHANG) == 0,
         "turnserver exited at start");
     fail_unless (g_get_monotonic_time () < deadline,
@@ -201,9 +233,9 @@ turn_start (TurnServer *ts, const gchar *san)
       "cannot start turnserver (Debian package coturn): %s",
       error ? error->message : "");
   g_ptr_array_unref (argv);
-  wait_listening (ts, ts->port);
+  wait_listening (ts, ts->port, TRUE);
   if (san)
-    wait_listening (ts, ts->tls_port);
+    wait_listening (ts, ts->tls_port, FALSE);
 }
 
 static void

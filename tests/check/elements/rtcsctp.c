@@ -125,8 +125,7 @@ call_stop (Call *c)
 }
 
 typedef struct {
-  GMutex lock;
-  GQueue messages; /* GBytes; strings end with an added 'S' */
+  RtcDataTestInbox in; /* its lock also guards the fields below */
   GPtrArray *announced;
   gint closed;
 } Box;
@@ -135,54 +134,15 @@ static void
 box_init (Box *b)
 {
   memset (b, 0, sizeof (*b));
-  g_mutex_init (&b->lock);
-  g_queue_init (&b->messages);
+  rtc_data_test_inbox_init (&b->in);
   b->announced = g_ptr_array_new_with_free_func (gst_object_unref);
 }
 
 static void
 box_clear (Box *b)
 {
-  g_queue_clear_full (&b->messages, (GDestroyNotify)g_bytes_unref);
   g_ptr_array_unref (b->announced);
-  g_mutex_clear (&b->lock);
-}
-
-static guint
-box_count (gpointer data)
-{
-  Box *b = data;
-  guint n;
-
-  g_mutex_lock (&b->lock);
-  n = b->messages.length;
-  g_mutex_unlock (&b->lock);
-  return n;
-}
-
-static void
-on_string (GstRtcDataChannel *ch, const gchar *str, Box *b)
-{
-  GString *s = g_string_new (str);
-
-  g_string_append_c (s, 'S');
-  g_mutex_lock (&b->lock);
-  g_queue_push_tail (&b->messages, g_string_free_to_bytes (s));
-  g_mutex_unlock (&b->lock);
-}
-
-static void
-on_data (GstRtcDataChannel *ch, GBytes *data, Box *b)
-{
-  g_mutex_lock (&b->lock);
-  g_queue_push_tail (&b->messages, g_bytes_ref (data));
-  g_mutex_unlock (&b->lock);
-}
-
-static void
-echo_string (GstRtcDataChannel *ch, const gchar *str, gpointer unused)
-{
-  g_signal_emit_by_name (ch, "send-string", str);
+  rtc_data_test_inbox_clear (&b->in);
 }
 
 static void
@@ -201,19 +161,22 @@ on_close (GstRtcDataChannel *ch, Box *b)
 static void
 on_data_channel_echo (GstElement *enc, GstRtcDataChannel *ch, Box *b)
 {
-  g_signal_connect (ch, "on-message-string", G_CALLBACK (echo_string), NULL);
+  g_signal_connect (ch, "on-message-string",
+      G_CALLBACK (rtc_data_test_echo_string), NULL);
   g_signal_connect (ch, "on-message-data", G_CALLBACK (echo_data), NULL);
   g_signal_connect (ch, "on-close", G_CALLBACK (on_close), b);
-  g_mutex_lock (&b->lock);
+  g_mutex_lock (&b->in.lock);
   g_ptr_array_add (b->announced, gst_object_ref (ch));
-  g_mutex_unlock (&b->lock);
+  g_mutex_unlock (&b->in.lock);
 }
 
 static void
 watch (GstRtcDataChannel *ch, Box *b)
 {
-  g_signal_connect (ch, "on-message-string", G_CALLBACK (on_string), b);
-  g_signal_connect (ch, "on-message-data", G_CALLBACK (on_data), b);
+  g_signal_connect (ch, "on-message-string",
+      G_CALLBACK (rtc_data_test_inbox_on_string), &b->in);
+  g_signal_connect (ch, "on-message-data",
+      G_CALLBACK (rtc_data_test_inbox_on_data), &b->in);
   g_signal_connect (ch, "on-close", G_CALLBACK (on_close), b);
 }
 
@@ -233,7 +196,7 @@ static void
 echo_all_sizes (GstRtcDataChannel *ch, Box *box)
 {
   static const gsize sizes[] = { 0, 1024, 16 * 1024, 64 * 1024, 256 * 1024 };
-  guint i, n = box_count (box);
+  guint i, n = rtc_data_test_inbox_count (&box->in);
 
   for (i = 0; i < G_N_ELEMENTS (sizes); i++) {
     guint8 *bin = g_malloc (sizes[i]);
@@ -250,16 +213,17 @@ echo_all_sizes (GstRtcDataChannel *ch, Box *box)
     b = g_bytes_new_take (bin, sizes[i]);
     fail_unless (gst_rtc_data_channel_send_data_full (ch, b, NULL));
     fail_unless (gst_rtc_data_channel_send_string_full (ch, str, NULL));
-    fail_unless (rtc_test_wait_count (box_count, box, n + 2, 10000), "size %u",
-        (guint)sizes[i]);
+    fail_unless (rtc_test_wait_count (rtc_data_test_inbox_count, &box->in,
+                     n + 2, 10000),
+        "size %u", (guint)sizes[i]);
     n += 2;
-    g_mutex_lock (&box->lock);
-    l = g_queue_peek_nth_link (&box->messages, n - 2);
+    g_mutex_lock (&box->in.lock);
+    l = g_queue_peek_nth_link (&box->in.messages, n - 2);
     fail_unless (g_bytes_equal (l->data, b));
     fail_unless_equals_int (g_bytes_get_size (l->next->data), sizes[i] + 1);
     fail_unless (
         memcmp (g_bytes_get_data (l->next->data, NULL), str, sizes[i]) == 0);
-    g_mutex_unlock (&box->lock);
+    g_mutex_unlock (&box->in.lock);
     g_bytes_unref (b);
     g_free (str);
   }
@@ -297,7 +261,8 @@ GST_START_TEST (test_channels_each_way_echo)
   watch (from_a, &a);
   watch (from_b, &b);
   /* The negotiated pair: b echoes what a sends. */
-  g_signal_connect (neg_b, "on-message-string", G_CALLBACK (echo_string), NULL);
+  g_signal_connect (neg_b, "on-message-string",
+      G_CALLBACK (rtc_data_test_echo_string), NULL);
   g_signal_connect (neg_b, "on-message-data", G_CALLBACK (echo_data), NULL);
   {
     Box n;

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "rtcdcep.h"
-#include "../common/rtctestutil.h"
+#include "../common/rtcdatatest.h"
 
 /* ---- the child: gst-plugins-bad's side ---- */
 
@@ -238,67 +238,14 @@ bad_peer_main (int listen_port, int send_port)
 
 /* ---- the test: our side ---- */
 
-typedef struct {
-  GMutex lock;
-  GQueue messages; /* GBytes; strings end with an added 'S' */
-} Box;
-
-static void
-on_string (GstRtcDataChannel *ch, const gchar *str, Box *b)
-{
-  GString *s = g_string_new (str);
-
-  g_string_append_c (s, 'S');
-  g_mutex_lock (&b->lock);
-  g_queue_push_tail (&b->messages, g_string_free_to_bytes (s));
-  g_mutex_unlock (&b->lock);
-}
-
-static void
-on_data (GstRtcDataChannel *ch, GBytes *data, Box *b)
-{
-  g_mutex_lock (&b->lock);
-  g_queue_push_tail (&b->messages, g_bytes_ref (data));
-  g_mutex_unlock (&b->lock);
-}
-
-static void
-echo_string (GstRtcDataChannel *ch, const gchar *str, gpointer unused)
-{
-  g_signal_emit_by_name (ch, "send-string", str);
-}
-
 static gint announced;
 
 static void
 on_data_channel (GstElement *enc, GstRtcDataChannel *ch, gpointer unused)
 {
-  g_signal_connect (ch, "on-message-string", G_CALLBACK (echo_string), NULL);
+  g_signal_connect (ch, "on-message-string",
+      G_CALLBACK (rtc_data_test_echo_string), NULL);
   g_atomic_int_inc (&announced);
-}
-
-static guint
-box_count (Box *b)
-{
-  guint n;
-
-  g_mutex_lock (&b->lock);
-  n = b->messages.length;
-  g_mutex_unlock (&b->lock);
-  return n;
-}
-
-static gboolean
-wait_count (Box *b, guint n, guint ms)
-{
-  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
-
-  while (box_count (b) < n)
-    if (g_get_monotonic_time () > end)
-      return FALSE;
-    else
-      g_usleep (1000);
-  return TRUE;
 }
 
 static gint
@@ -330,7 +277,7 @@ GST_START_TEST (test_channels_with_bad)
   gchar *desc, *line;
   GstElement *pipeline, *enc, *dtls_enc, *dtls_dec;
   GstRtcDataChannel *ch;
-  Box box = { 0 };
+  RtcDataTestInbox box;
   /* Not 256 KiB: gst-plugins-bad 1.22's sctpdec hands out the pieces
    * of a message usrsctp delivers partially (about 64 KiB each) as
    * separate buffers, so its echo of one 256 KiB message is four. */
@@ -388,9 +335,11 @@ GST_START_TEST (test_channels_with_bad)
 
   g_signal_emit_by_name (enc, "create-data-channel", "from-rtc", NULL, &ch);
   fail_unless (ch != NULL);
-  g_mutex_init (&box.lock);
-  g_signal_connect (ch, "on-message-string", G_CALLBACK (on_string), &box);
-  g_signal_connect (ch, "on-message-data", G_CALLBACK (on_data), &box);
+  rtc_data_test_inbox_init (&box);
+  g_signal_connect (ch, "on-message-string",
+      G_CALLBACK (rtc_data_test_inbox_on_string), &box);
+  g_signal_connect (ch, "on-message-data",
+      G_CALLBACK (rtc_data_test_inbox_on_data), &box);
   while (gst_rtc_data_channel_get_ready_state (ch)
       != GST_RTC_DATA_CHANNEL_STATE_OPEN) {
     fail_if (g_get_monotonic_time () > end, "our channel did not open");
@@ -414,8 +363,9 @@ GST_START_TEST (test_channels_with_bad)
     fail_unless (gst_rtc_data_channel_send_data_full (ch, b, NULL));
     fail_unless (gst_rtc_data_channel_send_string_full (ch, str, NULL));
     n += 2;
-    fail_unless (wait_count (&box, n, 10000), "no echo of %u bytes",
-        (guint)sizes[i]);
+    fail_unless (rtc_test_wait_count (rtc_data_test_inbox_count, &box, n,
+                     10000),
+        "no echo of %u bytes", (guint)sizes[i]);
     g_mutex_lock (&box.lock);
     l = g_queue_peek_nth_link (&box.messages, n - 2);
     fail_unless (g_bytes_equal (l->data, b), "binary %u: got %u bytes",
@@ -449,8 +399,7 @@ GST_START_TEST (test_channels_with_bad)
   gst_object_unref (dtls_enc);
   gst_object_unref (dtls_dec);
   gst_object_unref (pipeline);
-  g_queue_clear_full (&box.messages, (GDestroyNotify)g_bytes_unref);
-  g_mutex_clear (&box.lock);
+  rtc_data_test_inbox_clear (&box);
   g_object_unref (out);
   g_object_unref (child);
   g_free (exe);

@@ -47,6 +47,10 @@
 #define SILENCE_MS 2000
 #define TICK_MS 100
 #define CONSENT_EXPIRY_MS 10000
+/* How much earlier than those times a state may come: the last packets
+ * before the cut may have left late, from a sender the machine starved
+ * (more so under sanitizers). */
+#define EARLY_SLACK_MS 250
 
 #define DROP_TABLE "rtcbinrestartdrop"
 #define COUNT_TABLE "rtcbinrestartcount"
@@ -211,15 +215,23 @@ log_first (Peer *p, GArray *log, guint mark, gint state)
   return at;
 }
 
+/* Waits until @end (µs, monotonic) at the latest. */
 static gint64
-log_wait (Peer *p, GArray *log, guint mark, gint state, guint64 ms)
+log_wait_until (Peer *p, GArray *log, guint mark, gint state, gint64 end)
 {
-  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000, at;
+  gint64 at;
 
   while (
       !(at = log_first (p, log, mark, state)) && g_get_monotonic_time () < end)
     g_usleep (2000);
   return at;
+}
+
+static gint64
+log_wait (Peer *p, GArray *log, guint mark, gint state, guint64 ms)
+{
+  return log_wait_until (p, log, mark, state,
+      g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000);
 }
 
 /* The longest gap between two buffers of @kind that ends after @from and
@@ -400,7 +412,10 @@ watch_dtls (Peer *p)
       G_CALLBACK (on_dtls_state), p);
 }
 
-/* a and b each send Opus and VP8, all decoded; a offers. */
+static void dtls_settle (Peer *a, Peer *b);
+
+/* a and b each send Opus and VP8, all decoded; a offers; the DTLS
+ * handshake's last retransmissions are over. */
 static void
 call_start (Call *call)
 {
@@ -421,6 +436,7 @@ call_start (Call *call)
   watch_dtls (&call->a);
   watch_dtls (&call->b);
   wait_media (call, 25, 10, 15000);
+  dtls_settle (&call->a, &call->b);
 }
 
 static void
@@ -822,8 +838,12 @@ restarts_while_flowing (gboolean offerer_restarts)
         (r.selected - r.answered) / 1000, gap, baseline);
     g_array_append_val (gaps, gap);
     g_array_append_val (base, baseline);
-    fail_unless (gap < (gint64)RTC_TEST_MS (GAP_BOUND_MS),
-        "receive gap %" G_GINT64_FORMAT " ms", gap);
+    /* What the restart adds to the longest gap the call shows anyway: on
+     * a loaded machine (sanitizers, parallel tests) scheduling alone
+     * makes gaps of hundreds of ms, with or without a restart. */
+    fail_unless (gap < (gint64)RTC_TEST_MS (GAP_BOUND_MS) + baseline,
+        "receive gap %" G_GINT64_FORMAT " ms (before: %" G_GINT64_FORMAT " ms)",
+        gap, baseline);
     restart_clear (&r);
   }
   wait_media (&call, 25, 10, 5000);
@@ -965,14 +985,17 @@ GST_START_TEST (test_consent_failed_then_restart)
       (fail_a - t0) / 1000, (pc_fail_a - t0) / 1000, (fail_b - t0) / 1000);
   /* Not much before the silence bound: the last packets may have been
    * handled a little before the rules went in. */
-  fail_unless ((disc_a - t0) / 1000 >= SILENCE_MS - 250);
-  fail_unless ((disc_b - t0) / 1000 >= SILENCE_MS - 250);
+  fail_unless ((disc_a - t0) / 1000
+      >= SILENCE_MS - (gint64)RTC_TEST_MS (EARLY_SLACK_MS));
+  fail_unless ((disc_b - t0) / 1000
+      >= SILENCE_MS - (gint64)RTC_TEST_MS (EARLY_SLACK_MS));
   fail_unless ((disc_a - t0) / 1000
       <= (gint64)RTC_TEST_MS (SILENCE_MS + 2 * TICK_MS + 200));
   fail_unless ((disc_b - t0) / 1000
       <= (gint64)RTC_TEST_MS (SILENCE_MS + 2 * TICK_MS + 200));
-  fail_unless ((fail_a - t0) / 1000
-      >= CONSENT_EXPIRY_MS - RTC_NFT_CONSENT_INTERVAL_MAX_MS - 500);
+  fail_unless ((fail_a - t0) / 1000 >= CONSENT_EXPIRY_MS
+          - RTC_NFT_CONSENT_INTERVAL_MAX_MS
+          - (gint64)RTC_TEST_MS (EARLY_SLACK_MS));
   fail_unless (
       (fail_a - t0) / 1000 <= (gint64)RTC_TEST_MS (CONSENT_EXPIRY_MS + 500));
   fail_unless (
@@ -1063,33 +1086,41 @@ GST_START_TEST (test_silence_then_back)
   g_usleep (1500 * 1000);
   selected_ports (&call.a, &a_port, &b_port);
   rtc_nft_count_consent (COUNT_TABLE, a_port, b_port);
-  for (i = 0; i < 2; i++) {
-    p = i ? &call.b : &call.a;
-    ice[i] = log_len (p, p->ice_log);
-    pc[i] = log_len (p, p->pc_log);
-  }
-
   for (attempt = 0;; attempt++) {
     gint64 lull = rtc_nft_wait_consent_lull (COUNT_TABLE, LULL_SLACK_MS);
+    gboolean noticed = TRUE;
 
+    for (i = 0; i < 2; i++) {
+      p = i ? &call.b : &call.a;
+      ice[i] = log_len (p, p->ice_log);
+      pc[i] = log_len (p, p->pc_log);
+    }
     rtc_nft_drop_udp (DROP_TABLE, b_port, a_port, TRUE);
     t0 = g_get_monotonic_time ();
     quiet_end = lull + (RTC_NFT_CONSENT_INTERVAL_MIN_MS - NFT_MARGIN_MS) * 1000;
-    if (quiet_end - t0 >= QUIET_SILENCE_MS * 1000)
-      break;
-    /* Too late for this lull (a slow poll): let through at once, long
-     * before anything could notice. */
+    if (quiet_end - t0 >= QUIET_SILENCE_MS * 1000) {
+      /* Not a moment past quiet_end, whatever the scale of the test's
+       * timeouts: the next consent checks are due. */
+      for (i = 0; i < 2; i++) {
+        p = i ? &call.b : &call.a;
+        disc[i] = log_wait_until (p, p->ice_log, ice[i],
+            GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED, quiet_end);
+        noticed = noticed && disc[i]
+            && log_wait_until (p, p->pc_log, pc[i],
+                GST_RTC_PEER_CONNECTION_STATE_DISCONNECTED, quiet_end);
+      }
+      if (noticed)
+        break;
+    }
+    /* Too late for this lull (a slow poll), or the silence not noticed
+     * before the next checks are due (a starved machine): let through at
+     * once and try again once both are connected. */
     rtc_nft_delete_table (DROP_TABLE);
-    fail_unless (attempt < 5, "no lull long enough between consent checks");
-  }
-  for (i = 0; i < 2; i++) {
-    p = i ? &call.b : &call.a;
-    disc[i] = log_wait (p, p->ice_log, ice[i],
-        GST_RTC_ICE_CONNECTION_STATE_DISCONNECTED,
-        MAX (quiet_end - g_get_monotonic_time (), 0) / 1000);
-    fail_unless (disc[i], "%s not disconnected", p->name);
-    fail_unless (log_wait (p, p->pc_log, pc[i],
-        GST_RTC_PEER_CONNECTION_STATE_DISCONNECTED, 400));
+    fail_unless (attempt < 5, "no silence between consent checks noticed");
+    fail_unless (rtcbin_test_wait_enum (call.a.bin, "connection-state",
+        GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 2000));
+    fail_unless (rtcbin_test_wait_enum (call.b.bin, "connection-state",
+        GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 2000));
   }
   while (g_get_monotonic_time () < quiet_end)
     g_usleep (2000);
@@ -1119,7 +1150,8 @@ GST_START_TEST (test_silence_then_back)
   g_usleep (200 * 1000);
   for (i = 0; i < 2; i++) {
     p = i ? &call.b : &call.a;
-    fail_unless ((disc[i] - t0) / 1000 >= SILENCE_MS - 250);
+    fail_unless ((disc[i] - t0) / 1000
+        >= SILENCE_MS - (gint64)RTC_TEST_MS (EARLY_SLACK_MS));
     fail_unless ((disc[i] - t0) / 1000
         <= (gint64)RTC_TEST_MS (SILENCE_MS + 2 * TICK_MS + 200));
     fail_unless (ice_up (rtcbin_test_enum (p->bin, "ice-connection-state")));

@@ -59,6 +59,17 @@ class Events {
   }
 
   wait(pred, ms, what) {
+    return this.waitOnly(pred, ms, what).catch(async (e) => {
+      // What both ends say of their channels, for the failure's log.
+      const diagnose = Events.diagnose;
+      Events.diagnose = null;
+      if (diagnose)
+        await diagnose().catch((d) => log(`diagnosis failed: ${d.message}`));
+      throw e;
+    });
+  }
+
+  waitOnly(pred, ms, what) {
     return withTimeout(new Promise((resolve) => {
       const tryTake = () => {
         const i = this.queue.findIndex(pred);
@@ -135,10 +146,15 @@ function pageSetup() {
     ch.onmessage = async (e) => {
       const isString = typeof e.data === 'string';
       const bytes = isString ? new TextEncoder().encode(e.data) : e.data;
-      const digest = hex(await crypto.subtle.digest('SHA-1', bytes));
-      ch.send(e.data);
-      window.rtcEvent({ event: 'message', label: ch.label, kind: isString ? 'string' : 'binary',
-        size: bytes.byteLength, sha1: digest });
+      try {
+        const digest = hex(await crypto.subtle.digest('SHA-1', bytes));
+        ch.send(e.data);
+        window.rtcEvent({ event: 'message', label: ch.label, kind: isString ? 'string' : 'binary',
+          size: bytes.byteLength, sha1: digest });
+      } catch (err) {
+        window.rtcEvent({ event: 'error', label: ch.label,
+          message: `echo of ${bytes.byteLength} bytes: ${err.name}: ${err.message}` });
+      }
     };
   };
   window.watch = watch;
@@ -194,6 +210,21 @@ try {
       check(done.event === 'done', `rtcbin: ${cmd.cmd} ${cmd.label || ''} (${done.message || 'ok'})`);
     };
 
+    Events.diagnose = async () => {
+      const labels = await page.evaluate(() => Object.keys(window.chans));
+      for (const label of labels) {
+        send({ cmd: 'query', label });
+        const st = await peerEvents.waitOnly((e) => e.event === 'state' && e.label === label, 5000, `${label} state`);
+        log(`diagnosis: rtcbin ${label}: ready-state ${st['ready-state']}, buffered-amount ${st['buffered-amount']}`);
+      }
+      const stats = await page.evaluate(async () => [...(await window.pc.getStats()).values()]
+        .filter((s) => ['data-channel', 'transport', 'candidate-pair'].includes(s.type)));
+      for (const s of stats)
+        log(`diagnosis: chromium ${JSON.stringify(s)}`);
+      const chans = await page.evaluate(() => Object.values(window.chans).map((c) =>
+        ({ label: c.label, readyState: c.readyState, bufferedAmount: c.bufferedAmount })));
+      log(`diagnosis: chromium channels ${JSON.stringify(chans)}`);
+    };
     await peerEvents.wait((e) => e.event === 'ready', 20000, 'ready');
     if (audio) {
       await page.evaluate(async () => {

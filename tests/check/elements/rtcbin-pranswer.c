@@ -69,6 +69,20 @@ check_error (GError *error, gint code, const gchar *word1, const gchar *word2)
   g_error_free (error);
 }
 
+/* The o= version of the description property @prop of @bin. */
+static gchar *
+desc_version (GstElement *bin, const gchar *prop)
+{
+  GstRtcSessionDescription *desc = NULL;
+  gchar *version;
+
+  g_object_get (bin, prop, &desc, NULL);
+  fail_unless (desc != NULL, "%s: no %s", GST_ELEMENT_NAME (bin), prop);
+  version = g_strdup (gst_sdp_message_get_origin (desc->sdp)->sess_version);
+  gst_rtc_session_description_free (desc);
+  return version;
+}
+
 /* @desc with @type instead of its own. */
 static GstRtcSessionDescription *
 retyped (const GstRtcSessionDescription *desc, GstRtcSDPType type)
@@ -135,6 +149,7 @@ GST_START_TEST (test_pranswer_then_answer)
 {
   Peer a, b;
   GstRtcSessionDescription *offer, *answer, *pranswer;
+  gchar *v1, *v2; /* o= versions of the first and second pranswer */
   gint needed = 0;
 
   peer_init (&a, "a");
@@ -187,9 +202,10 @@ GST_START_TEST (test_pranswer_then_answer)
       GST_RTC_SIGNALING_STATE_HAVE_LOCAL_PRANSWER);
 
   /* Another pranswer: create-answer works in have-local-pranswer, the
-   * states stay, the new one is pending. */
+   * states stay, the new one (a new o= version) is pending. */
   gst_rtc_session_description_free (answer);
   gst_rtc_session_description_free (pranswer);
+  v1 = desc_version (a.bin, "pending-remote-description");
   answer = rtcbin_test_create (b.bin, "create-answer", NULL, NULL);
   pranswer = retyped (answer, GST_RTC_SDP_TYPE_PRANSWER);
   rtcbin_test_set_ok (b.bin, "set-local-description", pranswer);
@@ -199,6 +215,12 @@ GST_START_TEST (test_pranswer_then_answer)
   fail_unless_equals_int (state_of (a.bin),
       GST_RTC_SIGNALING_STATE_HAVE_REMOTE_PRANSWER);
   check_desc (a.bin, "current-remote-description", 0);
+  v2 = desc_version (a.bin, "pending-remote-description");
+  fail_if (g_str_equal (v1, v2));
+  fail_unless_equals_string (v2,
+      gst_sdp_message_get_origin (pranswer->sdp)->sess_version);
+  g_free (v1);
+  g_free (v2);
 
   /* The final answer ends the exchange; nothing was left to negotiate. */
   g_signal_connect (a.bin, "on-negotiation-needed",

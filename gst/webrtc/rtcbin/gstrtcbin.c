@@ -24,7 +24,9 @@
  * offer or answer the state calls for (W3C's parameterless
  * setLocalDescription()); a remote offer over a pending local one rolls
  * the local one back first, so the W3C perfect negotiation pattern works
- * as written. `close` ends the session as RTCPeerConnection.close().
+ * as written. A pranswer (provisional answer) starts media before the
+ * final answer, as JSEP allows. `close` ends the session as
+ * RTCPeerConnection.close(), telling the peer with a DTLS close_notify.
  *
  * Every operation runs, in the order it was called, on the session's own
  * thread; its promise is always answered, with a #GError in the `error`
@@ -1278,7 +1280,7 @@ make_answer (GstRtcBin *self, const GstStructure *options, GError **error)
       || self->pending_remote->type != GST_RTC_SDP_TYPE_OFFER) {
     g_set_error (error, GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
         "create-answer needs a remote offer (signaling "
-        "state have-remote-offer)");
+        "state have-remote-offer or have-local-pranswer)");
     return NULL;
   }
   sync_transceivers (self);
@@ -1610,6 +1612,24 @@ complete_exchange (GstRtcBin *self, RtcBinOpData *d, gboolean local_answer)
   push_op (self, op_negotiation_needed, op_data_new (self, NULL));
 }
 
+/* A provisional answer (JSEP 4.1.10.1, W3C): the transport and media
+ * were set up from it as from an answer, but the exchange goes on: the
+ * offer stays pending, the pranswer is the pending description of its
+ * side until another pranswer or the final answer replaces it, and the
+ * current descriptions (what a rollback and negotiation-needed look at)
+ * stay those of the last stable state. */
+static void
+apply_pranswer (GstRtcBin *self, RtcBinOpData *d, gboolean local)
+{
+  GST_OBJECT_LOCK (self);
+  replace_desc (local ? &self->pending_local : &self->pending_remote,
+      g_steal_pointer (&d->desc));
+  GST_OBJECT_UNLOCK (self);
+  set_signaling_state (self,
+      local ? GST_RTC_SIGNALING_STATE_HAVE_LOCAL_PRANSWER
+            : GST_RTC_SIGNALING_STATE_HAVE_REMOTE_PRANSWER);
+}
+
 /* Whether @d's description may be set on the @local or remote side in the
  * current signaling state (JSEP 5.5, 5.6); replies to @d if not. */
 static gboolean
@@ -1618,7 +1638,7 @@ description_allowed (RtcBinOpData *d, gboolean local)
   GstRtcBin *self = d->self;
   GstRtcSDPType type = d->desc->type;
   const gchar *side = local ? "local" : "remote";
-  GstRtcSignalingState state, own_offer, peer_offer;
+  GstRtcSignalingState state, own_offer, peer_offer, pranswered;
   gboolean allowed;
 
   GST_OBJECT_LOCK (self);
@@ -1628,15 +1648,34 @@ description_allowed (RtcBinOpData *d, gboolean local)
                     : GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER;
   peer_offer = local ? GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER
                      : GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER;
+  /* Where a pranswer on this side leads. */
+  pranswered = local ? GST_RTC_SIGNALING_STATE_HAVE_LOCAL_PRANSWER
+                     : GST_RTC_SIGNALING_STATE_HAVE_REMOTE_PRANSWER;
 
   if (type == GST_RTC_SDP_TYPE_OFFER) {
     /* A remote offer while ours is pending is glare: ours is rolled back
      * first (W3C setRemoteDescription, perfect negotiation). */
     allowed = state == GST_RTC_SIGNALING_STATE_STABLE || state == own_offer
         || (!local && state == peer_offer);
-  } else if (type == GST_RTC_SDP_TYPE_ANSWER) {
-    allowed = state == peer_offer;
+  } else if (type == GST_RTC_SDP_TYPE_ANSWER
+      || type == GST_RTC_SDP_TYPE_PRANSWER) {
+    /* The peer's offer is answered, provisionally or not, until a final
+     * answer ends the exchange. */
+    allowed = state == peer_offer || state == pranswered;
   } else if (type == GST_RTC_SDP_TYPE_ROLLBACK) {
+    /* W3C "set the session description" (webrtc-pc issue 2235): what a
+     * pranswer started (media, transport, an ICE restart) cannot be
+     * undone, so neither side rolls back once one is set, although JSEP
+     * would. */
+    if (state == GST_RTC_SIGNALING_STATE_HAVE_LOCAL_PRANSWER
+        || state == GST_RTC_SIGNALING_STATE_HAVE_REMOTE_PRANSWER) {
+      op_reply_error (d,
+          g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
+              "set-%s-description: cannot roll back in signaling state %s, "
+              "a provisional answer cannot be rolled back",
+              side, signaling_state_name (state)));
+      return FALSE;
+    }
     if (state != own_offer) {
       op_reply_error (d,
           g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
@@ -1648,9 +1687,8 @@ description_allowed (RtcBinOpData *d, gboolean local)
     return TRUE;
   } else {
     op_reply_error (d,
-        g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_INVALID_MODIFICATION,
-            "set-%s-description: %s descriptions are not supported yet", side,
-            gst_rtc_sdp_type_to_string (type)));
+        g_error_new (GST_RTC_ERROR, GST_RTC_ERROR_TYPE_ERROR,
+            "set-%s-description: unknown description type %d", side, type));
     return FALSE;
   }
   if (!allowed)
@@ -1671,7 +1709,10 @@ description_valid (RtcBinOpData *d, gboolean local, GError **error)
 
   if (!ensure_session (self, error))
     return FALSE;
-  if (d->desc->type == GST_RTC_SDP_TYPE_ANSWER)
+  /* In a pranswer state the offer is still the pending description of
+   * the offerer's side. */
+  if (d->desc->type == GST_RTC_SDP_TYPE_ANSWER
+      || d->desc->type == GST_RTC_SDP_TYPE_PRANSWER)
     offer = local ? self->pending_remote : self->pending_local;
   return rtc_jsep_validate (d->desc->sdp, d->desc->type,
       offer ? offer->sdp : NULL, error);
@@ -1679,10 +1720,10 @@ description_valid (RtcBinOpData *d, gboolean local, GError **error)
 
 /* Session thread (W3C setLocalDescription without a description): @d's
  * description becomes the offer (stable, have-local-offer) or the answer
- * (have-remote-offer) the signaling state calls for; a description with a
- * type and no SDP asks for that type. %FALSE with @error, or with *@wait
- * set while an offer waits for a sink pad's caps (the operation runs
- * again then). */
+ * (have-remote-offer, have-local-pranswer) the signaling state calls for;
+ * a description with a type and no SDP asks for that type (a pranswer is
+ * the answer with that type). %FALSE with @error, or with *@wait set while
+ * an offer waits for a sink pad's caps (the operation runs again then). */
 static gboolean
 make_implicit_description (RtcBinOpData *d, gboolean *wait, GError **error)
 {
@@ -1696,9 +1737,12 @@ make_implicit_description (RtcBinOpData *d, gboolean *wait, GError **error)
   state = self->signaling_state;
   GST_OBJECT_UNLOCK (self);
   type = state == GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER
+          || state == GST_RTC_SIGNALING_STATE_HAVE_LOCAL_PRANSWER
       ? GST_RTC_SDP_TYPE_ANSWER
       : GST_RTC_SDP_TYPE_OFFER;
-  if (wanted && wanted != type) {
+  if (wanted && wanted != type
+      && !(wanted == GST_RTC_SDP_TYPE_PRANSWER
+          && type == GST_RTC_SDP_TYPE_ANSWER)) {
     g_set_error (error, GST_RTC_ERROR, GST_RTC_ERROR_INVALID_STATE,
         "set-local-description: cannot make a local %s in signaling state "
         "%s",
@@ -1710,7 +1754,7 @@ make_implicit_description (RtcBinOpData *d, gboolean *wait, GError **error)
   if (!sdp)
     return FALSE;
   gst_rtc_session_description_free (d->desc);
-  d->desc = gst_rtc_session_description_new (type, sdp);
+  d->desc = gst_rtc_session_description_new (wanted ? wanted : type, sdp);
   return TRUE;
 }
 
@@ -1772,6 +1816,7 @@ op_set_local_description (gpointer user_data, gboolean closed)
     d->desc = NULL;
     set_signaling_state (self, GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER);
   } else {
+    /* An answer or a pranswer: both start the transport and media. */
     if (!apply_negotiation (self, self->pending_remote->sdp, d->desc->sdp,
             FALSE, &error))
       goto failed;
@@ -1780,7 +1825,10 @@ op_set_local_description (gpointer user_data, gboolean closed)
     GST_OBJECT_LOCK (self);
     add_candidates_to (self, d->desc);
     GST_OBJECT_UNLOCK (self);
-    complete_exchange (self, d, TRUE);
+    if (type == GST_RTC_SDP_TYPE_ANSWER)
+      complete_exchange (self, d, TRUE);
+    else
+      apply_pranswer (self, d, TRUE);
   }
   notify_descriptions (self);
   op_reply (d, implicit ? implicit_reply (self, type) : NULL);
@@ -1876,7 +1924,10 @@ op_set_remote_description (gpointer user_data, gboolean closed)
     if (!apply_negotiation (self, self->pending_local->sdp, d->desc->sdp, TRUE,
             &error))
       goto failed;
-    complete_exchange (self, d, FALSE);
+    if (type == GST_RTC_SDP_TYPE_ANSWER)
+      complete_exchange (self, d, FALSE);
+    else
+      apply_pranswer (self, d, FALSE);
   }
   notify_descriptions (self);
   op_reply (d, NULL);
@@ -2198,8 +2249,12 @@ op_get_stats (gpointer user_data, gboolean closed)
   RtcBinStatsSources src = { 0 };
   GstStructure *report;
 
-  if (op_closed (d, closed))
+  /* W3C getStats() still answers once close() was called (the states
+   * closed, the last counters); only a disposed element cannot. */
+  if (closed) {
+    op_closed (d, TRUE);
     return;
+  }
   src.bin = GST_ELEMENT (self);
   src.ice = self->ice;
   src.dtls_enc = self->dtls_enc;
@@ -2429,6 +2484,28 @@ gst_rtc_bin_init (GstRtcBin *self)
   self->local_candidates = g_ptr_array_new_with_free_func (g_free);
 }
 
+/* Session thread: the close_notify alert (RFC 5246 7.2.1; W3C close()
+ * closes the DTLS transport), sent while ICE still carries it, so that
+ * the peer's DTLS transport turns closed at once rather than its ICE
+ * noticing the silence seconds later. Nothing is sent unless DTLS is
+ * connected. */
+static void
+close_dtls (GstRtcBin *self)
+{
+  RtcDtlsConnection *conn;
+  gchar *id = NULL;
+
+  if (!self->transport_linked)
+    return;
+  g_object_get (self->dtls_enc, "connection-id", &id, NULL);
+  if (!id)
+    return;
+  conn = rtc_dtls_connection_acquire (id);
+  rtc_dtls_connection_close (conn);
+  rtc_dtls_connection_release (conn);
+  g_free (id);
+}
+
 static void
 close_session (GstRtcBin *self)
 {
@@ -2441,6 +2518,7 @@ close_session (GstRtcBin *self)
       g_signal_handlers_disconnect_by_data (self->dtls_enc, self);
     if (self->dtls_dec)
       g_signal_handlers_disconnect_by_data (self->dtls_dec, self);
+    close_dtls (self);
     rtc_ice_transport_close (self->ice);
   }
 }
@@ -2697,11 +2775,14 @@ gst_rtc_bin_class_init (GstRtcBinClass *klass)
   /**
    * GstRtcBin::set-local-description:
    * @self: the element
-   * @desc: (nullable): an offer or answer; a rollback (no SDP needed),
-   *   valid in `have-local-offer`, which drops the pending offer and
-   *   returns to `stable`; or %NULL (or a description without SDP) for
-   *   the W3C parameterless setLocalDescription(): the offer (in
-   *   `stable` or `have-local-offer`) or answer (in `have-remote-offer`)
+   * @desc: (nullable): an offer, answer or pranswer (provisional answer:
+   *   `have-remote-offer` → `have-local-pranswer`, where media flows and
+   *   a final answer or another pranswer follows); a rollback (no SDP
+   *   needed), valid in `have-local-offer`, which drops the pending offer
+   *   and returns to `stable`; or %NULL (or a description without SDP)
+   *   for the W3C parameterless setLocalDescription(): the offer (in
+   *   `stable` or `have-local-offer`) or answer (in `have-remote-offer`
+   *   or `have-local-pranswer`; a pranswer if one without SDP was given)
    *   the state calls for is made and applied
    * @promise: (nullable): answered with %NULL on success, else with an
    *   `error` (#GError) field; an implicit description is answered with
@@ -2715,10 +2796,13 @@ gst_rtc_bin_class_init (GstRtcBinClass *klass)
   /**
    * GstRtcBin::set-remote-description:
    * @self: the element
-   * @desc: an offer or answer, or a rollback (no SDP needed), valid in
+   * @desc: an offer, answer or pranswer (`have-local-offer` →
+   *   `have-remote-pranswer`: media flows, the offer stays pending until
+   *   the final answer), or a rollback (no SDP needed), valid in
    *   `have-remote-offer`. An offer arriving in `have-local-offer` (glare)
    *   first rolls back the local offer, as W3C's setRemoteDescription()
-   *   does for perfect negotiation.
+   *   does for perfect negotiation. Neither side rolls back from a
+   *   pranswer state (W3C).
    * @promise: (nullable): answered with %NULL on success, else with an
    *   `error` (#GError) field
    */
@@ -2814,7 +2898,9 @@ gst_rtc_bin_class_init (GstRtcBinClass *klass)
    * Unix epoch, #gdouble) and the W3C members spelled the GStreamer way
    * (`packetsSent` is `packets-sent`); ids link the entries (`transport-id`,
    * `codec-id`, `remote-id`, `local-id`, `selected-candidate-pair-id`, ...).
-   * Before the first negotiation only `peer-connection` is there. See
+   * Before the first negotiation only `peer-connection` is there. After
+   * `close` the report still comes (W3C), with the states closed and the
+   * last counters; only a disposed element answers with an error. See
    * docs/architecture.md for every field.
    */
   signals[SIGNAL_GET_STATS] = g_signal_new_class_handler ("get-stats",
@@ -2827,10 +2913,12 @@ gst_rtc_bin_class_init (GstRtcBinClass *klass)
    *
    * Ends the session as W3C RTCPeerConnection.close(): when it returns,
    * `signaling-state`, `ice-connection-state` and `connection-state` are
-   * `closed` and stay so; the transport closes (nothing more is sent or
-   * received; the pads stay, without media), every transceiver is
-   * stopped (no current direction), and every operation not yet run,
-   * and any later one, is answered with `GST_RTC_ERROR_INVALID_STATE`.
+   * `closed` and stay so; DTLS sends close_notify (the peer's DTLS
+   * transport turns `closed` at once), then the transport closes (nothing
+   * more is sent or received; the pads stay, without media), every
+   * transceiver is stopped (no current direction), and every operation
+   * not yet run, and any later one, is answered with
+   * `GST_RTC_ERROR_INVALID_STATE` (`get-stats` excepted).
    * Calling it again does nothing. Not in webrtcbin 1.22.
    */
   signals[SIGNAL_CLOSE] = g_signal_new_class_handler ("close",

@@ -358,13 +358,16 @@ GST_START_TEST (test_wrong_state_calls)
   check_error (rtcbin_test_set (b, "set-remote-description", as_answer),
       GST_RTC_ERROR_INVALID_STATE, "answer", "have-remote-offer");
 
-  /* Pranswer is not supported: said so. */
+  /* A pranswer needs the peer's offer, and is checked as an answer: the
+   * offer's actpass cannot be one. */
   {
     GstRtcSessionDescription *pr = gst_rtc_session_description_copy (offer);
 
     pr->type = GST_RTC_SDP_TYPE_PRANSWER;
+    check_error (rtcbin_test_set (a, "set-remote-description", pr),
+        GST_RTC_ERROR_INVALID_STATE, "pranswer", "stable");
     check_error (rtcbin_test_set (b, "set-local-description", pr),
-        GST_RTC_ERROR_INVALID_MODIFICATION, "pranswer", "not supported");
+        GST_RTC_ERROR_SDP_SYNTAX_ERROR, "actpass", NULL);
     gst_rtc_session_description_free (pr);
   }
   fail_unless_equals_int (rtcbin_test_enum (a, "signaling-state"),

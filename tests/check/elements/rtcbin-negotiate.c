@@ -499,10 +499,72 @@ count_notify (GObject *obj, GParamSpec *pspec, gint *count)
   g_atomic_int_inc (count);
 }
 
+/* get-stats' transport entry of @bin: a copy. */
+static GstStructure *
+transport_stats (GstElement *bin)
+{
+  GstStructure *report = rtcbin_test_get_stats (bin, NULL);
+  GstStructure *t;
+
+  t = gst_structure_copy (rtcbin_test_stats_entry (report, "transport"));
+  gst_structure_free (report);
+  return t;
+}
+
+static guint64
+stats_u64 (const GstStructure *s, const gchar *field)
+{
+  guint64 v = 0;
+
+  fail_unless (gst_structure_get_uint64 (s, field, &v), "no %s in %s", field,
+      gst_structure_get_string (s, "id"));
+  return v;
+}
+
+/* Polls @bin's get-stats until its transport's dtls-state is @want,
+ * within @ms (scaled). */
+static gboolean
+wait_dtls_state (GstElement *bin, const gchar *want, guint64 ms)
+{
+  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (ms) * 1000;
+  gboolean ok;
+
+  do {
+    GstStructure *t = transport_stats (bin);
+
+    ok = !g_strcmp0 (gst_structure_get_string (t, "dtls-state"), want);
+    gst_structure_free (t);
+    if (!ok)
+      g_usleep (2000);
+  } while (!ok && g_get_monotonic_time () < end);
+  return ok;
+}
+
+/* The outbound audio stream's entry of @report. */
+static const GstStructure *
+outbound_audio (const GstStructure *report)
+{
+  gint i;
+
+  for (i = 0; i < gst_structure_n_fields (report); i++) {
+    const GstStructure *s = rtcbin_test_stats_entry (report,
+        gst_structure_nth_field_name (report, i));
+
+    if (gst_structure_has_name (s, "outbound-rtp")
+        && !g_strcmp0 (gst_structure_get_string (s, "kind"), "audio"))
+      return s;
+  }
+  fail ("no outbound audio stream");
+  return NULL;
+}
+
 /* close mid-call: the states are closed when it returns, operations are
- * refused, transceivers stopped, media stops both ways while the pads
- * stay and the pipeline runs on without error; a second close changes
- * nothing; the element is then disposed. */
+ * refused (get-stats still answers, with the states closed and the
+ * counters frozen), transceivers stopped, media stops both ways while the
+ * pads stay and the pipeline runs on without error; the peer's DTLS
+ * transport is closed by close_notify at once, and the peer, its ICE
+ * still up, stays connected (W3C); a second close changes nothing; the
+ * element is then disposed. */
 GST_START_TEST (test_close)
 {
   Peer a, b;
@@ -510,7 +572,10 @@ GST_START_TEST (test_close)
   GstRtcSessionDescription *offer;
   GstRtcRtpTransceiver *t = NULL;
   GstMessage *msg;
-  gint notified = 0, src_pads, sink_pads, at, bt;
+  GstStructure *report, *ta, *tb;
+  gint notified = 0, src_pads, sink_pads, at, bt, conn, ice;
+  guint64 sent;
+  gint64 start;
 
   peer_init (&a, "a");
   peer_init (&b, "b");
@@ -527,6 +592,12 @@ GST_START_TEST (test_close)
   g_signal_connect (a.bin, "notify::signaling-state", G_CALLBACK (count_notify),
       &notified);
 
+  tb = transport_stats (b.bin);
+  fail_unless_equals_string (gst_structure_get_string (tb, "dtls-state"),
+      "connected");
+  gst_structure_free (tb);
+
+  start = g_get_monotonic_time ();
   g_signal_emit_by_name (a.bin, "close");
   fail_unless_equals_int (rtcbin_test_enum (a.bin, "signaling-state"),
       GST_RTC_SIGNALING_STATE_CLOSED);
@@ -535,6 +606,33 @@ GST_START_TEST (test_close)
   fail_unless_equals_int (rtcbin_test_enum (a.bin, "ice-connection-state"),
       GST_RTC_ICE_CONNECTION_STATE_CLOSED);
   fail_unless_equals_int (notified, 1);
+
+  /* The peer's DTLS transport closes on close_notify, seconds before its
+   * ICE could notice a is gone; W3C counts DTLS closed with ICE up as
+   * connected (read in that order: ICE up when read second was up when
+   * the connection state was read). */
+  fail_unless (wait_dtls_state (b.bin, "closed", 2000));
+  GST_INFO ("b's DTLS transport closed %" G_GINT64_FORMAT " ms after close",
+      (g_get_monotonic_time () - start) / 1000);
+  conn = rtcbin_test_enum (b.bin, "connection-state");
+  ice = rtcbin_test_enum (b.bin, "ice-connection-state");
+  if (ice == GST_RTC_ICE_CONNECTION_STATE_CONNECTED
+      || ice == GST_RTC_ICE_CONNECTION_STATE_COMPLETED)
+    fail_unless_equals_int (conn, GST_RTC_PEER_CONNECTION_STATE_CONNECTED);
+
+  /* get-stats answers after close (W3C): states closed, last counters. */
+  report = rtcbin_test_get_stats (a.bin, NULL);
+  fail_unless (gst_structure_has_field (report, "peer-connection"));
+  ta = gst_structure_copy (rtcbin_test_stats_entry (report, "transport"));
+  fail_unless_equals_string (gst_structure_get_string (ta, "ice-state"),
+      "closed");
+  fail_unless_equals_string (gst_structure_get_string (ta, "dtls-state"),
+      "closed");
+  sent = stats_u64 (ta, "packets-sent");
+  fail_unless (sent > 0);
+  fail_unless (stats_u64 (outbound_audio (report), "packets-sent") > 0);
+  gst_structure_free (ta);
+  gst_structure_free (report);
 
   fail_unless (
       rtcbin_test_create (a.bin, "create-offer", NULL, &error) == NULL);
@@ -572,6 +670,13 @@ GST_START_TEST (test_close)
   fail_unless_equals_int (GST_ELEMENT (a.bin)->numsinkpads, sink_pads);
   fail_unless_equals_int (rtcbin_test_enum (a.bin, "connection-state"),
       GST_RTC_PEER_CONNECTION_STATE_CLOSED);
+  /* Nothing was sent since. */
+  report = rtcbin_test_get_stats (a.bin, NULL);
+  fail_unless_equals_uint64 (stats_u64 (rtcbin_test_stats_entry (report,
+                                            "transport"),
+                                 "packets-sent"),
+      sent);
+  gst_structure_free (report);
   msg = gst_bus_pop_filtered (GST_ELEMENT_BUS (a.pipe), GST_MESSAGE_ERROR);
   fail_unless (msg == NULL, "error on a's bus: %" GST_PTR_FORMAT, msg);
 

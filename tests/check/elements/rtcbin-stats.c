@@ -778,6 +778,17 @@ GST_START_TEST (test_feedback_counters)
   }
   gst_object_unref (src);
   fail_unless (g_atomic_int_get (&dropped) >= 3);
+  /* The NACKs are rtcbin's own: rtpbin's session holds and sends none,
+   * as it drops its lock while walking its SSRCs to schedule them
+   * (rtcbinnack.h). */
+  {
+    GstStructure *rtpsource = NULL;
+
+    fail_unless (gst_structure_get (in, "gst-rtpsource-stats",
+        GST_TYPE_STRUCTURE, &rtpsource, NULL));
+    fail_unless_equals_int (uint_of (rtpsource, "sent-nack-count"), 0);
+    gst_structure_free (rtpsource);
+  }
   /* The RTX SSRC is named; audio had no feedback. */
   fail_unless (uint_of (out, "rtx-ssrc") != 0);
   fail_unless (uint_of (out, "rtx-ssrc") != ssrc_of (out));

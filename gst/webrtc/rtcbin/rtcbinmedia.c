@@ -763,12 +763,102 @@ sink_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* rtpfunnel gives rtpbin's session one caps for all our streams, so the
+ * session would meet each of our SSRCs in its first packet, without a
+ * clock rate, and ask for it while writing that SSRC's first sender
+ * report, its lock dropped in the middle of a walk over its SSRC table
+ * (docs/architecture.md, SSRC table walks). Each SSRC's own caps (the
+ * funnel sink pad's, with the clock rate) go to the session just before
+ * its first packet. The funnel's source pad stream lock is held: one
+ * stream at a time here. */
+static void
+announce_to_session (GstPad *pad, GstBuffer *buf)
+{
+  GHashTable *done = g_object_get_data (G_OBJECT (pad), "rtcbin-announced");
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  GstElement *funnel;
+  GstIterator *it;
+  GValue item = G_VALUE_INIT;
+  GstCaps *caps = NULL;
+  guint32 ssrc;
+
+  if (!buf || !gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp))
+    return;
+  ssrc = gst_rtp_buffer_get_ssrc (&rtp);
+  gst_rtp_buffer_unmap (&rtp);
+  if (!done) {
+    done = g_hash_table_new (NULL, NULL);
+    g_object_set_data_full (G_OBJECT (pad), "rtcbin-announced", done,
+        (GDestroyNotify)g_hash_table_unref);
+  }
+  if (g_hash_table_contains (done, GUINT_TO_POINTER (ssrc)))
+    return;
+  funnel = gst_pad_get_parent_element (pad);
+  if (!funnel)
+    return;
+  it = gst_element_iterate_sink_pads (funnel);
+  while (!caps && gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
+    GstCaps *c = gst_pad_get_current_caps (g_value_get_object (&item));
+    const GstStructure *st = c && !gst_caps_is_empty (c)
+        ? gst_caps_get_structure (c, 0)
+        : NULL;
+    guint v;
+
+    if (st && gst_structure_get_uint (st, "ssrc", &v) && v == ssrc
+        && gst_structure_has_field (st, "clock-rate"))
+      caps = gst_caps_ref (c);
+    if (c)
+      gst_caps_unref (c);
+    g_value_reset (&item);
+  }
+  g_value_unset (&item);
+  gst_iterator_free (it);
+  gst_object_unref (funnel);
+  if (!caps)
+    return;
+  g_hash_table_add (done, GUINT_TO_POINTER (ssrc));
+  gst_pad_push_event (pad, gst_event_new_caps (caps));
+  gst_caps_unref (caps);
+}
+
+/* rtprtxsend names our RTX SSRC in those caps: the session would make
+ * it a source of ours at once, which reports (RR) from then on and says
+ * BYE when no retransmission came for a while. It is left to be made by
+ * its first packet, as without these caps. */
+static GstPadProbeReturn
+session_caps_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstCaps *caps;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_caps (event, &caps);
+  if (gst_caps_is_empty (caps)
+      || !gst_structure_has_field (gst_caps_get_structure (caps, 0),
+          "rtx-ssrc"))
+    return GST_PAD_PROBE_OK;
+  caps = gst_caps_copy (caps);
+  gst_structure_remove_field (gst_caps_get_structure (caps, 0), "rtx-ssrc");
+  gst_event_unref (event);
+  GST_PAD_PROBE_INFO_DATA (info) = gst_event_new_caps (caps);
+  gst_caps_unref (caps);
+  return GST_PAD_PROBE_OK;
+}
+
 /* Until the transport is linked, sending goes nowhere rather than
  * failing with not-linked, which would stop the payloader's task. */
 static GstPadProbeReturn
 funnel_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
-  return gst_pad_is_linked (pad) ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
+  if (!gst_pad_is_linked (pad))
+    return GST_PAD_PROBE_DROP;
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    announce_to_session (pad, GST_PAD_PROBE_INFO_BUFFER (info));
+  else
+    announce_to_session (pad,
+        gst_buffer_list_get (GST_PAD_PROBE_INFO_BUFFER_LIST (info), 0));
+  return GST_PAD_PROBE_OK;
 }
 
 GstPad *
@@ -1070,6 +1160,7 @@ gboolean
 rtc_bin_media_link_transport (RtcBinMedia *media, GstElement *enc,
     GstElement *dec, GError **error)
 {
+  GstElement *session = NULL;
   GstPad *pad;
 
   gst_bin_add (GST_BIN (media->bin), media->rtpbin);
@@ -1085,6 +1176,14 @@ rtc_bin_media_link_transport (RtcBinMedia *media, GstElement *enc,
   /* send_rtp_src_0 only exists once its sink is requested. */
   pad = gst_element_request_pad_simple (media->rtpbin, "send_rtp_sink_0");
   gst_object_unref (pad);
+  g_signal_emit_by_name (media->rtpbin, "get-session", 0, &session);
+  pad = session ? gst_element_get_static_pad (session, "send_rtp_sink") : NULL;
+  if (pad) {
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+        session_caps_probe, NULL, NULL);
+    gst_object_unref (pad);
+  }
+  g_clear_object (&session);
   if (!gst_element_link_pads (media->rtpbin, "send_rtp_src_0", enc,
           "rtp_sink_0")) {
     g_set_error (error, GST_RTC_ERROR, GST_RTC_ERROR_INTERNAL_FAILURE,

@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rtcbinnack.h"
 #include "rtcdtlsconnection.h"
 #include "rtcjsep.h"
 
@@ -94,6 +95,7 @@ struct _RtcBinReports {
   guint64 dropped; /* reports about SSRCs beyond the bound */
   GObject *session;
   gulong handler;
+  RtcBinNack *nack; /* the NACKs we send, counted */
 };
 
 RtcBinReports *
@@ -105,6 +107,7 @@ rtc_bin_reports_new (void)
   g_mutex_init (&r->lock);
   r->rr = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   r->sr = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  r->nack = rtc_bin_nack_new ();
   return r;
 }
 
@@ -117,6 +120,7 @@ rtc_bin_reports_free (RtcBinReports *r)
     g_signal_handler_disconnect (r->session, r->handler);
     g_object_unref (r->session);
   }
+  rtc_bin_nack_free (r->nack);
   g_hash_table_unref (r->rr);
   g_hash_table_unref (r->sr);
   g_mutex_clear (&r->lock);
@@ -294,7 +298,8 @@ on_receiving_rtcp (GObject *session, GstBuffer *buffer, RtcBinReports *r)
  * rtc_bin_reports_attach:
  * @rtpbin: rtpbin, its session 0 made
  *
- * Follows the RTCP that session 0 receives, from now on.
+ * Follows the RTCP that session 0 receives, from now on, and sends the
+ * NACKs of its jitter buffers itself (rtcbinnack.h says why).
  */
 void
 rtc_bin_reports_attach (RtcBinReports *r, GstElement *rtpbin)
@@ -309,6 +314,7 @@ rtc_bin_reports_attach (RtcBinReports *r, GstElement *rtpbin)
   r->session = session;
   r->handler = g_signal_connect (session, "on-receiving-rtcp",
       G_CALLBACK (on_receiving_rtcp), r);
+  rtc_bin_nack_attach (r->nack, rtpbin);
 }
 
 /* ---- the report, from collected inputs ---- */
@@ -720,7 +726,7 @@ add_inbound (GstStructure *report, const RtcBinStatsInput *in,
   GstStructure *s = new_entry (GST_RTC_STATS_INBOUND_RTP, in->timestamp, id);
   SenderReport *sr = NULL;
   gint lost, rate = 0;
-  guint jitter;
+  guint jitter, nack;
 
   set_stream_base (s, st, codec_id);
   if (st->mid)
@@ -736,7 +742,14 @@ add_inbound (GstStructure *report, const RtcBinStatsInput *in,
     gst_structure_set (s, "jitter", G_TYPE_DOUBLE,
         jitter_seconds (jitter, rate), NULL);
   }
-  copy_uint (s, "nack-count", st->source, "sent-nack-count");
+  /* rtpbin's count (none once rtcbin sends them) and rtcbin's. */
+  if (st->source
+      && gst_structure_get_uint (st->source, "sent-nack-count", &nack))
+    gst_structure_set (s, "nack-count", G_TYPE_UINT,
+        nack
+            + (in->reports ? rtc_bin_nack_sent (in->reports->nack, st->ssrc)
+                           : 0),
+        NULL);
   copy_uint (s, "pli-count", st->source, "sent-pli-count");
   copy_uint (s, "fir-count", st->source, "sent-fir-count");
   copy_uint64 (s, "packets-discarded", st->jitterbuffer, "num-late");

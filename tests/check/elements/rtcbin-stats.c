@@ -5,8 +5,9 @@
  * (a sends Opus and VP8, b sends VP8 back): every W3C stats type with
  * ids that resolve within the report, counters that grow, one side's
  * packets sent against the other's received, reports from the peer's
- * RTCP, reports filtered by pad; before negotiation only the
- * peer-connection entry; promises answered when the element goes.
+ * RTCP, reports filtered by pad, rtpbin's session knowing our SSRCs'
+ * clock rates; before negotiation only the peer-connection entry;
+ * promises answered when the element goes.
  */
 #include <gst/check/gstcheck.h>
 #include <gst/rtc/rtc.h>
@@ -23,7 +24,80 @@
 typedef struct {
   GstElement *pa, *pb, *a, *b;
   RtcBinTestCounts ca, cb;
+  GMutex lock;
+  GHashTable *sender_rates; /* our SSRC → clock rate its source had at
+                             * its first packet (-1: none) */
 } Call;
+
+/* The first packet of each of our SSRCs on its way into rtpbin: the
+ * clock rate the session's source for it has then (-1: none yet, or no
+ * source: the packet itself would make it). */
+static void
+note_sender_rate (GstElement *rtpbin, GstBuffer *buf, Call *call)
+{
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  GObject *sess = NULL, *src = NULL;
+  GstStructure *stats = NULL;
+  gint rate = -1;
+  guint32 ssrc;
+  gboolean seen;
+
+  if (!buf || !gst_rtp_buffer_map (buf, GST_MAP_READ, &rtp))
+    return;
+  ssrc = gst_rtp_buffer_get_ssrc (&rtp);
+  gst_rtp_buffer_unmap (&rtp);
+  g_mutex_lock (&call->lock);
+  seen = g_hash_table_contains (call->sender_rates, GUINT_TO_POINTER (ssrc));
+  g_mutex_unlock (&call->lock);
+  if (seen)
+    return;
+  g_signal_emit_by_name (rtpbin, "get-internal-session", 0, &sess);
+  if (sess)
+    g_signal_emit_by_name (sess, "get-source-by-ssrc", ssrc, &src);
+  if (src)
+    g_object_get (src, "stats", &stats, NULL);
+  if (stats)
+    gst_structure_get_int (stats, "clock-rate", &rate);
+  g_mutex_lock (&call->lock);
+  g_hash_table_insert (call->sender_rates, GUINT_TO_POINTER (ssrc),
+      GINT_TO_POINTER (rate));
+  g_mutex_unlock (&call->lock);
+  if (stats)
+    gst_structure_free (stats);
+  g_clear_object (&src);
+  g_clear_object (&sess);
+}
+
+static GstPadProbeReturn
+sender_probe (GstPad *pad, GstPadProbeInfo *info, Call *call)
+{
+  GstElement *rtpbin = gst_pad_get_parent_element (pad);
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    note_sender_rate (rtpbin, GST_PAD_PROBE_INFO_BUFFER (info), call);
+  else
+    note_sender_rate (rtpbin,
+        gst_buffer_list_get (GST_PAD_PROBE_INFO_BUFFER_LIST (info), 0), call);
+  gst_object_unref (rtpbin);
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+on_rtpbin_pad (GstElement *rtpbin, GstPad *pad, Call *call)
+{
+  if (g_str_has_prefix (GST_PAD_NAME (pad), "send_rtp_sink_"))
+    gst_pad_add_probe (pad,
+        GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+        (GstPadProbeCallback)sender_probe, call, NULL);
+}
+
+static void
+on_element_added (GstBin *pipeline, GstBin *bin, GstElement *element,
+    Call *call)
+{
+  if (g_str_equal (GST_OBJECT_NAME (element), "rtpbin"))
+    g_signal_connect (element, "pad-added", G_CALLBACK (on_rtpbin_pad), call);
+}
 
 /* a sends Opus and VP8, b VP8 back, all decoded. */
 static void
@@ -44,6 +118,12 @@ call_start (Call *call)
   g_object_set (call->b, "local-addresses", loopback, NULL);
   call->ca.pipeline = call->pa;
   call->cb.pipeline = call->pb;
+  g_mutex_init (&call->lock);
+  call->sender_rates = g_hash_table_new (NULL, NULL);
+  g_signal_connect (call->pa, "deep-element-added",
+      G_CALLBACK (on_element_added), call);
+  g_signal_connect (call->pb, "deep-element-added",
+      G_CALLBACK (on_element_added), call);
   g_signal_connect (call->a, "on-ice-candidate",
       G_CALLBACK (rtcbin_test_forward_candidate), call->b);
   g_signal_connect (call->b, "on-ice-candidate",
@@ -87,6 +167,8 @@ call_stop (Call *call)
   gst_object_unref (call->b);
   gst_object_unref (call->pa);
   gst_object_unref (call->pb);
+  g_hash_table_unref (call->sender_rates);
+  g_mutex_clear (&call->lock);
 }
 
 static const gchar *
@@ -778,6 +860,17 @@ GST_START_TEST (test_feedback_counters)
   }
   gst_object_unref (src);
   fail_unless (g_atomic_int_get (&dropped) >= 3);
+  /* The NACKs are rtcbin's own: rtpbin's session holds and sends none,
+   * as it drops its lock while walking its SSRCs to schedule them
+   * (rtcbinnack.h). */
+  {
+    GstStructure *rtpsource = NULL;
+
+    fail_unless (gst_structure_get (in, "gst-rtpsource-stats",
+        GST_TYPE_STRUCTURE, &rtpsource, NULL));
+    fail_unless_equals_int (uint_of (rtpsource, "sent-nack-count"), 0);
+    gst_structure_free (rtpsource);
+  }
   /* The RTX SSRC is named; audio had no feedback. */
   fail_unless (uint_of (out, "rtx-ssrc") != 0);
   fail_unless (uint_of (out, "rtx-ssrc") != ssrc_of (out));
@@ -786,6 +879,51 @@ GST_START_TEST (test_feedback_counters)
   fail_unless_equals_int (uint_of (out, "pli-count"), 0);
   fail_unless_equals_int (uint_of (out, "fir-count"), 0);
   fail_if (gst_structure_has_field (out, "rtx-ssrc"));
+  gst_structure_free (ra);
+  gst_structure_free (rb);
+  call_stop (&call);
+}
+
+GST_END_TEST;
+
+/* The clock rates the session had for the SSRCs of @report's
+ * outbound-rtp entries at their first packets: known (> 0). */
+static void
+check_sender_rates (Call *call, const GstStructure *report, guint n)
+{
+  GPtrArray *arr = entries (report, GST_RTC_STATS_OUTBOUND_RTP);
+  guint i;
+
+  fail_unless_equals_int (arr->len, n);
+  for (i = 0; i < arr->len; i++) {
+    guint ssrc = ssrc_of (g_ptr_array_index (arr, i));
+    gpointer rate;
+
+    g_mutex_lock (&call->lock);
+    fail_unless (g_hash_table_lookup_extended (call->sender_rates,
+                     GUINT_TO_POINTER (ssrc), NULL, &rate),
+        "no source made for SSRC %08x", ssrc);
+    g_mutex_unlock (&call->lock);
+    fail_unless (GPOINTER_TO_INT (rate) > 0,
+        "SSRC %08x: no clock rate at its first packet", ssrc);
+  }
+  g_ptr_array_unref (arr);
+}
+
+/* rtpbin's session knows each of our sending SSRCs with its clock rate
+ * from the start, so it does not ask for it while writing the SSRC's
+ * first sender report, its lock dropped inside a walk over its SSRCs
+ * (docs/architecture.md, SSRC table walks). */
+GST_START_TEST (test_sending_ssrcs_known)
+{
+  Call call = { 0 };
+  GstStructure *ra, *rb;
+
+  call_start (&call);
+  ra = rtcbin_test_get_stats (call.a, NULL);
+  rb = rtcbin_test_get_stats (call.b, NULL);
+  check_sender_rates (&call, ra, 2);
+  check_sender_rates (&call, rb, 1);
   gst_structure_free (ra);
   gst_structure_free (rb);
   call_stop (&call);
@@ -840,6 +978,7 @@ rtcbin_stats_suite (void)
   tcase_add_test (tc, test_call_report);
   tcase_add_test (tc, test_call_filtered_by_pad);
   tcase_add_test (tc, test_feedback_counters);
+  tcase_add_test (tc, test_sending_ssrcs_known);
   tcase_add_test (tc, test_answered_on_dispose);
   return s;
 }

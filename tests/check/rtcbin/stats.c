@@ -4,13 +4,14 @@
  * rtcbin's stats report without a pipeline: RTCP reports and feedback
  * counted per SSRC (round trips from LSR/DLSR, sender reports' clock),
  * the bound on reported SSRCs, malformed RTCP ignored, certificate
- * fingerprints, candidate ids usable as field names, and the entries
- * made from collected inputs.
+ * fingerprints, candidate ids usable as field names, the entries made
+ * from collected inputs, and the NACKs rtcbin writes itself.
  */
 #include <gst/check/gstcheck.h>
 #include <gst/rtp/rtp.h>
 #include <string.h>
 
+#include "../../../gst/webrtc/rtcbin/rtcbinnack.h"
 #include "../../../gst/webrtc/rtcbin/rtcbinstats.h"
 #include "rtcdtlscertificate.h"
 
@@ -426,6 +427,107 @@ GST_START_TEST (test_transport_entries)
 
 GST_END_TEST;
 
+/* The FCI entries (PID << 16 | BLP) of the NACK about @media in @buf,
+ * sent by @sender. */
+static GArray *
+nack_entries (GstBuffer *buf, guint32 sender, guint32 media)
+{
+  GstRTCPBuffer rtcp = GST_RTCP_BUFFER_INIT;
+  GstRTCPPacket packet;
+  GArray *arr = g_array_new (FALSE, FALSE, sizeof (guint32));
+  gboolean more;
+
+  fail_unless (gst_rtcp_buffer_validate_reduced (buf));
+  gst_rtcp_buffer_map (buf, GST_MAP_READ, &rtcp);
+  for (more = gst_rtcp_buffer_get_first_packet (&rtcp, &packet); more;
+       more = gst_rtcp_packet_move_to_next (&packet)) {
+    guint i;
+
+    if (gst_rtcp_packet_get_type (&packet) != GST_RTCP_TYPE_RTPFB
+        || gst_rtcp_packet_fb_get_media_ssrc (&packet) != media)
+      continue;
+    fail_unless_equals_int (gst_rtcp_packet_fb_get_type (&packet),
+        GST_RTCP_RTPFB_TYPE_NACK);
+    fail_unless_equals_int (gst_rtcp_packet_fb_get_sender_ssrc (&packet),
+        sender);
+    for (i = 0; i < gst_rtcp_packet_fb_get_fci_length (&packet); i++) {
+      guint32 v = GST_READ_UINT32_BE (
+          gst_rtcp_packet_fb_get_fci (&packet) + i * 4);
+
+      g_array_append_val (arr, v);
+    }
+  }
+  gst_rtcp_buffer_unmap (&rtcp);
+  return arr;
+}
+
+static GstBuffer *
+make_rr (guint32 ssrc)
+{
+  GstBuffer *buf = gst_rtcp_buffer_new (1400);
+  GstRTCPBuffer rtcp = GST_RTCP_BUFFER_INIT;
+  GstRTCPPacket packet;
+
+  gst_rtcp_buffer_map (buf, GST_MAP_READWRITE, &rtcp);
+  fail_unless (gst_rtcp_buffer_add_packet (&rtcp, GST_RTCP_TYPE_RR, &packet));
+  gst_rtcp_packet_rr_set_ssrc (&packet, ssrc);
+  gst_rtcp_buffer_unmap (&rtcp);
+  return buf;
+}
+
+/* Requests become generic NACKs of the RR's sender, neighbours sharing
+ * an entry (across the sequence number wrap too), each asked once;
+ * expired ones are dropped, and each entry is counted. */
+GST_START_TEST (test_nack_write)
+{
+  RtcBinNack *nack = rtc_bin_nack_new ();
+  const gint64 now = 1000000;
+  GstBuffer *buf;
+  GArray *a;
+
+  rtc_bin_nack_request (nack, THEIRS, 13, now + 100000);
+  rtc_bin_nack_request (nack, THEIRS, 10, now + 100000);
+  rtc_bin_nack_request (nack, THEIRS, 11, now + 100000);
+  rtc_bin_nack_request (nack, THEIRS, 11, now + 100000);
+  rtc_bin_nack_request (nack, THEIRS, 40, now + 100000);
+  rtc_bin_nack_request (nack, THEIRS + 1, 7, now - 1);
+  buf = make_rr (OURS);
+  fail_unless (rtc_bin_nack_write (nack, buf, 0, now));
+  a = nack_entries (buf, OURS, THEIRS);
+  fail_unless_equals_int (a->len, 2);
+  /* 10, with 11 (bit 0) and 13 (bit 2); then 40 alone */
+  fail_unless_equals_int (g_array_index (a, guint32, 0), (10u << 16) | 0x5);
+  fail_unless_equals_int (g_array_index (a, guint32, 1), 40u << 16);
+  g_array_unref (a);
+  a = nack_entries (buf, OURS, THEIRS + 1);
+  fail_unless_equals_int (a->len, 0);
+  g_array_unref (a);
+  gst_buffer_unref (buf);
+  fail_unless_equals_int (rtc_bin_nack_sent (nack, THEIRS), 2);
+  fail_unless_equals_int (rtc_bin_nack_sent (nack, THEIRS + 1), 0);
+
+  /* Nothing left: the next packet is left alone. */
+  buf = make_rr (OURS);
+  fail_if (rtc_bin_nack_write (nack, buf, 0, now));
+  gst_buffer_unref (buf);
+
+  /* 65535 and 0 share an entry; without an SR or RR the fallback SSRC
+   * sends. */
+  rtc_bin_nack_request (nack, THEIRS, 0, now + 100000);
+  rtc_bin_nack_request (nack, THEIRS, 65535, now + 100000);
+  buf = gst_rtcp_buffer_new (1400);
+  fail_unless (rtc_bin_nack_write (nack, buf, OURS + 1, now));
+  a = nack_entries (buf, OURS + 1, THEIRS);
+  fail_unless_equals_int (a->len, 1);
+  fail_unless_equals_int (g_array_index (a, guint32, 0), (65535u << 16) | 1);
+  g_array_unref (a);
+  gst_buffer_unref (buf);
+  fail_unless_equals_int (rtc_bin_nack_sent (nack, THEIRS), 3);
+  rtc_bin_nack_free (nack);
+}
+
+GST_END_TEST;
+
 static Suite *
 rtcbin_stats_core_suite (void)
 {
@@ -437,6 +539,7 @@ rtcbin_stats_core_suite (void)
   tcase_add_test (tc, test_feedback);
   tcase_add_test (tc, test_hostile_rtcp);
   tcase_add_test (tc, test_transport_entries);
+  tcase_add_test (tc, test_nack_write);
   return s;
 }
 

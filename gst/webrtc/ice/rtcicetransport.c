@@ -263,8 +263,15 @@ burst_prepare (GSource *source, gint *timeout)
   return FALSE;
 }
 
-static GSourceFuncs burst_funcs = { burst_prepare, NULL, NULL, NULL, NULL,
-  NULL };
+/* Never ready, so never dispatched. */
+static gboolean
+burst_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs burst_funcs = { burst_prepare, NULL, burst_dispatch, NULL,
+  NULL, NULL };
 
 static GMainContext *
 ice_context (void)

@@ -80,14 +80,29 @@ G_DEFINE_TYPE (GstRtcDtlsSrtpDec, gst_rtc_dtls_srtp_dec, GST_TYPE_ELEMENT);
 GST_ELEMENT_REGISTER_DEFINE (rtcdtlssrtpdec, "rtcdtlssrtpdec", GST_RANK_NONE,
     GST_TYPE_RTC_DTLS_SRTP_DEC);
 
+/* While a list is decrypted (chain_list), its application data is
+ * collected on that thread and pushed as one list. */
+typedef struct {
+  GstRtcDtlsSrtpDec *self;
+  GstBufferList *data;
+  GstFlowReturn ret;
+} Collector;
+
+static GPrivate collecting;
+
 static void
 deliver_app_data (gpointer owner, const guint8 *data, gsize len)
 {
   GstRtcDtlsSrtpDec *self = owner;
+  Collector *collector = g_private_get (&collecting);
   GstPad *pad;
 
   RTC_DTLS_SRTP_STATS_INC (self->common.stats.data_packets);
   RTC_DTLS_SRTP_STATS_ADD (self->common.stats.data_bytes, len);
+  if (collector && collector->self == self) {
+    gst_buffer_list_add (collector->data, gst_buffer_new_memdup (data, len));
+    return;
+  }
   GST_OBJECT_LOCK (self);
   pad = self->data_srcpad ? gst_object_ref (self->data_srcpad) : NULL;
   GST_OBJECT_UNLOCK (self);
@@ -198,6 +213,48 @@ gst_rtc_dtls_srtp_dec_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
   gst_buffer_unmap (buf, &map);
   gst_buffer_unref (buf);
   return GST_FLOW_OK;
+}
+
+static gboolean
+chain_one (GstBuffer **buf, guint idx, gpointer user_data)
+{
+  Collector *collector = user_data;
+  GstRtcDtlsSrtpDec *self = collector->self;
+  GstBuffer *taken = *buf;
+
+  /* Taken out of the (writable) list: decrypted in place, not copied. */
+  *buf = NULL;
+  collector->ret = gst_rtc_dtls_srtp_dec_chain (self->sinkpad,
+      GST_OBJECT (self), taken);
+  return collector->ret == GST_FLOW_OK;
+}
+
+/* A burst from the network: its data channel packets leave as one list,
+ * so that the SCTP receiver handles them as one batch. */
+static GstFlowReturn
+gst_rtc_dtls_srtp_dec_chain_list (GstPad *pad, GstObject *parent,
+    GstBufferList *list)
+{
+  GstRtcDtlsSrtpDec *self = GST_RTC_DTLS_SRTP_DEC (parent);
+  Collector collector = { self, gst_buffer_list_new (), GST_FLOW_OK };
+  Collector *outer = g_private_get (&collecting);
+  GstPad *data_pad;
+
+  g_private_set (&collecting, &collector);
+  list = gst_buffer_list_make_writable (list);
+  gst_buffer_list_foreach (list, chain_one, &collector);
+  gst_buffer_list_unref (list);
+  g_private_set (&collecting, outer);
+
+  GST_OBJECT_LOCK (self);
+  data_pad = self->data_srcpad ? gst_object_ref (self->data_srcpad) : NULL;
+  GST_OBJECT_UNLOCK (self);
+  if (data_pad && gst_buffer_list_length (collector.data))
+    gst_pad_push_list (data_pad, collector.data);
+  else
+    gst_buffer_list_unref (collector.data);
+  g_clear_object (&data_pad);
+  return collector.ret;
 }
 
 /* The RTP output carries what upstream said of the media (clock-rate,
@@ -522,6 +579,8 @@ gst_rtc_dtls_srtp_dec_init (GstRtcDtlsSrtpDec *self)
   self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
   gst_pad_set_chain_function (self->sinkpad,
       GST_DEBUG_FUNCPTR (gst_rtc_dtls_srtp_dec_chain));
+  gst_pad_set_chain_list_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_rtc_dtls_srtp_dec_chain_list));
   gst_pad_set_event_function (self->sinkpad,
       GST_DEBUG_FUNCPTR (gst_rtc_dtls_srtp_dec_sink_event));
   gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);

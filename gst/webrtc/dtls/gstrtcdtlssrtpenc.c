@@ -100,13 +100,29 @@ push_output (GstRtcDtlsSrtpEnc *self, GstBuffer *buf)
   return ret;
 }
 
+/* While a list of application data is encrypted (chain_data_list), its
+ * records are collected on that thread and pushed as one list, which the
+ * network sink can send in one go. */
+typedef struct {
+  GstRtcDtlsSrtpEnc *self;
+  GstBufferList *out;
+} Collector;
+
+static GPrivate collecting;
+
 static void
 send_dtls_datagram (gpointer owner, const guint8 *data, gsize len)
 {
   GstRtcDtlsSrtpEnc *self = owner;
+  Collector *collector = g_private_get (&collecting);
+  GstBuffer *buf = gst_buffer_new_memdup (data, len);
 
   RTC_DTLS_SRTP_STATS_INC (self->common.stats.dtls_packets);
-  push_output (self, gst_buffer_new_memdup (data, len));
+  if (collector && collector->self == self) {
+    gst_buffer_list_add (collector->out, buf);
+  } else {
+    push_output (self, buf);
+  }
 }
 
 static GstFlowReturn
@@ -201,6 +217,32 @@ gst_rtc_dtls_srtp_enc_chain_data (GstPad *pad, GstObject *parent,
   return GST_FLOW_OK;
 }
 
+static GstFlowReturn
+gst_rtc_dtls_srtp_enc_chain_data_list (GstPad *pad, GstObject *parent,
+    GstBufferList *list)
+{
+  GstRtcDtlsSrtpEnc *self = GST_RTC_DTLS_SRTP_ENC (parent);
+  Collector collector = { self, gst_buffer_list_new () };
+  Collector *outer = g_private_get (&collecting);
+  guint i, n = gst_buffer_list_length (list);
+
+  g_private_set (&collecting, &collector);
+  for (i = 0; i < n; i++)
+    gst_rtc_dtls_srtp_enc_chain_data (pad, parent,
+        gst_buffer_ref (gst_buffer_list_get (list, i)));
+  g_private_set (&collecting, outer);
+  gst_buffer_list_unref (list);
+  /* As for single buffers, what downstream says does not stop SCTP. */
+  if (gst_buffer_list_length (collector.out)) {
+    g_rec_mutex_lock (&self->push_lock);
+    gst_pad_push_list (self->srcpad, collector.out);
+    g_rec_mutex_unlock (&self->push_lock);
+  } else {
+    gst_buffer_list_unref (collector.out);
+  }
+  return GST_FLOW_OK;
+}
+
 static void
 store_output_events (GstRtcDtlsSrtpEnc *self)
 {
@@ -274,6 +316,9 @@ gst_rtc_dtls_srtp_enc_request_new_pad (GstElement *element,
   gst_pad_set_chain_function (pad,
       is_data ? GST_DEBUG_FUNCPTR (gst_rtc_dtls_srtp_enc_chain_data)
               : GST_DEBUG_FUNCPTR (gst_rtc_dtls_srtp_enc_chain_media));
+  if (is_data)
+    gst_pad_set_chain_list_function (pad,
+        GST_DEBUG_FUNCPTR (gst_rtc_dtls_srtp_enc_chain_data_list));
   gst_pad_set_event_function (pad,
       GST_DEBUG_FUNCPTR (gst_rtc_dtls_srtp_enc_sink_event));
   GST_PAD_SET_ACCEPT_TEMPLATE (pad);

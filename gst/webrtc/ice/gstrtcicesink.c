@@ -154,6 +154,33 @@ gst_rtc_ice_sink_render (GstBaseSink *sink, GstBuffer *buf)
   return GST_FLOW_OK;
 }
 
+/* Sends @n buffers of a list, mapped, in one call into the transport. */
+static void
+send_buffers (GstRtcIceSink *self, RtcIceTransport *t, GstBufferList *list,
+    guint first, guint n)
+{
+  GOutputVector packets[RTC_ICE_TRANSPORT_SEND_MANY_MAX];
+  GstMapInfo maps[RTC_ICE_TRANSPORT_SEND_MANY_MAX];
+  guint i, mapped = 0, sent;
+
+  for (i = 0; i < n; i++) {
+    GstBuffer *buf = gst_buffer_list_get (list, first + i);
+
+    if (!gst_buffer_map (buf, &maps[mapped], GST_MAP_READ)) {
+      GST_WARNING_OBJECT (self, "cannot map buffer, dropped");
+      continue;
+    }
+    packets[mapped].buffer = maps[mapped].data;
+    packets[mapped].size = maps[mapped].size;
+    mapped++;
+  }
+  sent = rtc_ice_transport_send_many (t, packets, mapped);
+  if (sent < mapped)
+    GST_LOG_OBJECT (self, "%u of %u packets not sent", mapped - sent, mapped);
+  for (i = 0; i < mapped; i++)
+    gst_buffer_unmap (gst_buffer_list_get (list, first + i), &maps[i]);
+}
+
 static GstFlowReturn
 gst_rtc_ice_sink_render_list (GstBaseSink *sink, GstBufferList *list)
 {
@@ -163,11 +190,18 @@ gst_rtc_ice_sink_render_list (GstBaseSink *sink, GstBufferList *list)
 
   if (!t)
     return GST_FLOW_OK;
-  for (i = 0; i < n; i++) {
-    GstBuffer *buf = gst_buffer_list_get (list, i);
+  /* Before a pair is selected, buffers are held one by one. */
+  if (rtc_ice_transport_get_selected_pair (t, NULL, NULL)) {
+    for (i = 0; i < n; i += RTC_ICE_TRANSPORT_SEND_MANY_MAX)
+      send_buffers (self, t, list, i,
+          MIN (n - i, RTC_ICE_TRANSPORT_SEND_MANY_MAX));
+  } else {
+    for (i = 0; i < n; i++) {
+      GstBuffer *buf = gst_buffer_list_get (list, i);
 
-    if (!hold_buffer (self, t, buf))
-      send_buffer (self, t, buf);
+      if (!hold_buffer (self, t, buf))
+        send_buffer (self, t, buf);
+    }
   }
   g_object_unref (t);
   return GST_FLOW_OK;

@@ -44,6 +44,10 @@ GST_DEBUG_CATEGORY_STATIC (gst_rtc_ice_src_debug);
 #define GST_CAT_DEFAULT gst_rtc_ice_src_debug
 
 #define DEFAULT_MAX_QUEUED 1024
+/* The streaming thread is woken at the end of what the ICE thread read at
+ * once, or as soon as this many packets wait: once a burst rather than
+ * once a packet, without holding a long burst back. */
+#define WAKE_BATCH 64
 
 struct _GstRtcIceSrc {
   GstPushSrc parent;
@@ -58,6 +62,11 @@ struct _GstRtcIceSrc {
   /* The streaming thread sleeps on cond: only then is it signalled, which
    * saves a futex call per packet while it is busy pushing. */
   gboolean waiting;
+  /* Lists only while PLAYING: GStreamer 1.22's base class unrefs a NULL
+   * buffer (a critical) when a create() that submitted a list returns
+   * into a pause or a pending EOS. list_out: one is on its way to the
+   * pad, which the state change waits for. */
+  gboolean lists_ok, list_out;
   guint max_queued;
   guint64 dropped;
 };
@@ -84,7 +93,7 @@ on_packet (gpointer owner, const guint8 *data, gsize len)
 
     gst_buffer_fill (buf, 0, data, len);
     g_queue_push_tail (&self->queue, buf);
-    if (self->waiting)
+    if (self->waiting && self->queue.length >= WAKE_BATCH)
       g_cond_signal (&self->cond);
   } else {
     self->dropped++;
@@ -93,10 +102,47 @@ on_packet (gpointer owner, const guint8 *data, gsize len)
   g_mutex_unlock (&self->lock);
 }
 
+/* ICE thread, after a burst. */
+static void
+on_burst_end (gpointer owner)
+{
+  GstRtcIceSrc *self = owner;
+
+  g_mutex_lock (&self->lock);
+  if (self->waiting && self->queue.length)
+    g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+/* The base class timestamps a list's first buffer only: all get the
+ * running time it would give them, that of their push. */
+static void
+timestamp_list (GstRtcIceSrc *self, GstBufferList *list)
+{
+  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
+  GstClockTime now, base, running = GST_CLOCK_TIME_NONE;
+  guint i, n = gst_buffer_list_length (list);
+
+  if (!clock)
+    return;
+  now = gst_clock_get_time (clock);
+  base = gst_element_get_base_time (GST_ELEMENT (self));
+  gst_object_unref (clock);
+  if (now >= base)
+    running = now - base;
+  for (i = 0; i < n; i++) {
+    GstBuffer *buf = gst_buffer_list_get (list, i);
+
+    GST_BUFFER_PTS (buf) = running;
+    GST_BUFFER_DTS (buf) = running;
+  }
+}
+
 static GstFlowReturn
 gst_rtc_ice_src_create (GstPushSrc *src, GstBuffer **buf)
 {
   GstRtcIceSrc *self = GST_RTC_ICE_SRC (src);
+  GstBufferList *list;
 
   g_mutex_lock (&self->lock);
   while (g_queue_is_empty (&self->queue) && !self->flushing) {
@@ -108,9 +154,76 @@ gst_rtc_ice_src_create (GstPushSrc *src, GstBuffer **buf)
     g_mutex_unlock (&self->lock);
     return GST_FLOW_FLUSHING;
   }
-  *buf = g_queue_pop_head (&self->queue);
+  if (self->queue.length == 1 || !self->lists_ok) {
+    *buf = g_queue_pop_head (&self->queue);
+    g_mutex_unlock (&self->lock);
+    return GST_FLOW_OK;
+  }
+  /* All that waits, in one push. */
+  list = gst_buffer_list_new_sized (self->queue.length);
+  while (self->queue.length)
+    gst_buffer_list_add (list, g_queue_pop_head (&self->queue));
+  self->list_out = TRUE;
   g_mutex_unlock (&self->lock);
+  timestamp_list (self, list);
+  gst_base_src_submit_buffer_list (GST_BASE_SRC (src), list);
+  *buf = NULL;
   return GST_FLOW_OK;
+}
+
+/* The base class pushes the list: it got past its checks. */
+static GstPadProbeReturn
+on_list_pushed (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstRtcIceSrc *self = user_data;
+
+  g_mutex_lock (&self->lock);
+  self->list_out = FALSE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* No more lists, and none still between create() and the pad (bounded:
+ * a streaming thread stuck elsewhere does not hang the caller). */
+static void
+stop_lists (GstRtcIceSrc *self)
+{
+  gint64 end = g_get_monotonic_time () + G_TIME_SPAN_SECOND;
+
+  g_mutex_lock (&self->lock);
+  self->lists_ok = FALSE;
+  while (self->list_out && g_cond_wait_until (&self->cond, &self->lock, end))
+    ;
+  g_mutex_unlock (&self->lock);
+}
+
+static GstStateChangeReturn
+gst_rtc_ice_src_change_state (GstElement *element, GstStateChange transition)
+{
+  GstRtcIceSrc *self = GST_RTC_ICE_SRC (element);
+  GstStateChangeReturn ret;
+
+  if (transition == GST_STATE_CHANGE_PLAYING_TO_PAUSED)
+    stop_lists (self);
+  ret = GST_ELEMENT_CLASS (gst_rtc_ice_src_parent_class)
+            ->change_state (element, transition);
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_PLAYING
+      && ret != GST_STATE_CHANGE_FAILURE) {
+    g_mutex_lock (&self->lock);
+    self->lists_ok = TRUE;
+    g_mutex_unlock (&self->lock);
+  }
+  return ret;
+}
+
+static gboolean
+gst_rtc_ice_src_send_event (GstElement *element, GstEvent *event)
+{
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS)
+    stop_lists (GST_RTC_ICE_SRC (element));
+  return GST_ELEMENT_CLASS (gst_rtc_ice_src_parent_class)
+      ->send_event (element, event);
 }
 
 static gboolean
@@ -120,6 +233,8 @@ gst_rtc_ice_src_unlock (GstBaseSrc *src)
 
   g_mutex_lock (&self->lock);
   self->flushing = TRUE;
+  /* A list that met the flush is dropped by the base class. */
+  self->list_out = FALSE;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
   return TRUE;
@@ -152,7 +267,8 @@ gst_rtc_ice_src_start (GstBaseSrc *src)
         ("Set the transport property before starting"));
     return FALSE;
   }
-  rtc_ice_transport_set_receiver (t, on_packet, G_OBJECT (self));
+  rtc_ice_transport_set_receiver_full (t, on_packet, on_burst_end,
+      G_OBJECT (self));
   g_object_unref (t);
   return TRUE;
 }
@@ -248,6 +364,8 @@ gst_rtc_ice_src_init (GstRtcIceSrc *self)
   gst_base_src_set_live (GST_BASE_SRC (self), TRUE);
   gst_base_src_set_format (GST_BASE_SRC (self), GST_FORMAT_TIME);
   gst_base_src_set_do_timestamp (GST_BASE_SRC (self), TRUE);
+  gst_pad_add_probe (GST_BASE_SRC_PAD (self), GST_PAD_PROBE_TYPE_BUFFER_LIST,
+      on_list_pushed, self, NULL);
 }
 
 static void
@@ -263,6 +381,8 @@ gst_rtc_ice_src_class_init (GstRtcIceSrcClass *klass)
   gobject_class->set_property = gst_rtc_ice_src_set_property;
   gobject_class->get_property = gst_rtc_ice_src_get_property;
   gobject_class->finalize = gst_rtc_ice_src_finalize;
+  element_class->change_state = gst_rtc_ice_src_change_state;
+  element_class->send_event = gst_rtc_ice_src_send_event;
   basesrc_class->start = gst_rtc_ice_src_start;
   basesrc_class->stop = gst_rtc_ice_src_stop;
   basesrc_class->unlock = gst_rtc_ice_src_unlock;

@@ -79,6 +79,7 @@ G_DEFINE_ENUM_TYPE (RtcIceTransportPolicy, rtc_ice_transport_policy,
 
 typedef struct {
   RtcIcePacketFunc func;
+  RtcIceBurstEndFunc burst_end;
   GObject *owner;
 } PacketSink;
 
@@ -123,6 +124,7 @@ struct _RtcIceTransport {
   GCancellable *mdns_cancel;
 
   /* ICE thread only. */
+  gboolean burst_pending; /* in burst_pending */
   NiceComponentState nice_state;
   gboolean was_connected;
   gboolean gather_started;
@@ -245,6 +247,32 @@ stop_ice_thread (void)
   g_mutex_unlock (&ice_exit_lock);
 }
 
+/* ICE thread only: transports that delivered packets to a receiver with
+ * a burst_end function since the thread last polled. */
+static GPtrArray *burst_pending;
+
+static void end_bursts (void);
+
+/* Its prepare runs before each poll of the ICE thread: the end of what
+ * one wake-up of the thread read. */
+static gboolean
+burst_prepare (GSource *source, gint *timeout)
+{
+  *timeout = -1;
+  end_bursts ();
+  return FALSE;
+}
+
+/* Never ready, so never dispatched. */
+static gboolean
+burst_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs burst_funcs = { burst_prepare, NULL, burst_dispatch, NULL,
+  NULL, NULL };
+
 static GMainContext *
 ice_context (void)
 {
@@ -252,7 +280,13 @@ ice_context (void)
 
   if (g_once_init_enter (&ctx)) {
     GMainContext *c = g_main_context_new ();
+    GSource *burst = g_source_new (&burst_funcs, sizeof (GSource));
 
+    /* Highest priority: prepared before every poll, whatever is ready. */
+    g_source_set_priority (burst, G_MININT);
+    g_source_attach (burst, c);
+    g_source_unref (burst);
+    burst_pending = g_ptr_array_new ();
     ice_loop = g_main_loop_new (c, FALSE);
     ice_thread = g_thread_new ("rtc-ice", ice_thread_main, c);
     atexit (stop_ice_thread);
@@ -783,11 +817,36 @@ on_selected_pair (NiceAgent *agent, guint stream_id, guint component_id,
 }
 
 static void
+end_bursts (void)
+{
+  guint i;
+
+  for (i = 0; i < burst_pending->len; i++) {
+    RtcIceTransport *self = g_ptr_array_index (burst_pending, i);
+    PacketSink sink = { NULL, NULL, NULL };
+
+    self->burst_pending = FALSE;
+    g_mutex_lock (&self->lock);
+    if (self->receiver.burst_end) {
+      sink.burst_end = self->receiver.burst_end;
+      sink.owner = g_object_ref (self->receiver.owner);
+    }
+    g_mutex_unlock (&self->lock);
+    if (sink.burst_end) {
+      sink.burst_end (sink.owner);
+      g_object_unref (sink.owner);
+    }
+    g_object_unref (self);
+  }
+  g_ptr_array_set_size (burst_pending, 0);
+}
+
+static void
 on_recv (NiceAgent *agent, guint stream_id, guint component_id, guint len,
     gchar *buf, gpointer link)
 {
   RtcIceTransport *self = g_weak_ref_get (link);
-  PacketSink sink = { NULL, NULL };
+  PacketSink sink = { NULL, NULL, NULL };
 
   if (!self)
     return;
@@ -796,14 +855,18 @@ on_recv (NiceAgent *agent, guint stream_id, guint component_id, guint len,
   self->packets_received++;
   self->bytes_received += len;
   if (self->receiver.func) {
-    sink.func = self->receiver.func;
-    sink.owner = g_object_ref (self->receiver.owner);
+    sink = self->receiver;
+    g_object_ref (sink.owner);
   }
   g_mutex_unlock (&self->lock);
   /* Called unlocked: the receiver may send in return. */
   if (sink.func) {
     sink.func (sink.owner, (const guint8 *)buf, len);
     g_object_unref (sink.owner);
+    if (sink.burst_end && !self->burst_pending) {
+      self->burst_pending = TRUE;
+      g_ptr_array_add (burst_pending, g_object_ref (self));
+    }
   }
   g_object_unref (self);
 }
@@ -1723,6 +1786,7 @@ rtc_ice_transport_close (RtcIceTransport *self)
   self->state = RTC_ICE_TRANSPORT_STATE_CLOSED;
   g_clear_object (&self->receiver.owner);
   self->receiver.func = NULL;
+  self->receiver.burst_end = NULL;
   g_mutex_unlock (&self->lock);
   if (!changed)
     return;
@@ -1832,6 +1896,48 @@ rtc_ice_transport_send (RtcIceTransport *self, const guint8 *data, gsize len)
 }
 
 /**
+ * rtc_ice_transport_send_many:
+ * @self: a transport
+ * @packets: (array length=n): packets, each one buffer
+ * @n: how many
+ *
+ * As rtc_ice_transport_send() for each packet, in one call into the agent.
+ *
+ * Returns: how many of the first packets were sent; the others are
+ *   dropped and counted in `send-dropped`
+ */
+guint
+rtc_ice_transport_send_many (RtcIceTransport *self,
+    const GOutputVector *packets, guint n)
+{
+  NiceOutputMessage messages[RTC_ICE_TRANSPORT_SEND_MANY_MAX];
+  guint i, sent = 0;
+  guint64 bytes = 0;
+  gint ret = 0;
+
+  g_return_val_if_fail (RTC_IS_ICE_TRANSPORT (self), 0);
+  g_return_val_if_fail (n <= RTC_ICE_TRANSPORT_SEND_MANY_MAX, 0);
+  for (i = 0; i < n; i++) {
+    /* libnice only reads them. */
+    messages[i].buffers = (GOutputVector *)&packets[i];
+    messages[i].n_buffers = 1;
+  }
+  if (n && !is_closed (self))
+    ret = nice_agent_send_messages_nonblocking (self->agent, self->stream_id,
+        COMPONENT_ID, messages, n, NULL, NULL);
+  if (ret > 0)
+    sent = ret;
+  for (i = 0; i < sent; i++)
+    bytes += packets[i].size;
+  g_mutex_lock (&self->lock);
+  self->packets_sent += sent;
+  self->bytes_sent += bytes;
+  self->send_dropped += n - sent;
+  g_mutex_unlock (&self->lock);
+  return sent;
+}
+
+/**
  * rtc_ice_transport_set_receiver:
  * @self: a transport
  * @func: (nullable): called for each received packet on the ICE thread
@@ -1845,12 +1951,33 @@ void
 rtc_ice_transport_set_receiver (RtcIceTransport *self, RtcIcePacketFunc func,
     GObject *owner)
 {
+  rtc_ice_transport_set_receiver_full (self, func, NULL, owner);
+}
+
+/**
+ * rtc_ice_transport_set_receiver_full:
+ * @self: a transport
+ * @func: (nullable): called for each received packet on the ICE thread
+ * @burst_end: (nullable): called on the ICE thread after packets were
+ *   given to @func, once the thread has read all it was woken for (before
+ *   it waits for the sockets again)
+ * @owner: (nullable): kept alive while @func or @burst_end runs
+ *
+ * As rtc_ice_transport_set_receiver(), with a call that tells where a
+ * burst of packets ends: a receiver that hands packets to another thread
+ * can wake it once a burst instead of once a packet.
+ */
+void
+rtc_ice_transport_set_receiver_full (RtcIceTransport *self,
+    RtcIcePacketFunc func, RtcIceBurstEndFunc burst_end, GObject *owner)
+{
   GObject *old;
 
   g_return_if_fail (RTC_IS_ICE_TRANSPORT (self));
   g_mutex_lock (&self->lock);
   old = self->receiver.owner;
   self->receiver.func = func;
+  self->receiver.burst_end = func ? burst_end : NULL;
   self->receiver.owner = func && owner ? g_object_ref (owner) : NULL;
   g_mutex_unlock (&self->lock);
   if (old)

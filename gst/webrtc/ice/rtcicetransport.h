@@ -3,6 +3,7 @@
  */
 #pragma once
 
+#include <gio/gio.h>
 #include <gst/gst.h>
 
 #include "rtcicecandidate.h"
@@ -72,6 +73,14 @@ G_DECLARE_FINAL_TYPE (RtcIceTransport, rtc_ice_transport, RTC, ICE_TRANSPORT,
 typedef void (
     *RtcIcePacketFunc) (gpointer user_data, const guint8 *data, gsize len);
 
+/**
+ * RtcIceBurstEndFunc:
+ * @user_data: the owner given to rtc_ice_transport_set_receiver_full()
+ *
+ * Called on the shared ICE thread after a burst of packets.
+ */
+typedef void (*RtcIceBurstEndFunc) (gpointer user_data);
+
 RtcIceTransport *rtc_ice_transport_new (void);
 
 gboolean rtc_ice_transport_add_turn_server (RtcIceTransport *self,
@@ -100,8 +109,14 @@ RtcIceGatheringState rtc_ice_transport_get_gathering_state (
 
 gboolean rtc_ice_transport_send (RtcIceTransport *self, const guint8 *data,
     gsize len);
+/* The most packets rtc_ice_transport_send_many() takes at once. */
+#define RTC_ICE_TRANSPORT_SEND_MANY_MAX 64
+guint rtc_ice_transport_send_many (RtcIceTransport *self,
+    const GOutputVector *packets, guint n);
 void rtc_ice_transport_set_receiver (RtcIceTransport *self,
     RtcIcePacketFunc func, GObject *owner);
+void rtc_ice_transport_set_receiver_full (RtcIceTransport *self,
+    RtcIcePacketFunc func, RtcIceBurstEndFunc burst_end, GObject *owner);
 GstStructure *rtc_ice_transport_get_stats (RtcIceTransport *self);
 
 G_END_DECLS

@@ -95,6 +95,44 @@ gst_rtc_sctp_dec_chain (GstPad *pad, GstObject *parent, GstBuffer *buf)
   return GST_FLOW_OK;
 }
 
+/* A list (a burst from the network) is one output batch: the encoder is
+ * woken once for the answers (SACKs, and data the SACKs let go) to all. */
+static GstFlowReturn
+gst_rtc_sctp_dec_chain_list (GstPad *pad, GstObject *parent,
+    GstBufferList *list)
+{
+  GstRtcSctpDec *self = GST_RTC_SCTP_DEC (parent);
+  RtcSctpAssociation *assoc = get_association (self);
+  guint i, n = gst_buffer_list_length (list), fed = 0;
+
+  if (assoc) {
+    rtc_sctp_association_begin_output_batch (assoc);
+    for (i = 0; i < n; i++) {
+      GstBuffer *buf = gst_buffer_list_get (list, i);
+      GstMapInfo map;
+
+      if (gst_buffer_map (buf, &map, GST_MAP_READ)) {
+        rtc_sctp_association_input (assoc, map.data, map.size);
+        gst_buffer_unmap (buf, &map);
+        fed++;
+      }
+    }
+    rtc_sctp_association_end_output_batch (assoc);
+  } else {
+    GST_DEBUG_OBJECT (self,
+        "no rtcsctpenc with this sctp-association-id: "
+        "dropping %u packets",
+        n);
+  }
+  GST_OBJECT_LOCK (self);
+  self->packets += fed;
+  self->dropped += n - fed;
+  GST_OBJECT_UNLOCK (self);
+  g_clear_object (&assoc);
+  gst_buffer_list_unref (list);
+  return GST_FLOW_OK;
+}
+
 static gboolean
 gst_rtc_sctp_dec_sink_event (GstPad *pad, GstObject *parent, GstEvent *event)
 {
@@ -181,6 +219,8 @@ gst_rtc_sctp_dec_init (GstRtcSctpDec *self)
   self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
   gst_pad_set_chain_function (self->sinkpad,
       GST_DEBUG_FUNCPTR (gst_rtc_sctp_dec_chain));
+  gst_pad_set_chain_list_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_rtc_sctp_dec_chain_list));
   gst_pad_set_event_function (self->sinkpad,
       GST_DEBUG_FUNCPTR (gst_rtc_sctp_dec_sink_event));
   gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);

@@ -46,6 +46,10 @@ GST_DEBUG_CATEGORY_STATIC (gst_rtc_sctp_enc_debug);
 /* Packets waiting for the src task; beyond this they are dropped (SCTP
  * retransmits) rather than held without bound. */
 #define MAX_QUEUED_PACKETS 8192
+/* A batch of output (see rtc_sctp_association_begin_output_batch()) wakes
+ * the task at its end, or once this many packets wait: one wake-up for a
+ * burst, and the task still starts on a long one early. */
+#define WAKE_BATCH 64
 
 struct _GstRtcSctpEnc {
   GstElement parent;
@@ -65,6 +69,9 @@ struct _GstRtcSctpEnc {
   GQueue queue;
   gboolean flushing;
   gboolean pushing; /* the task pushes what it took */
+  /* Only a sleeping task is signalled (a futex call saved per packet
+   * otherwise), and the end of a push only when someone waits for it. */
+  gboolean task_waiting, push_waited;
   guint64 dropped;
 };
 
@@ -97,16 +104,33 @@ static void
 on_output (const guint8 *packet, gsize len, gpointer user_data)
 {
   GstRtcSctpEnc *self = user_data;
+  GstBuffer *buf = gst_buffer_new_memdup (packet, len);
+  gboolean deferred = rtc_sctp_association_output_is_deferred ();
 
   g_mutex_lock (&self->queue_lock);
   if (self->queue.length < MAX_QUEUED_PACKETS) {
-    g_queue_push_tail (&self->queue, gst_buffer_new_memdup (packet, len));
-    /* The task takes all that waits: wake it for the first only. */
-    if (self->queue.length == 1)
+    g_queue_push_tail (&self->queue, buf);
+    buf = NULL;
+    /* The task takes all that waits. */
+    if (self->task_waiting && (!deferred || self->queue.length >= WAKE_BATCH))
       g_cond_broadcast (&self->queue_cond);
   } else {
     self->dropped++;
   }
+  g_mutex_unlock (&self->queue_lock);
+  if (buf)
+    gst_buffer_unref (buf);
+}
+
+/* After a batch of deferred output, on the thread that made it. */
+static void
+on_output_flush (gpointer user_data)
+{
+  GstRtcSctpEnc *self = user_data;
+
+  g_mutex_lock (&self->queue_lock);
+  if (self->task_waiting && self->queue.length)
+    g_cond_broadcast (&self->queue_cond);
   g_mutex_unlock (&self->queue_lock);
 }
 
@@ -118,8 +142,11 @@ src_loop (gpointer user_data)
   GstFlowReturn ret;
 
   g_mutex_lock (&self->queue_lock);
-  while (!self->queue.length && !self->flushing)
+  while (!self->queue.length && !self->flushing) {
+    self->task_waiting = TRUE;
     g_cond_wait (&self->queue_cond, &self->queue_lock);
+    self->task_waiting = FALSE;
+  }
   if (self->flushing) {
     g_mutex_unlock (&self->queue_lock);
     gst_pad_pause_task (self->srcpad);
@@ -135,7 +162,8 @@ src_loop (gpointer user_data)
   ret = gst_pad_push_list (self->srcpad, list);
   g_mutex_lock (&self->queue_lock);
   self->pushing = FALSE;
-  g_cond_broadcast (&self->queue_cond);
+  if (self->push_waited)
+    g_cond_broadcast (&self->queue_cond);
   g_mutex_unlock (&self->queue_lock);
   if (ret != GST_FLOW_OK && ret != GST_FLOW_NOT_LINKED)
     GST_DEBUG_OBJECT (self, "push: %s", gst_flow_get_name (ret));
@@ -205,6 +233,7 @@ make_association (GstRtcSctpEnc *self)
   self->assoc = assoc;
   GST_OBJECT_UNLOCK (self);
   rtc_sctp_association_set_output (assoc, on_output, self, NULL);
+  rtc_sctp_association_set_output_flush (assoc, on_output_flush);
   g_signal_connect (assoc, "on-data-channel", G_CALLBACK (on_data_channel),
       self);
   g_signal_connect (assoc, "state-changed", G_CALLBACK (on_state_changed),
@@ -306,9 +335,13 @@ gst_rtc_sctp_enc_change_state (GstElement *element, GstStateChange transition)
        * it forever. */
       drop_association (self);
       g_mutex_lock (&self->queue_lock);
+      self->push_waited = TRUE;
+      if (self->task_waiting && self->queue.length)
+        g_cond_broadcast (&self->queue_cond);
       while ((self->queue.length || self->pushing) && !self->flushing
           && g_cond_wait_until (&self->queue_cond, &self->queue_lock, end))
         ;
+      self->push_waited = FALSE;
       self->flushing = TRUE;
       g_cond_broadcast (&self->queue_cond);
       g_mutex_unlock (&self->queue_lock);

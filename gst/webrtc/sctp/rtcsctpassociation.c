@@ -62,6 +62,7 @@ struct _RtcSctpAssociation {
   } stats;
 
   RtcSctpOutputFunc output; /* live_lock */
+  RtcSctpOutputFlushFunc output_flush;
   gpointer output_data;
   GDestroyNotify output_notify;
 
@@ -107,17 +108,98 @@ static gboolean on_sctp_thread (void);
 static void drain (RtcSctpAssociation *self);
 static void schedule_drain (RtcSctpAssociation *self);
 
+/* The calling thread's output batch (see begin_output_batch()). */
+typedef struct {
+  RtcSctpAssociation *assoc; /* of the outermost batch */
+  guint depth;
+  gboolean output; /* a deferred packet left: flush at the end */
+  gboolean deferring; /* set around one output call */
+} OutputBatch;
+
+static GPrivate output_batch = G_PRIVATE_INIT (g_free);
+
+static OutputBatch *
+get_output_batch (void)
+{
+  OutputBatch *b = g_private_get (&output_batch);
+
+  if (!b) {
+    b = g_new0 (OutputBatch, 1);
+    g_private_set (&output_batch, b);
+  }
+  return b;
+}
+
 static int
 conn_output (void *addr, void *buffer, size_t length, uint8_t tos,
     uint8_t set_df)
 {
   RtcSctpAssociation *self = addr;
+  OutputBatch *b = g_private_get (&output_batch);
 
   g_rw_lock_reader_lock (&live_lock);
-  if (live && g_hash_table_contains (live, self) && self->output)
+  if (live && g_hash_table_contains (live, self) && self->output) {
+    gboolean deferring = b && b->assoc == self && self->output_flush;
+
+    if (deferring) {
+      b->output = TRUE;
+      b->deferring = TRUE;
+    }
     self->output (buffer, length, self->output_data);
+    if (deferring)
+      b->deferring = FALSE;
+  }
   g_rw_lock_reader_unlock (&live_lock);
   return 0;
+}
+
+gboolean
+rtc_sctp_association_output_is_deferred (void)
+{
+  OutputBatch *b = g_private_get (&output_batch);
+
+  return b && b->deferring;
+}
+
+void
+rtc_sctp_association_begin_output_batch (RtcSctpAssociation *self)
+{
+  OutputBatch *b = get_output_batch ();
+
+  if (b->depth++ == 0) {
+    b->assoc = self;
+    b->output = FALSE;
+  }
+}
+
+void
+rtc_sctp_association_end_output_batch (RtcSctpAssociation *self)
+{
+  OutputBatch *b = get_output_batch ();
+  gboolean flush;
+
+  g_return_if_fail (b->depth > 0);
+  if (--b->depth)
+    return;
+  flush = b->output && b->assoc == self;
+  b->assoc = NULL;
+  b->output = FALSE;
+  if (!flush)
+    return;
+  /* Under live_lock like the output calls: the owner outlives it. */
+  g_rw_lock_reader_lock (&live_lock);
+  if (live && g_hash_table_contains (live, self) && self->output_flush)
+    self->output_flush (self->output_data);
+  g_rw_lock_reader_unlock (&live_lock);
+}
+
+void
+rtc_sctp_association_set_output_flush (RtcSctpAssociation *self,
+    RtcSctpOutputFlushFunc flush)
+{
+  g_rw_lock_writer_lock (&live_lock);
+  self->output_flush = flush;
+  g_rw_lock_writer_unlock (&live_lock);
 }
 
 static gboolean
@@ -415,6 +497,7 @@ remove_channel_locked (RtcSctpAssociation *self, RtcSctpChannel *channel)
 static void
 drain (RtcSctpAssociation *self)
 {
+  rtc_sctp_association_begin_output_batch (self);
   g_rec_mutex_lock (&self->send_lock);
   for (;;) {
     RtcSctpChannel *channel;
@@ -514,6 +597,7 @@ drain (RtcSctpAssociation *self)
   }
   flush_resets (self);
   g_rec_mutex_unlock (&self->send_lock);
+  rtc_sctp_association_end_output_batch (self);
 }
 
 static gboolean
@@ -1413,6 +1497,8 @@ rtc_sctp_association_set_output (RtcSctpAssociation *self,
   self->output = func;
   self->output_data = user_data;
   self->output_notify = notify;
+  if (!func)
+    self->output_flush = NULL;
   g_rw_lock_writer_unlock (&live_lock);
   if (old_notify)
     old_notify (old_data);
@@ -1548,10 +1634,12 @@ rtc_sctp_association_input (RtcSctpAssociation *self, const guint8 *packet,
     return;
   }
   g_mutex_unlock (&self->lock);
+  rtc_sctp_association_begin_output_batch (self);
   g_rec_mutex_lock (&self->input_lock);
   if (self->sock)
     usrsctp_conninput (self, packet, len, 0);
   g_rec_mutex_unlock (&self->input_lock);
+  rtc_sctp_association_end_output_batch (self);
 }
 
 static void

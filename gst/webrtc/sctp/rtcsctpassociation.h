@@ -42,6 +42,19 @@ void rtc_sctp_association_unregister (RtcSctpAssociation *assoc);
 void rtc_sctp_association_set_output (RtcSctpAssociation *assoc,
     RtcSctpOutputFunc func, gpointer user_data, GDestroyNotify notify);
 
+/* Output batches: packets that leave while the calling thread is between
+ * begin and end (input, sending) are "deferred": the output function may
+ * queue them without waking anyone, as @flush (if set) is called once on
+ * that thread after the batch's last packet, outside usrsctp and the
+ * association's locks. Batches nest; only the outermost one counts. */
+typedef void (*RtcSctpOutputFlushFunc) (gpointer user_data);
+void rtc_sctp_association_set_output_flush (RtcSctpAssociation *assoc,
+    RtcSctpOutputFlushFunc flush);
+void rtc_sctp_association_begin_output_batch (RtcSctpAssociation *assoc);
+void rtc_sctp_association_end_output_batch (RtcSctpAssociation *assoc);
+/* From an output function: whether this packet's flush comes later. */
+gboolean rtc_sctp_association_output_is_deferred (void);
+
 /* @local: the largest message we accept (what we advertise); @remote:
  * the peer's a=max-message-size, 0 for no limit. */
 void rtc_sctp_association_set_max_message_size (RtcSctpAssociation *assoc,

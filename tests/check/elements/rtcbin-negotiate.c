@@ -6,65 +6,9 @@
  * the W3C perfect negotiation pattern with offers colliding every round.
  * Two rtcbins in one process, candidates trickled, Opus decoded.
  */
-#include "../common/rtcbintest.h"
+#include "../common/rtcbinpeer.h"
 
-#define OPUS_SEND "audiotestsrc is-live=true ! opusenc ! rtpopuspay ! "
-
-typedef struct {
-  GstElement *pipe;
-  GstElement *bin;
-  RtcBinTestCounts counts;
-} Peer;
-
-/* A pipeline sending Opus into rtcbin @name and decoding what it gets. */
-static void
-peer_init (Peer *p, const gchar *name)
-{
-  gchar *desc = g_strdup_printf (OPUS_SEND "rtcbin name=%s", name);
-  GError *error = NULL;
-
-  p->pipe = gst_parse_launch (desc, &error);
-  fail_unless (p->pipe != NULL, "%s", error ? error->message : "");
-  g_free (desc);
-  p->bin = gst_bin_get_by_name (GST_BIN (p->pipe), name);
-  rtcbin_test_restrict (p->bin);
-  memset (&p->counts, 0, sizeof (p->counts));
-  p->counts.pipeline = p->pipe;
-  g_signal_connect (p->bin, "pad-added", G_CALLBACK (rtcbin_test_decode_pad),
-      &p->counts);
-}
-
-static void
-peer_clear (Peer *p)
-{
-  fail_unless_equals_int (g_atomic_int_get (&p->counts.link_failures), 0);
-  gst_element_set_state (p->pipe, GST_STATE_NULL);
-  gst_object_unref (p->bin);
-  gst_object_unref (p->pipe);
-}
-
-static void
-peers_start (Peer *a, Peer *b)
-{
-  rtcbin_test_trickle (a->bin, b->bin);
-  fail_if (gst_element_set_state (a->pipe, GST_STATE_PLAYING)
-      == GST_STATE_CHANGE_FAILURE);
-  fail_if (gst_element_set_state (b->pipe, GST_STATE_PLAYING)
-      == GST_STATE_CHANGE_FAILURE);
-}
-
-/* Both sides connected and decoding at least @n more buffers than now. */
-static void
-peers_wait_media (Peer *a, Peer *b, gint n)
-{
-  gint at = g_atomic_int_get (&a->counts.audio);
-  gint bt = g_atomic_int_get (&b->counts.audio);
-
-  fail_unless (rtcbin_test_wait_int (&a->counts.audio, at + n, 10000),
-      "a decoded %d, had %d", a->counts.audio, at);
-  fail_unless (rtcbin_test_wait_int (&b->counts.audio, bt + n, 10000),
-      "b decoded %d, had %d", b->counts.audio, bt);
-}
+typedef RtcBinTestPeer Peer;
 
 static GstRtcSessionDescription *
 rollback_desc (void)
@@ -79,43 +23,6 @@ set_rollback (GstElement *bin, const gchar *action)
 
   rtcbin_test_set_ok (bin, action, rb);
   gst_rtc_session_description_free (rb);
-}
-
-static void
-check_error (GError *error, gint code, const gchar *word1, const gchar *word2)
-{
-  fail_unless (error != NULL, "no error");
-  fail_unless (error->domain == GST_RTC_ERROR, "%s", error->message);
-  fail_unless_equals_int (error->code, code);
-  fail_unless (strstr (error->message, word1) != NULL, "%s", error->message);
-  fail_unless (!word2 || strstr (error->message, word2) != NULL, "%s",
-      error->message);
-  g_error_free (error);
-}
-
-/* set-local-description with @desc (%NULL: none): the reply's applied
- * description, or %NULL and @error. */
-static GstRtcSessionDescription *
-set_implicit (GstElement *bin, GstRtcSessionDescription *desc, GError **error)
-{
-  GstPromise *promise = gst_promise_new ();
-  const GstStructure *reply;
-  GstRtcSessionDescription *applied = NULL;
-  GError *err = NULL;
-
-  g_signal_emit_by_name (bin, "set-local-description", desc, promise);
-  reply = rtcbin_test_await (promise);
-  fail_unless (reply != NULL);
-  if (gst_structure_get (reply, "error", G_TYPE_ERROR, &err, NULL)) {
-    fail_unless (error != NULL, "set-local-description: %s", err->message);
-    *error = err;
-  } else if (!gst_structure_get (reply, "offer",
-                 GST_TYPE_RTC_SESSION_DESCRIPTION, &applied, NULL)) {
-    fail_unless (gst_structure_get (reply, "answer",
-        GST_TYPE_RTC_SESSION_DESCRIPTION, &applied, NULL));
-  }
-  gst_promise_unref (promise);
-  return applied;
 }
 
 static gchar *
@@ -168,11 +75,11 @@ GST_START_TEST (test_rollback_local_offer)
   GstRtcSessionDescription *offer, *desc;
   gchar *mid;
 
-  peer_init (&a, "a");
-  peer_init (&b, "b");
+  rtcbin_test_opus_peer_init (&a, "a");
+  rtcbin_test_opus_peer_init (&b, "b");
   g_signal_connect (a.bin, "on-negotiation-needed",
       G_CALLBACK (rtcbin_test_count_signal), &needed);
-  peers_start (&a, &b);
+  rtcbin_test_peers_start (&a, &b);
   fail_unless (rtcbin_test_wait_int (&needed, 1, 5000));
   fail_unless (rtcbin_test_wait_transceivers (b.bin, 1, 5000));
 
@@ -205,11 +112,11 @@ GST_START_TEST (test_rollback_local_offer)
   desc = get_desc (a.bin, "current-local-description");
   fail_unless (desc != NULL && desc->type == GST_RTC_SDP_TYPE_ANSWER);
   gst_rtc_session_description_free (desc);
-  peers_wait_media (&a, &b, 25);
+  rtcbin_test_peers_wait_audio (&a, &b, 25);
 
   gst_rtc_session_description_free (offer);
-  peer_clear (&a);
-  peer_clear (&b);
+  rtcbin_test_peer_clear (&a);
+  rtcbin_test_peer_clear (&b);
 }
 
 GST_END_TEST;
@@ -233,9 +140,9 @@ GST_START_TEST (test_rollback_remote_offer)
   GPtrArray *made = g_ptr_array_new_with_free_func (gst_object_unref);
   gchar *mid;
 
-  peer_init (&a, "a");
-  peer_init (&b, "b");
-  peers_start (&a, &b);
+  rtcbin_test_opus_peer_init (&a, "a");
+  rtcbin_test_opus_peer_init (&b, "b");
+  rtcbin_test_peers_start (&a, &b);
   fail_unless (rtcbin_test_wait_transceivers (a.bin, 1, 5000));
   fail_unless (rtcbin_test_wait_transceivers (b.bin, 1, 5000));
   /* b offers audio (its payloader) and a video m-line a has nothing for. */
@@ -279,19 +186,19 @@ GST_START_TEST (test_rollback_remote_offer)
   fail_unless_equals_int (rtcbin_test_n_transceivers (a.bin), 1);
   fail_unless_equals_int (rtcbin_test_current_direction (a.bin, 0),
       GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV);
-  peers_wait_media (&a, &b, 25);
+  rtcbin_test_peers_wait_audio (&a, &b, 25);
   /* And b's video, never negotiated, now is: a makes a transceiver for
    * it again. */
   rtcbin_test_negotiate (b.bin, a.bin);
   fail_unless_equals_int (rtcbin_test_n_transceivers (a.bin), 2);
   fail_unless_equals_int (made->len, 2);
-  peers_wait_media (&a, &b, 10);
+  rtcbin_test_peers_wait_audio (&a, &b, 10);
 
   g_ptr_array_unref (made);
   gst_object_unref (video);
   gst_rtc_session_description_free (offer);
-  peer_clear (&a);
-  peer_clear (&b);
+  rtcbin_test_peer_clear (&a);
+  rtcbin_test_peer_clear (&b);
 }
 
 GST_END_TEST;
@@ -308,15 +215,15 @@ GST_START_TEST (test_rollback_ice_restart)
   GstRtcSessionDescription *offer, *again, *before;
   gchar *old_ufrag, *new_ufrag;
 
-  peer_init (&a, "a");
-  peer_init (&b, "b");
+  rtcbin_test_opus_peer_init (&a, "a");
+  rtcbin_test_opus_peer_init (&b, "b");
   g_signal_connect (a.bin, "on-negotiation-needed",
       G_CALLBACK (rtcbin_test_count_signal), &needed);
-  peers_start (&a, &b);
+  rtcbin_test_peers_start (&a, &b);
   fail_unless (rtcbin_test_wait_transceivers (b.bin, 1, 5000));
   rtcbin_test_negotiate (a.bin, b.bin);
   fail_unless (rtcbin_test_wait_ice (a.bin, 10000));
-  peers_wait_media (&a, &b, 10);
+  rtcbin_test_peers_wait_audio (&a, &b, 10);
   rtcbin_test_flush (a.bin);
   fail_unless_equals_int (g_atomic_int_get (&needed), 1);
   before = get_desc (a.bin, "current-local-description");
@@ -344,7 +251,7 @@ GST_START_TEST (test_rollback_ice_restart)
       new_ufrag);
   fail_unless (rtcbin_test_wait_ice (a.bin, 10000));
   fail_unless (rtcbin_test_wait_ice (b.bin, 10000));
-  peers_wait_media (&a, &b, 25);
+  rtcbin_test_peers_wait_audio (&a, &b, 25);
   rtcbin_test_flush (a.bin);
   fail_unless_equals_int (g_atomic_int_get (&needed), 2);
 
@@ -354,8 +261,8 @@ GST_START_TEST (test_rollback_ice_restart)
   gst_rtc_session_description_free (before);
   gst_rtc_session_description_free (again);
   gst_rtc_session_description_free (offer);
-  peer_clear (&a);
-  peer_clear (&b);
+  rtcbin_test_peer_clear (&a);
+  rtcbin_test_peer_clear (&b);
 }
 
 GST_END_TEST;
@@ -373,22 +280,22 @@ GST_START_TEST (test_rollback_wrong_state)
   t = rtcbin_test_add_transceiver (a,
       GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, RTCBIN_TEST_OPUS_CAPS);
 
-  check_error (rtcbin_test_set (a, "set-local-description", rb),
+  rtcbin_test_check_error (rtcbin_test_set (a, "set-local-description", rb),
       GST_RTC_ERROR_INVALID_STATE, "roll back", "stable");
-  check_error (rtcbin_test_set (a, "set-remote-description", rb),
+  rtcbin_test_check_error (rtcbin_test_set (a, "set-remote-description", rb),
       GST_RTC_ERROR_INVALID_STATE, "roll back", "stable");
-  check_error (rtcbin_test_set (a, "set-remote-description", NULL),
+  rtcbin_test_check_error (rtcbin_test_set (a, "set-remote-description", NULL),
       GST_RTC_ERROR_TYPE_ERROR, "SDP", NULL);
 
   offer = rtcbin_test_create (a, "create-offer", NULL, NULL);
   rtcbin_test_set_ok (a, "set-local-description", offer);
-  check_error (rtcbin_test_set (a, "set-remote-description", rb),
+  rtcbin_test_check_error (rtcbin_test_set (a, "set-remote-description", rb),
       GST_RTC_ERROR_INVALID_STATE, "roll back", "have-local-offer");
   fail_unless_equals_int (rtcbin_test_enum (a, "signaling-state"),
       GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER);
 
   rtcbin_test_set_ok (b, "set-remote-description", offer);
-  check_error (rtcbin_test_set (b, "set-local-description", rb),
+  rtcbin_test_check_error (rtcbin_test_set (b, "set-local-description", rb),
       GST_RTC_ERROR_INVALID_STATE, "roll back", "have-remote-offer");
   fail_unless_equals_int (rtcbin_test_enum (b, "signaling-state"),
       GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER);
@@ -419,20 +326,21 @@ GST_START_TEST (test_implicit_descriptions)
   GstRtcSessionDescription *offer, *answer, *typed, *local;
   GError *error = NULL;
 
-  peer_init (&a, "a");
-  peer_init (&b, "b");
-  peers_start (&a, &b);
+  rtcbin_test_opus_peer_init (&a, "a");
+  rtcbin_test_opus_peer_init (&b, "b");
+  rtcbin_test_peers_start (&a, &b);
   fail_unless (rtcbin_test_wait_transceivers (a.bin, 1, 5000));
   fail_unless (rtcbin_test_wait_transceivers (b.bin, 1, 5000));
 
   /* An answer without SDP needs a remote offer. */
   typed = gst_rtc_session_description_new (GST_RTC_SDP_TYPE_ANSWER, NULL);
-  fail_unless (set_implicit (a.bin, typed, &error) == NULL);
-  check_error (error, GST_RTC_ERROR_INVALID_STATE, "answer", "stable");
+  fail_unless (rtcbin_test_set_implicit (a.bin, typed, &error) == NULL);
+  rtcbin_test_check_error (error, GST_RTC_ERROR_INVALID_STATE, "answer",
+      "stable");
   error = NULL;
   gst_rtc_session_description_free (typed);
 
-  offer = set_implicit (a.bin, NULL, NULL);
+  offer = rtcbin_test_set_implicit (a.bin, NULL, NULL);
   fail_unless (offer != NULL);
   fail_unless_equals_int (offer->type, GST_RTC_SDP_TYPE_OFFER);
   fail_unless_equals_int (gst_sdp_message_medias_len (offer->sdp), 1);
@@ -448,11 +356,11 @@ GST_START_TEST (test_implicit_descriptions)
   rtcbin_test_set_ok (b.bin, "set-remote-description", offer);
   /* An offer without SDP cannot be made with a remote offer pending. */
   typed = gst_rtc_session_description_new (GST_RTC_SDP_TYPE_OFFER, NULL);
-  fail_unless (set_implicit (b.bin, typed, &error) == NULL);
-  check_error (error, GST_RTC_ERROR_INVALID_STATE, "offer",
+  fail_unless (rtcbin_test_set_implicit (b.bin, typed, &error) == NULL);
+  rtcbin_test_check_error (error, GST_RTC_ERROR_INVALID_STATE, "offer",
       "have-remote-offer");
   error = NULL;
-  answer = set_implicit (b.bin, NULL, NULL);
+  answer = rtcbin_test_set_implicit (b.bin, NULL, NULL);
   fail_unless (answer != NULL);
   fail_unless_equals_int (answer->type, GST_RTC_SDP_TYPE_ANSWER);
   fail_unless_equals_int (rtcbin_test_enum (b.bin, "signaling-state"),
@@ -460,20 +368,20 @@ GST_START_TEST (test_implicit_descriptions)
   rtcbin_test_set_ok (a.bin, "set-remote-description", answer);
   fail_unless_equals_int (rtcbin_test_enum (a.bin, "signaling-state"),
       GST_RTC_SIGNALING_STATE_STABLE);
-  peers_wait_media (&a, &b, 25);
+  rtcbin_test_peers_wait_audio (&a, &b, 25);
   gst_rtc_session_description_free (offer);
   gst_rtc_session_description_free (answer);
 
   /* Renegotiation from b: a typed offer without SDP, then a second one
    * in have-local-offer replacing it. */
-  offer = set_implicit (b.bin, typed, NULL);
+  offer = rtcbin_test_set_implicit (b.bin, typed, NULL);
   gst_rtc_session_description_free (offer);
   fail_unless_equals_int (rtcbin_test_enum (b.bin, "signaling-state"),
       GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER);
-  offer = set_implicit (b.bin, NULL, NULL);
+  offer = rtcbin_test_set_implicit (b.bin, NULL, NULL);
   fail_unless_equals_int (offer->type, GST_RTC_SDP_TYPE_OFFER);
   rtcbin_test_set_ok (a.bin, "set-remote-description", offer);
-  answer = set_implicit (a.bin, NULL, NULL);
+  answer = rtcbin_test_set_implicit (a.bin, NULL, NULL);
   fail_unless_equals_int (answer->type, GST_RTC_SDP_TYPE_ANSWER);
   rtcbin_test_set_ok (b.bin, "set-remote-description", answer);
   fail_unless_equals_int (rtcbin_test_enum (a.bin, "signaling-state"),
@@ -482,13 +390,13 @@ GST_START_TEST (test_implicit_descriptions)
       GST_RTC_SIGNALING_STATE_STABLE);
   fail_unless_equals_int (rtcbin_test_current_direction (b.bin, 0),
       GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV);
-  peers_wait_media (&a, &b, 25);
+  rtcbin_test_peers_wait_audio (&a, &b, 25);
 
   gst_rtc_session_description_free (typed);
   gst_rtc_session_description_free (offer);
   gst_rtc_session_description_free (answer);
-  peer_clear (&a);
-  peer_clear (&b);
+  rtcbin_test_peer_clear (&a);
+  rtcbin_test_peer_clear (&b);
 }
 
 GST_END_TEST;
@@ -577,14 +485,14 @@ GST_START_TEST (test_close)
   guint64 sent;
   gint64 start;
 
-  peer_init (&a, "a");
-  peer_init (&b, "b");
-  peers_start (&a, &b);
+  rtcbin_test_opus_peer_init (&a, "a");
+  rtcbin_test_opus_peer_init (&b, "b");
+  rtcbin_test_peers_start (&a, &b);
   fail_unless (rtcbin_test_wait_transceivers (b.bin, 1, 5000));
   rtcbin_test_negotiate_sdp (a.bin, b.bin, NULL);
   fail_unless (rtcbin_test_wait_enum (a.bin, "connection-state",
       GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 10000));
-  peers_wait_media (&a, &b, 25);
+  rtcbin_test_peers_wait_audio (&a, &b, 25);
   offer = rtcbin_test_create (b.bin, "create-offer", NULL, NULL);
   src_pads = GST_ELEMENT (a.bin)->numsrcpads;
   sink_pads = GST_ELEMENT (a.bin)->numsinkpads;
@@ -636,12 +544,13 @@ GST_START_TEST (test_close)
 
   fail_unless (
       rtcbin_test_create (a.bin, "create-offer", NULL, &error) == NULL);
-  check_error (error, GST_RTC_ERROR_INVALID_STATE, "closed", NULL);
-  check_error (rtcbin_test_set (a.bin, "set-remote-description", offer),
+  rtcbin_test_check_error (error, GST_RTC_ERROR_INVALID_STATE, "closed", NULL);
+  rtcbin_test_check_error (rtcbin_test_set (a.bin, "set-remote-description",
+                               offer),
       GST_RTC_ERROR_INVALID_STATE, "closed", NULL);
   error = NULL;
-  fail_unless (set_implicit (a.bin, NULL, &error) == NULL);
-  check_error (error, GST_RTC_ERROR_INVALID_STATE, "closed", NULL);
+  fail_unless (rtcbin_test_set_implicit (a.bin, NULL, &error) == NULL);
+  rtcbin_test_check_error (error, GST_RTC_ERROR_INVALID_STATE, "closed", NULL);
   {
     GstCaps *caps = gst_caps_from_string (RTCBIN_TEST_OPUS_CAPS);
 
@@ -681,8 +590,8 @@ GST_START_TEST (test_close)
   fail_unless (msg == NULL, "error on a's bus: %" GST_PTR_FORMAT, msg);
 
   gst_rtc_session_description_free (offer);
-  peer_clear (&a);
-  peer_clear (&b);
+  rtcbin_test_peer_clear (&a);
+  rtcbin_test_peer_clear (&b);
 }
 
 GST_END_TEST;
@@ -711,7 +620,7 @@ GST_START_TEST (test_close_while_offer_waits)
   fail_unless (g_get_monotonic_time () - start < RTC_TEST_MS (2000) * 1000);
   fail_unless (reply != NULL
       && gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL));
-  check_error (error, GST_RTC_ERROR_INVALID_STATE, "closed", NULL);
+  rtcbin_test_check_error (error, GST_RTC_ERROR_INVALID_STATE, "closed", NULL);
 
   gst_promise_unref (promise);
   gst_element_release_request_pad (a, pad);
@@ -784,11 +693,11 @@ GST_START_TEST (test_queued_behind_waiting_offer)
   fail_unless (order.seen[2] == stats);
   fail_unless (gst_structure_get (gst_promise_get_reply (implicit), "error",
       G_TYPE_ERROR, &error, NULL));
-  check_error (error, GST_RTC_ERROR_INVALID_STATE, "caps", NULL);
+  rtcbin_test_check_error (error, GST_RTC_ERROR_INVALID_STATE, "caps", NULL);
   error = NULL;
   fail_unless (gst_structure_get (gst_promise_get_reply (offer), "error",
       G_TYPE_ERROR, &error, NULL));
-  check_error (error, GST_RTC_ERROR_INVALID_STATE, "caps", NULL);
+  rtcbin_test_check_error (error, GST_RTC_ERROR_INVALID_STATE, "caps", NULL);
   fail_if (gst_structure_has_field (gst_promise_get_reply (stats), "error"));
   fail_unless_equals_int (rtcbin_test_enum (a, "signaling-state"),
       GST_RTC_SIGNALING_STATE_STABLE);
@@ -877,7 +786,8 @@ static GstRtcSessionDescription *
 pn_set_local (PnPeer *peer)
 {
   GError *error = NULL;
-  GstRtcSessionDescription *desc = set_implicit (peer->p.bin, NULL, &error);
+  GstRtcSessionDescription *desc = rtcbin_test_set_implicit (peer->p.bin, NULL,
+      &error);
 
   if (!desc)
     pn_fail (peer, "set-local-description", error);
@@ -958,7 +868,7 @@ pn_thread (gpointer data)
 static void
 pn_init (PnPeer *peer, const gchar *name, gboolean polite, PnBarrier *barrier)
 {
-  peer_init (&peer->p, name);
+  rtcbin_test_opus_peer_init (&peer->p, name);
   peer->polite = polite;
   peer->barrier = barrier;
   peer->inbox = g_async_queue_new ();
@@ -976,7 +886,7 @@ pn_clear (PnPeer *peer)
   m->type = PN_QUIT;
   g_async_queue_push (peer->inbox, m);
   g_thread_join (peer->thread);
-  peer_clear (&peer->p);
+  rtcbin_test_peer_clear (&peer->p);
   while ((m = g_async_queue_try_pop (peer->inbox))) {
     gst_rtc_session_description_free (m->desc);
     g_free (m);
@@ -1063,7 +973,7 @@ GST_START_TEST (test_perfect_negotiation)
   /* Round 0 is the first negotiation, colliding too: b's offer wins (tb,
    * kb, audio), a's first unplaced video transceiver ka takes tb's m-line,
    * ta kb's, a's audio transceiver the audio one. */
-  peers_start (&a.p, &b.p);
+  rtcbin_test_peers_start (&a.p, &b.p);
   round.want = GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV;
   fail_unless (rtc_test_wait_until (pn_round_done, &round, 10000));
   fail_unless (a.errors == 0 && b.errors == 0, "a: %s, b: %s", a.error,
@@ -1074,7 +984,7 @@ GST_START_TEST (test_perfect_negotiation)
   fail_unless_equals_int (rtcbin_test_n_transceivers (b.p.bin), 3);
   fail_unless (rtcbin_test_wait_enum (a.p.bin, "connection-state",
       GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 10000));
-  peers_wait_media (&a.p, &b.p, 10);
+  rtcbin_test_peers_wait_audio (&a.p, &b.p, 10);
 
   for (i = 1; i <= PN_ROUNDS; i++) {
     g_mutex_lock (&barrier.lock);
@@ -1115,7 +1025,7 @@ GST_START_TEST (test_perfect_negotiation)
       fail_unless_equals_int (rtcbin_test_n_transceivers (a.p.bin), 3 + i / 5);
       fail_unless_equals_int (rtcbin_test_n_transceivers (b.p.bin), 3 + i / 5);
     }
-    peers_wait_media (&a.p, &b.p, 5);
+    rtcbin_test_peers_wait_audio (&a.p, &b.p, 5);
   }
 
   gst_object_unref (round.ta);

@@ -7,67 +7,9 @@
  * and rollbacks W3C refuses. Two rtcbins in one process, candidates
  * trickled, Opus decoded both ways.
  */
-#include "../common/rtcbintest.h"
+#include "../common/rtcbinpeer.h"
 
-#define OPUS_SEND "audiotestsrc is-live=true ! opusenc ! rtpopuspay ! "
-
-typedef struct {
-  GstElement *pipe;
-  GstElement *bin;
-  RtcBinTestCounts counts;
-} Peer;
-
-/* A pipeline sending Opus into rtcbin @name and decoding what it gets. */
-static void
-peer_init (Peer *p, const gchar *name)
-{
-  gchar *desc = g_strdup_printf (OPUS_SEND "rtcbin name=%s", name);
-  GError *error = NULL;
-
-  p->pipe = gst_parse_launch (desc, &error);
-  fail_unless (p->pipe != NULL, "%s", error ? error->message : "");
-  g_free (desc);
-  p->bin = gst_bin_get_by_name (GST_BIN (p->pipe), name);
-  rtcbin_test_restrict (p->bin);
-  memset (&p->counts, 0, sizeof (p->counts));
-  p->counts.pipeline = p->pipe;
-  g_signal_connect (p->bin, "pad-added", G_CALLBACK (rtcbin_test_decode_pad),
-      &p->counts);
-}
-
-static void
-peer_clear (Peer *p)
-{
-  fail_unless_equals_int (g_atomic_int_get (&p->counts.link_failures), 0);
-  gst_element_set_state (p->pipe, GST_STATE_NULL);
-  gst_object_unref (p->bin);
-  gst_object_unref (p->pipe);
-}
-
-/* Both sides decode at least @n more Opus buffers than now. */
-static void
-peers_wait_media (Peer *a, Peer *b, gint n)
-{
-  gint at = g_atomic_int_get (&a->counts.audio);
-  gint bt = g_atomic_int_get (&b->counts.audio);
-
-  fail_unless (rtcbin_test_wait_int (&a->counts.audio, at + n, 10000),
-      "a decoded %d, had %d", a->counts.audio, at);
-  fail_unless (rtcbin_test_wait_int (&b->counts.audio, bt + n, 10000),
-      "b decoded %d, had %d", b->counts.audio, bt);
-}
-
-static void
-check_error (GError *error, gint code, const gchar *word1, const gchar *word2)
-{
-  fail_unless (error != NULL, "no error");
-  fail_unless (error->domain == GST_RTC_ERROR, "%s", error->message);
-  fail_unless_equals_int (error->code, code);
-  fail_unless (strstr (error->message, word1) != NULL, "%s", error->message);
-  fail_unless (!word2 || strstr (error->message, word2) != NULL, "%s",
-      error->message);
-  g_error_free (error);
-}
+typedef RtcBinTestPeer Peer;
 
 /* The o= version of the description property @prop of @bin. */
 static gchar *
@@ -93,6 +35,24 @@ retyped (const GstRtcSessionDescription *desc, GstRtcSDPType type)
   return copy;
 }
 
+/* a and b playing, a's offer set on both sides, b's answer made: returns
+ * that answer as a pranswer (not set yet). */
+static GstRtcSessionDescription *
+start_to_pranswer (Peer *a, Peer *b, GstRtcSessionDescription **offer,
+    GstRtcSessionDescription **answer)
+{
+  rtcbin_test_opus_peer_init (a, "a");
+  rtcbin_test_opus_peer_init (b, "b");
+  rtcbin_test_peers_start (a, b);
+  fail_unless (rtcbin_test_wait_transceivers (a->bin, 1, 5000));
+  fail_unless (rtcbin_test_wait_transceivers (b->bin, 1, 5000));
+  *offer = rtcbin_test_create (a->bin, "create-offer", NULL, NULL);
+  rtcbin_test_set_ok (a->bin, "set-local-description", *offer);
+  rtcbin_test_set_ok (b->bin, "set-remote-description", *offer);
+  *answer = rtcbin_test_create (b->bin, "create-answer", NULL, NULL);
+  return retyped (*answer, GST_RTC_SDP_TYPE_PRANSWER);
+}
+
 /* The description property @prop of @bin is of @type, or unset for 0. */
 static void
 check_desc (GstElement *bin, const gchar *prop, GstRtcSDPType type)
@@ -108,30 +68,6 @@ check_desc (GstElement *bin, const gchar *prop, GstRtcSDPType type)
   fail_unless_equals_string (gst_rtc_sdp_type_to_string (desc->type),
       gst_rtc_sdp_type_to_string (type));
   gst_rtc_session_description_free (desc);
-}
-
-/* set-local-description with @desc, which may have no SDP: the reply's
- * applied description (in its `answer` field), or %NULL and @error. */
-static GstRtcSessionDescription *
-set_implicit (GstElement *bin, GstRtcSessionDescription *desc, GError **error)
-{
-  GstPromise *promise = gst_promise_new ();
-  const GstStructure *reply;
-  GstRtcSessionDescription *applied = NULL;
-  GError *err = NULL;
-
-  g_signal_emit_by_name (bin, "set-local-description", desc, promise);
-  reply = rtcbin_test_await (promise);
-  fail_unless (reply != NULL);
-  if (gst_structure_get (reply, "error", G_TYPE_ERROR, &err, NULL)) {
-    fail_unless (error != NULL, "set-local-description: %s", err->message);
-    *error = err;
-  } else {
-    fail_unless (gst_structure_get (reply, "answer",
-        GST_TYPE_RTC_SESSION_DESCRIPTION, &applied, NULL));
-  }
-  gst_promise_unref (promise);
-  return applied;
 }
 
 static gint
@@ -152,21 +88,7 @@ GST_START_TEST (test_pranswer_then_answer)
   gchar *v1, *v2; /* o= versions of the first and second pranswer */
   gint needed = 0;
 
-  peer_init (&a, "a");
-  peer_init (&b, "b");
-  rtcbin_test_trickle (a.bin, b.bin);
-  fail_if (gst_element_set_state (a.pipe, GST_STATE_PLAYING)
-      == GST_STATE_CHANGE_FAILURE);
-  fail_if (gst_element_set_state (b.pipe, GST_STATE_PLAYING)
-      == GST_STATE_CHANGE_FAILURE);
-  fail_unless (rtcbin_test_wait_transceivers (a.bin, 1, 5000));
-  fail_unless (rtcbin_test_wait_transceivers (b.bin, 1, 5000));
-
-  offer = rtcbin_test_create (a.bin, "create-offer", NULL, NULL);
-  rtcbin_test_set_ok (a.bin, "set-local-description", offer);
-  rtcbin_test_set_ok (b.bin, "set-remote-description", offer);
-  answer = rtcbin_test_create (b.bin, "create-answer", NULL, NULL);
-  pranswer = retyped (answer, GST_RTC_SDP_TYPE_PRANSWER);
+  pranswer = start_to_pranswer (&a, &b, &offer, &answer);
 
   rtcbin_test_set_ok (b.bin, "set-local-description", pranswer);
   fail_unless_equals_int (state_of (b.bin),
@@ -191,7 +113,7 @@ GST_START_TEST (test_pranswer_then_answer)
       GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 10000));
   fail_unless (rtcbin_test_wait_enum (b.bin, "connection-state",
       GST_RTC_PEER_CONNECTION_STATE_CONNECTED, 10000));
-  peers_wait_media (&a, &b, 25);
+  rtcbin_test_peers_wait_audio (&a, &b, 25);
   fail_unless_equals_int (rtcbin_test_current_direction (a.bin, 0),
       GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV);
   fail_unless_equals_int (rtcbin_test_current_direction (b.bin, 0),
@@ -239,7 +161,7 @@ GST_START_TEST (test_pranswer_then_answer)
   check_desc (b.bin, "current-remote-description", GST_RTC_SDP_TYPE_OFFER);
   check_desc (b.bin, "pending-local-description", 0);
   check_desc (b.bin, "pending-remote-description", 0);
-  peers_wait_media (&a, &b, 25);
+  rtcbin_test_peers_wait_audio (&a, &b, 25);
   rtcbin_test_flush (a.bin);
   rtcbin_test_flush (b.bin);
   fail_unless_equals_int (g_atomic_int_get (&needed), 0);
@@ -248,13 +170,13 @@ GST_START_TEST (test_pranswer_then_answer)
 
   /* A renegotiation with a plain answer still works from there. */
   rtcbin_test_negotiate (b.bin, a.bin);
-  peers_wait_media (&a, &b, 25);
+  rtcbin_test_peers_wait_audio (&a, &b, 25);
 
   gst_rtc_session_description_free (offer);
   gst_rtc_session_description_free (answer);
   gst_rtc_session_description_free (pranswer);
-  peer_clear (&a);
-  peer_clear (&b);
+  rtcbin_test_peer_clear (&a);
+  rtcbin_test_peer_clear (&b);
 }
 
 GST_END_TEST;
@@ -288,21 +210,7 @@ GST_START_TEST (test_early_media_pranswer)
   GstRtcSessionDescription *offer, *answer, *pranswer;
   gint bt;
 
-  peer_init (&a, "a");
-  peer_init (&b, "b");
-  rtcbin_test_trickle (a.bin, b.bin);
-  fail_if (gst_element_set_state (a.pipe, GST_STATE_PLAYING)
-      == GST_STATE_CHANGE_FAILURE);
-  fail_if (gst_element_set_state (b.pipe, GST_STATE_PLAYING)
-      == GST_STATE_CHANGE_FAILURE);
-  fail_unless (rtcbin_test_wait_transceivers (a.bin, 1, 5000));
-  fail_unless (rtcbin_test_wait_transceivers (b.bin, 1, 5000));
-
-  offer = rtcbin_test_create (a.bin, "create-offer", NULL, NULL);
-  rtcbin_test_set_ok (a.bin, "set-local-description", offer);
-  rtcbin_test_set_ok (b.bin, "set-remote-description", offer);
-  answer = rtcbin_test_create (b.bin, "create-answer", NULL, NULL);
-  pranswer = retyped (answer, GST_RTC_SDP_TYPE_PRANSWER);
+  pranswer = start_to_pranswer (&a, &b, &offer, &answer);
   set_direction (pranswer, "sendonly");
   rtcbin_test_set_ok (b.bin, "set-local-description", pranswer);
   rtcbin_test_set_ok (a.bin, "set-remote-description", pranswer);
@@ -331,13 +239,13 @@ GST_START_TEST (test_early_media_pranswer)
       GST_RTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV);
   fail_unless (rtcbin_test_wait_int (&b.counts.audio, bt + 25, 10000),
       "b decoded %d", b.counts.audio);
-  peers_wait_media (&a, &b, 25);
+  rtcbin_test_peers_wait_audio (&a, &b, 25);
 
   gst_rtc_session_description_free (offer);
   gst_rtc_session_description_free (answer);
   gst_rtc_session_description_free (pranswer);
-  peer_clear (&a);
-  peer_clear (&b);
+  rtcbin_test_peer_clear (&a);
+  rtcbin_test_peer_clear (&b);
 }
 
 GST_END_TEST;
@@ -363,21 +271,22 @@ GST_START_TEST (test_pranswer_wrong_state)
   pr = retyped (offer, GST_RTC_SDP_TYPE_PRANSWER);
 
   /* In stable, either side. */
-  check_error (rtcbin_test_set (a, "set-local-description", pr),
+  rtcbin_test_check_error (rtcbin_test_set (a, "set-local-description", pr),
       GST_RTC_ERROR_INVALID_STATE, "pranswer", "stable");
-  check_error (rtcbin_test_set (a, "set-remote-description", pr),
+  rtcbin_test_check_error (rtcbin_test_set (a, "set-remote-description", pr),
       GST_RTC_ERROR_INVALID_STATE, "pranswer", "stable");
-  fail_unless (set_implicit (a, typed, &error) == NULL);
-  check_error (error, GST_RTC_ERROR_INVALID_STATE, "pranswer", "stable");
+  fail_unless (rtcbin_test_set_implicit (a, typed, &error) == NULL);
+  rtcbin_test_check_error (error, GST_RTC_ERROR_INVALID_STATE, "pranswer",
+      "stable");
   error = NULL;
   fail_unless_equals_int (state_of (a), GST_RTC_SIGNALING_STATE_STABLE);
 
   /* Our own offer cannot be answered by us, theirs not by them. */
   rtcbin_test_set_ok (a, "set-local-description", offer);
-  check_error (rtcbin_test_set (a, "set-local-description", pr),
+  rtcbin_test_check_error (rtcbin_test_set (a, "set-local-description", pr),
       GST_RTC_ERROR_INVALID_STATE, "pranswer", "have-local-offer");
   rtcbin_test_set_ok (b, "set-remote-description", offer);
-  check_error (rtcbin_test_set (b, "set-remote-description", pr),
+  rtcbin_test_check_error (rtcbin_test_set (b, "set-remote-description", pr),
       GST_RTC_ERROR_INVALID_STATE, "pranswer", "have-remote-offer");
   fail_unless_equals_int (state_of (a),
       GST_RTC_SIGNALING_STATE_HAVE_LOCAL_OFFER);
@@ -385,7 +294,7 @@ GST_START_TEST (test_pranswer_wrong_state)
       GST_RTC_SIGNALING_STATE_HAVE_REMOTE_OFFER);
 
   /* A pranswer without SDP: made and applied. */
-  applied = set_implicit (b, typed, NULL);
+  applied = rtcbin_test_set_implicit (b, typed, NULL);
   fail_unless (applied != NULL);
   fail_unless_equals_int (applied->type, GST_RTC_SDP_TYPE_PRANSWER);
   fail_unless_equals_int (gst_sdp_message_medias_len (applied->sdp), 1);
@@ -394,11 +303,11 @@ GST_START_TEST (test_pranswer_wrong_state)
   check_desc (b, "pending-local-description", GST_RTC_SDP_TYPE_PRANSWER);
 
   /* No rollback from have-local-pranswer, on either side; no offer. */
-  check_error (rtcbin_test_set (b, "set-remote-description", rb),
+  rtcbin_test_check_error (rtcbin_test_set (b, "set-remote-description", rb),
       GST_RTC_ERROR_INVALID_STATE, "roll back", "have-local-pranswer");
-  check_error (rtcbin_test_set (b, "set-local-description", rb),
+  rtcbin_test_check_error (rtcbin_test_set (b, "set-local-description", rb),
       GST_RTC_ERROR_INVALID_STATE, "roll back", "have-local-pranswer");
-  check_error (rtcbin_test_set (b, "set-remote-description", offer),
+  rtcbin_test_check_error (rtcbin_test_set (b, "set-remote-description", offer),
       GST_RTC_ERROR_INVALID_STATE, "offer", "have-local-pranswer");
   fail_unless_equals_int (state_of (b),
       GST_RTC_SIGNALING_STATE_HAVE_LOCAL_PRANSWER);
@@ -408,18 +317,18 @@ GST_START_TEST (test_pranswer_wrong_state)
   rtcbin_test_set_ok (a, "set-remote-description", applied);
   fail_unless_equals_int (state_of (a),
       GST_RTC_SIGNALING_STATE_HAVE_REMOTE_PRANSWER);
-  check_error (rtcbin_test_set (a, "set-local-description", rb),
+  rtcbin_test_check_error (rtcbin_test_set (a, "set-local-description", rb),
       GST_RTC_ERROR_INVALID_STATE, "provisional", "have-remote-pranswer");
-  check_error (rtcbin_test_set (a, "set-local-description", offer),
+  rtcbin_test_check_error (rtcbin_test_set (a, "set-local-description", offer),
       GST_RTC_ERROR_INVALID_STATE, "offer", "have-remote-pranswer");
-  check_error (rtcbin_test_set (a, "set-local-description", pr),
+  rtcbin_test_check_error (rtcbin_test_set (a, "set-local-description", pr),
       GST_RTC_ERROR_INVALID_STATE, "pranswer", "have-remote-pranswer");
   fail_unless_equals_int (state_of (a),
       GST_RTC_SIGNALING_STATE_HAVE_REMOTE_PRANSWER);
   check_desc (a, "pending-local-description", GST_RTC_SDP_TYPE_OFFER);
 
   /* The implicit description in have-local-pranswer is the answer. */
-  answer = set_implicit (b, NULL, NULL);
+  answer = rtcbin_test_set_implicit (b, NULL, NULL);
   fail_unless_equals_int (answer->type, GST_RTC_SDP_TYPE_ANSWER);
   fail_unless_equals_int (state_of (b), GST_RTC_SIGNALING_STATE_STABLE);
   rtcbin_test_set_ok (a, "set-remote-description", answer);
@@ -427,7 +336,8 @@ GST_START_TEST (test_pranswer_wrong_state)
   check_desc (a, "current-remote-description", GST_RTC_SDP_TYPE_ANSWER);
 
   /* Stable again: a pranswer is refused as at first. */
-  check_error (rtcbin_test_set (a, "set-remote-description", applied),
+  rtcbin_test_check_error (rtcbin_test_set (a, "set-remote-description",
+                               applied),
       GST_RTC_ERROR_INVALID_STATE, "pranswer", "stable");
 
   gst_rtc_session_description_free (answer);

@@ -247,9 +247,11 @@ call_stop (Call *call)
 }
 
 /* Whether rtcbin's RTP session holds, for a remote source, a sender
- * report, and for one of ours, a report block from the peer. */
+ * report, and for one of ours, a report block from the peer; @listing,
+ * when not %NULL, gets a line per source for a failure's message. */
 static void
-rtc_rtcp_seen (GstElement *rtc, gboolean *got_sr, gboolean *got_rb)
+rtc_rtcp_seen (GstElement *rtc, gboolean *got_sr, gboolean *got_rb,
+    GString *listing)
 {
   GstElement *rtpbin = gst_bin_get_by_name (GST_BIN (rtc), "rtpbin");
   GstElement *session = NULL;
@@ -294,6 +296,12 @@ rtc_rtcp_seen (GstElement *rtc, gboolean *got_sr, gboolean *got_rb)
       *got_sr = TRUE;
     if (!internal && have_rb && gst_structure_get_uint (s, "rb-ssrc", &ssrc))
       g_hash_table_add (reported, GUINT_TO_POINTER (ssrc));
+    if (listing) {
+      gchar *text = gst_structure_to_string (s);
+
+      g_string_append_printf (listing, "\n  %s", text);
+      g_free (text);
+    }
   }
   g_hash_table_iter_init (&iter, reported);
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -341,6 +349,7 @@ run_call (gboolean rtc_offers)
 {
   Call call = { 0 };
   gboolean got_sr = FALSE, got_rb = FALSE, remote_inbound = FALSE;
+  GString *sources;
   gint64 end;
 
   call_start (&call);
@@ -367,15 +376,20 @@ run_call (gboolean rtc_offers)
   /* RTCP intervals are seconds long: wait for both reports. */
   end = g_get_monotonic_time () + RTC_TEST_MS (15000) * 1000;
   while (g_get_monotonic_time () < end) {
-    rtc_rtcp_seen (call.rtc, &got_sr, &got_rb);
+    rtc_rtcp_seen (call.rtc, &got_sr, &got_rb, NULL);
     if (!remote_inbound)
       remote_inbound = web_remote_inbound (call.web);
     if (got_sr && got_rb && remote_inbound)
       break;
     g_usleep (100000);
   }
-  fail_unless (got_sr, "no sender report from webrtcbin in rtcbin's session");
-  fail_unless (got_rb, "no report block from webrtcbin about rtcbin's streams");
+  sources = g_string_new (NULL);
+  rtc_rtcp_seen (call.rtc, &got_sr, &got_rb, sources);
+  fail_unless (got_sr, "no sender report from webrtcbin in rtcbin's session:%s",
+      sources->str);
+  fail_unless (got_rb,
+      "no report block from webrtcbin about rtcbin's streams:%s", sources->str);
+  g_string_free (sources, TRUE);
   fail_unless (remote_inbound,
       "no remote-inbound-rtp in webrtcbin's stats (our receiver reports)");
 

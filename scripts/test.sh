@@ -61,9 +61,13 @@ for mode in "${modes[@]}"; do
   esac
 done
 
-# One closing line over every run; the exit status says whether all passed.
+# Closing lines over every run: each failed test with the lines that say
+# why (a CI log may be read from its end only), then the count; the exit
+# status says whether all passed.
 python3 - "${logs[@]}" <<'PY'
-import json, sys
+import json, re, sys
+why = re.compile(r":[FE]:|ERROR|CRITICAL|runtime error|AddressSanitizer|"
+                 r"definitely lost|Timeout|Assertion|FAIL")
 passed = failed = 0
 for path in sys.argv[1:]:
     with open(path) as f:
@@ -73,9 +77,13 @@ for path in sys.argv[1:]:
             r = json.loads(line)
             if r.get("result") in ("OK", "EXPECTEDFAIL"):
                 passed += 1
-            else:
-                failed += 1
-                print("FAILED: %s (%s) in %s" % (r.get("name"), r.get("result"), path))
+                continue
+            failed += 1
+            print("FAILED: %s (%s) in %s" % (r.get("name"), r.get("result"), path))
+            out = ((r.get("stdout") or "") + (r.get("stderr") or "")).splitlines()
+            reasons = [l for l in out if why.search(l)][-6:]
+            for l in reasons or out[-6:]:
+                print("    " + l[:300])
 if passed + failed == 0:
     print("no test ran")
     sys.exit(1)

@@ -160,20 +160,34 @@ rtc_nft_count_consent (const gchar *table, guint a_port, guint b_port)
   rtc_nft_count_stun (table, "b_answers", a_port, b_port, 0x0101);
 }
 
+/* The shortest window a silence needs for a transport to say
+ * `disconnected`: its 2 s silence bound and two 100 ms ticks. */
+#define RTC_NFT_NOTICE_WINDOW_MS 2200
+/* Margin for removing the rules and a late poll. */
+#define RTC_NFT_MARGIN_MS 200
+/* How far apart the two sides' consent checks may be for such a window to
+ * fit after both and before either side's next. */
+#define RTC_NFT_LULL_SLACK_MS \
+  (RTC_NFT_CONSENT_INTERVAL_MIN_MS - RTC_NFT_MARGIN_MS \
+      - RTC_NFT_NOTICE_WINDOW_MS)
+/* How long a test may wait for such a lull. libnice draws each side's
+ * interval on its own, so the two sides' checks drift apart and back like
+ * a random walk: in 50 000 simulated runs of 4-6 s intervals from a common
+ * start, no lull within 1.6 s came in 25 s in 0.8 % of them, in 60 s in
+ * 0.04 %. Not scaled: the checks keep libnice's times under sanitizers. */
+#define RTC_NFT_LULL_WAIT_MS 60000
+
 /* Polls @table's consent counters until A's consent check was answered and
- * B sent one, within @slack_ms of each other, the older at most @slack_ms
- * ago. Returns the earliest time the older can have been (the poll before
- * it was seen): neither side sends another check until
- * RTC_NFT_CONSENT_INTERVAL_MIN_MS after it, so a silence that ends before
- * then loses no check. libnice schedules both sides' checks from the same
- * moment, so they stay close for a while and such a lull comes within a
- * few checks. */
+ * B sent one, within RTC_NFT_LULL_SLACK_MS of each other, the older at most
+ * that long ago; fails the test at @deadline (monotonic, us). Returns the
+ * time a silence must end by (RTC_NFT_MARGIN_MS before the earliest time
+ * either side can send its next check, counted from the poll before the
+ * older check was seen), so that the silence loses no check. */
 static inline gint64
-rtc_nft_wait_consent_lull (const gchar *table, guint slack_ms)
+rtc_nft_wait_consent_lull (const gchar *table, gint64 deadline)
 {
   guint64 v[3], prev[3];
   gint64 at[2] = { 0, 0 }, polled, now;
-  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (40000) * 1000;
   guint i;
 
   rtc_nft_consent_counters (table, prev);
@@ -187,9 +201,11 @@ rtc_nft_wait_consent_lull (const gchar *table, guint slack_ms)
         at[i] = polled;
     memcpy (prev, v, sizeof (v));
     polled = now;
-    if (at[0] && at[1] && now - MIN (at[0], at[1]) <= slack_ms * 1000)
-      return MIN (at[0], at[1]);
-    fail_unless (now < end, "no lull between consent checks");
+    if (at[0] && at[1]
+        && now - MIN (at[0], at[1]) <= RTC_NFT_LULL_SLACK_MS * 1000)
+      return MIN (at[0], at[1])
+          + (RTC_NFT_CONSENT_INTERVAL_MIN_MS - RTC_NFT_MARGIN_MS) * 1000;
+    fail_unless (now < deadline, "no lull between consent checks");
   }
 }
 

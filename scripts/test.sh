@@ -68,6 +68,8 @@ python3 - "${logs[@]}" <<'PY'
 import json, re, sys
 why = re.compile(r":[FE]:|ERROR|CRITICAL|runtime error|AddressSanitizer|"
                  r"definitely lost|Timeout|Assertion|FAIL")
+stack = re.compile(r"in loss record|ERROR: AddressSanitizer|runtime error|"
+                   r"Invalid (read|write|free)|uninitialised")
 passed = failed = 0
 for path in sys.argv[1:]:
     with open(path) as f:
@@ -81,7 +83,15 @@ for path in sys.argv[1:]:
             failed += 1
             print("FAILED: %s (%s) in %s" % (r.get("name"), r.get("result"), path))
             out = ((r.get("stdout") or "") + (r.get("stderr") or "")).splitlines()
-            reasons = [l for l in out if why.search(l)][-6:]
+            reasons = []
+            for i, l in enumerate(out):
+                if why.search(l):
+                    reasons.append(l)
+                    # An error report's first frames say where.
+                    if stack.search(l):
+                        reasons += out[i + 1:i + 7]
+            if len(reasons) > 14:
+                reasons = reasons[:12] + reasons[-2:]
             for l in reasons or out[-6:]:
                 print("    " + l[:300])
 if passed + failed == 0:

@@ -67,9 +67,12 @@ done
 python3 - "${logs[@]}" <<'PY'
 import json, re, sys
 why = re.compile(r":[FE]:|ERROR|CRITICAL|runtime error|AddressSanitizer|"
-                 r"definitely lost|Timeout|Assertion|FAIL")
+                 r"definitely lost|Timeout|Assertion|FAIL|Process terminating")
 stack = re.compile(r"in loss record|ERROR: AddressSanitizer|runtime error|"
-                   r"Invalid (read|write|free)|uninitialised")
+                   r"Invalid (read|write|free)|uninitialised|"
+                   r"Process terminating")
+# GST_DEBUG's check:5 logs each test function as it starts.
+started = re.compile(r"(\w+): test start")
 passed = failed = 0
 for path in sys.argv[1:]:
     with open(path) as f:
@@ -84,6 +87,10 @@ for path in sys.argv[1:]:
             print("FAILED: %s (%s) in %s" % (r.get("name"), r.get("result"), path))
             out = ((r.get("stdout") or "") + (r.get("stderr") or "")).splitlines()
             reasons = []
+            if r.get("result") == "TIMEOUT":
+                names = [m.group(1) for m in map(started.search, out) if m]
+                if names:
+                    reasons.append("timed out in %s" % names[-1])
             for i, l in enumerate(out):
                 if why.search(l):
                     reasons.append(l)

@@ -37,6 +37,8 @@ rtc_jsep_error (GError **error, GstRtcError code, const gchar *format, ...)
   va_start (args, format);
   msg = g_strdup_vprintf (format, args);
   va_end (args);
+  /* Codec parsing has no entry point of its own that would do it. */
+  rtc_jsep_debug_init ();
   GST_DEBUG ("%s", msg);
   g_set_error_literal (error, GST_RTC_ERROR, code, msg);
   g_free (msg);

@@ -10,6 +10,7 @@
 #include <gst/rtp/rtp.h>
 #include <string.h>
 
+#include "rtcpromisewait.h"
 #include "rtctestutil.h"
 
 #define RTCBIN_TEST_OPUS_CAPS \
@@ -67,13 +68,28 @@ rtcbin_test_count_signal (GstElement *bin, gint *count)
   g_atomic_int_inc (count);
 }
 
-/* Waits for a promise; the reply belongs to the promise. */
+/* How long (scaled) an action may take to answer its promise. */
+#define RTCBIN_TEST_REPLY_MS 20000
+
+/* Waits for a promise, failing the test with @what when no answer came
+ * in time; the reply belongs to the promise. */
 static inline const GstStructure *
-rtcbin_test_await (GstPromise *promise)
+rtcbin_test_await_for (GstPromise *promise, const gchar *what)
 {
-  fail_unless_equals_int (gst_promise_wait (promise),
-      GST_PROMISE_RESULT_REPLIED);
+  fail_unless (rtc_promise_wait (promise, RTCBIN_TEST_REPLY_MS)
+          == GST_PROMISE_RESULT_REPLIED,
+      "%s: no answer within %" G_GUINT64_FORMAT " ms", what,
+      RTC_TEST_MS (RTCBIN_TEST_REPLY_MS));
   return gst_promise_get_reply (promise);
+}
+
+#define rtcbin_test_await(promise) rtcbin_test_await_for (promise, G_STRLOC)
+
+/* "@action on @bin", for messages (free it). */
+static inline gchar *
+rtcbin_test_what (GstElement *bin, const gchar *action)
+{
+  return g_strdup_printf ("%s on %s", action, GST_ELEMENT_NAME (bin));
 }
 
 /* Runs create-offer / create-answer; returns the description or, with
@@ -88,9 +104,11 @@ rtcbin_test_create (GstElement *bin, const gchar *action,
   GError *err = NULL;
   const gchar *field = g_str_equal (action, "create-offer") ? "offer"
                                                             : "answer";
+  gchar *what = rtcbin_test_what (bin, action);
 
   g_signal_emit_by_name (bin, action, options, promise);
-  reply = rtcbin_test_await (promise);
+  reply = rtcbin_test_await_for (promise, what);
+  g_free (what);
   fail_unless (reply != NULL);
   if (gst_structure_get (reply, "error", G_TYPE_ERROR, &err, NULL)) {
     if (!error)
@@ -112,9 +130,11 @@ rtcbin_test_set (GstElement *bin, const gchar *action,
   GstPromise *promise = gst_promise_new ();
   const GstStructure *reply;
   GError *error = NULL;
+  gchar *what = rtcbin_test_what (bin, action);
 
   g_signal_emit_by_name (bin, action, desc, promise);
-  reply = rtcbin_test_await (promise);
+  reply = rtcbin_test_await_for (promise, what);
+  g_free (what);
   if (reply)
     gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL);
   gst_promise_unref (promise);

@@ -4,6 +4,7 @@
  * See rtcjsonpeer.h.
  */
 #include "rtcjsonpeer.h"
+#include "rtcpromisewait.h"
 
 #include <gio/gunixinputstream.h>
 #include <stdio.h>
@@ -124,6 +125,9 @@ rtc_json_peer_parse (const gchar *line, GError **error)
   return json_object_ref (json_node_get_object (root));
 }
 
+/* How long (scaled) an action may take to answer its promise. */
+#define RTC_JSON_PEER_REPLY_MS 20000
+
 /* Waits for @promise; its reply (nullable, owned by @promise) in @reply,
  * or FALSE with @error when it was not answered or answered an error. */
 gboolean
@@ -133,9 +137,11 @@ rtc_json_peer_promise_reply (GstPromise *promise, const GstStructure **reply,
   const GstStructure *st;
   GError *err = NULL;
 
-  if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED) {
+  if (rtc_promise_wait (promise, RTC_JSON_PEER_REPLY_MS)
+      != GST_PROMISE_RESULT_REPLIED) {
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_FAILED,
-        "the promise was not answered");
+        "no answer within %" G_GUINT64_FORMAT " ms",
+        RTC_TEST_MS (RTC_JSON_PEER_REPLY_MS));
     return FALSE;
   }
   st = gst_promise_get_reply (promise);

@@ -11,6 +11,7 @@
 #include "rtcdtlserror.h"
 
 #include <openssl/pem.h>
+#include "../common/rtccheckmain.h"
 
 /* Forwards datagrams from one connection to its peer, dropping the first
  * drop_first of them to imitate lost flights. Holds the peer: a flight may
@@ -506,4 +507,4 @@ connection_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (connection);
+RTC_CHECK_MAIN (connection);

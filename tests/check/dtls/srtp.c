@@ -11,6 +11,7 @@
 
 #include "rtcpacketdemux.h"
 #include "rtcsrtp.h"
+#include "../common/rtccheckmain.h"
 
 static const RtcSrtpProfile all_profiles[] = {
   RTC_SRTP_PROFILE_AES128_CM_SHA1_80,
@@ -1140,4 +1141,4 @@ srtp_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (srtp);
+RTC_CHECK_MAIN (srtp);

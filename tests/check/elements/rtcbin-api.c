@@ -8,6 +8,7 @@
  * rtcbins.
  */
 #include "../common/rtcbintest.h"
+#include "../common/rtccheckmain.h"
 
 GST_START_TEST (test_get_transceiver)
 {
@@ -966,4 +967,4 @@ rtcbin_api_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (rtcbin_api);
+RTC_CHECK_MAIN (rtcbin_api);

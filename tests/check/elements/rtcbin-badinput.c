@@ -6,6 +6,7 @@
  * and a valid negotiation on the same element works afterwards.
  */
 #include "../common/rtcbintest.h"
+#include "../common/rtccheckmain.h"
 
 /* Two sessions trickling to each other, a with an Opus transceiver. */
 typedef struct {
@@ -407,4 +408,4 @@ rtcbin_badinput_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (rtcbin_badinput);
+RTC_CHECK_MAIN (rtcbin_badinput);

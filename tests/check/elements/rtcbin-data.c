@@ -6,6 +6,7 @@
  */
 #include "../common/rtcbintest.h"
 #include "../common/rtcdatatest.h"
+#include "../common/rtccheckmain.h"
 
 /* What one channel end saw. Handlers run on the transport's threads:
  * they record, the test thread checks. */
@@ -1150,4 +1151,4 @@ rtcbin_data_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (rtcbin_data);
+RTC_CHECK_MAIN (rtcbin_data);

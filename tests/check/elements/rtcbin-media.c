@@ -12,6 +12,7 @@
 #include <gst/rtp/rtp.h>
 
 #include "../common/rtcbintest.h"
+#include "../common/rtccheckmain.h"
 
 #define OPUS_SEND \
   "audiotestsrc is-live=true ! opusenc ! rtpopuspay name=apay pt=96 ! "
@@ -567,4 +568,4 @@ rtcbin_media_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (rtcbin_media);
+RTC_CHECK_MAIN (rtcbin_media);

@@ -8,6 +8,7 @@
  * trickled, Opus decoded both ways.
  */
 #include "../common/rtcbinpeer.h"
+#include "../common/rtccheckmain.h"
 
 typedef RtcBinTestPeer Peer;
 
@@ -366,4 +367,4 @@ rtcbin_pranswer_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (rtcbin_pranswer);
+RTC_CHECK_MAIN (rtcbin_pranswer);

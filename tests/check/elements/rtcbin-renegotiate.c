@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "../common/rtcbintest.h"
+#include "../common/rtccheckmain.h"
 
 #define OPUS_SEND "audiotestsrc is-live=true ! opusenc ! rtpopuspay ! "
 
@@ -765,4 +766,4 @@ rtcbin_renegotiate_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (rtcbin_renegotiate);
+RTC_CHECK_MAIN (rtcbin_renegotiate);

@@ -26,6 +26,7 @@
 #include "../common/rtcnft.h"
 
 #include <stdio.h>
+#include "../common/rtccheckmain.h"
 
 #define OPUS_SEND "audiotestsrc is-live=true ! opusenc ! rtpopuspay pt=96 ! "
 #define VP8_SEND \
@@ -1187,4 +1188,4 @@ rtcbin_restart_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (rtcbin_restart);
+RTC_CHECK_MAIN (rtcbin_restart);

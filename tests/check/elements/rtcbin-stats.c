@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../common/rtcbintest.h"
+#include "../common/rtccheckmain.h"
 
 #define OPUS_SEND "audiotestsrc is-live=true ! opusenc ! rtpopuspay pt=96 ! "
 #define VP8_SEND \
@@ -983,4 +984,4 @@ rtcbin_stats_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (rtcbin_stats);
+RTC_CHECK_MAIN (rtcbin_stats);

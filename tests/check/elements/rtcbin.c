@@ -5,6 +5,7 @@
  * signals and promises, trickle ICE over loopback.
  */
 #include "../common/rtcbintest.h"
+#include "../common/rtccheckmain.h"
 
 static void
 count_transceiver (GstElement *bin, GstRtcRtpTransceiver *trans, gint *count)
@@ -529,4 +530,4 @@ rtcbin_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (rtcbin);
+RTC_CHECK_MAIN (rtcbin);

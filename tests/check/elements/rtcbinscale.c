@@ -5,6 +5,7 @@
  * ICE and DTLS threads, and each session's operations stay in order.
  */
 #include "../common/rtcbintest.h"
+#include "../common/rtccheckmain.h"
 
 /* Threads one connected pair (two sessions in PLAYING, no media) may add
  * to the process: each session's rtcicesrc streaming thread and its
@@ -337,4 +338,4 @@ rtcbinscale_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (rtcbinscale);
+RTC_CHECK_MAIN (rtcbinscale);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../common/rtctestutil.h"
+#include "../common/rtccheckmain.h"
 
 #define STATE_CONNECTED 4
 #define STATE_FAILED 2
@@ -782,4 +783,4 @@ rtcdtlssrtp_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (rtcdtlssrtp);
+RTC_CHECK_MAIN (rtcdtlssrtp);

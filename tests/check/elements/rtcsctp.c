@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../common/rtcdatatest.h"
+#include "../common/rtccheckmain.h"
 
 typedef struct {
   GstElement *pipeline;
@@ -357,4 +358,4 @@ rtcsctp_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (rtcsctp);
+RTC_CHECK_MAIN (rtcsctp);

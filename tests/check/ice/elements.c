@@ -272,4 +272,4 @@ ice_elements_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (ice_elements);
+RTC_CHECK_MAIN (ice_elements);

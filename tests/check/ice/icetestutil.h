@@ -15,6 +15,7 @@
 
 #include "rtcicetransport.h"
 #include "../common/rtctestutil.h"
+#include "../common/rtccheckmain.h"
 
 typedef struct _IcePeer IcePeer;
 
@@ -655,5 +656,5 @@ ice_flow_max_gap_unscheduled (IceFlow *f, gint64 *sched_wait)
   { \
     g_setenv ("GST_REGISTRY_UPDATE", "no", TRUE); \
     gst_check_init (&argc, &argv); \
-    return gst_check_run_suite (suite_func (), name, __FILE__); \
+    return rtc_check_run_suite (suite_func (), name, __FILE__); \
   }

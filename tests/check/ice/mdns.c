@@ -1274,5 +1274,5 @@ main (int argc, char **argv)
 
   g_setenv ("GST_REGISTRY_UPDATE", "no", TRUE);
   gst_check_init (&argc, &argv);
-  return gst_check_run_suite (ice_mdns_suite (), "ice_mdns", __FILE__);
+  return rtc_check_run_suite (ice_mdns_suite (), "ice_mdns", __FILE__);
 }

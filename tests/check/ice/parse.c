@@ -9,6 +9,7 @@
 
 #include "rtcicecandidate.h"
 #include "rtciceuri.h"
+#include "../common/rtccheckmain.h"
 
 static RtcIceCandidate *
 parse_ok (const gchar *line)
@@ -565,4 +566,4 @@ ice_parse_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (ice_parse);
+RTC_CHECK_MAIN (ice_parse);

@@ -966,5 +966,5 @@ main (int argc, char **argv)
   /* As RTC_ICE_CORE_CHECK_MAIN: no plugin loading in-process. */
   g_setenv ("GST_REGISTRY_UPDATE", "no", TRUE);
   gst_check_init (&argc, &argv);
-  return gst_check_run_suite (ice_turn_suite (), "ice_turn", __FILE__);
+  return rtc_check_run_suite (ice_turn_suite (), "ice_turn", __FILE__);
 }

@@ -23,6 +23,7 @@
 
 #include "../common/rtctestutil.h"
 #include <unistd.h>
+#include "../common/rtccheckmain.h"
 
 #define N_RTP 50
 #define N_RTCP 6
@@ -785,4 +786,4 @@ dtlssrtp_bad_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (dtlssrtp_bad);
+RTC_CHECK_MAIN (dtlssrtp_bad);

@@ -33,6 +33,7 @@
 #include "../common/rtcdatatest.h"
 #include "datapeer.h"
 #include "datapeerjson.h"
+#include "../common/rtccheckmain.h"
 
 #define SIZES_MAX 4
 static const gsize sizes[SIZES_MAX] = { 0, 1024, 16 * 1024, 64 * 1024 };
@@ -896,4 +897,4 @@ rtcbin_webrtcbin_data_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (rtcbin_webrtcbin_data);
+RTC_CHECK_MAIN (rtcbin_webrtcbin_data);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "../common/rtcbintest.h"
+#include "../common/rtccheckmain.h"
 
 /* GstWebRTCSessionDescription's public layout. */
 typedef struct {
@@ -528,4 +529,4 @@ rtcbin_webrtcbin_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (rtcbin_webrtcbin);
+RTC_CHECK_MAIN (rtcbin_webrtcbin);

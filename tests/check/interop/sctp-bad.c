@@ -21,6 +21,7 @@
 
 #include "rtcdcep.h"
 #include "../common/rtcdatatest.h"
+#include "../common/rtccheckmain.h"
 
 /* ---- the child: gst-plugins-bad's side ---- */
 
@@ -427,5 +428,5 @@ main (int argc, char **argv)
     return bad_peer_main (atoi (argv[2]), atoi (argv[3]));
   }
   gst_check_init (&argc, &argv);
-  return gst_check_run_suite (sctp_bad_suite (), "sctp-bad", __FILE__);
+  return rtc_check_run_suite (sctp_bad_suite (), "sctp-bad", __FILE__);
 }

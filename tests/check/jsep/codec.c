@@ -7,6 +7,7 @@
  */
 #include "jseptestutil.h"
 #include "rtcjsepcodec.h"
+#include "../common/rtccheckmain.h"
 
 static GstCaps *
 caps_from (const gchar *str)
@@ -523,4 +524,4 @@ jsep_codec_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (jsep_codec);
+RTC_CHECK_MAIN (jsep_codec);

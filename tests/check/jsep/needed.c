@@ -6,6 +6,7 @@
  * channel.
  */
 #include "jseptestutil.h"
+#include "../common/rtccheckmain.h"
 
 static GstSDPMessage *
 make_offer (RtcJsepSession *s)
@@ -170,4 +171,4 @@ jsep_needed_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (jsep_needed);
+RTC_CHECK_MAIN (jsep_needed);

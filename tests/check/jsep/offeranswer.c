@@ -5,6 +5,7 @@
  * Chrome- and Firefox-shaped descriptions and against itself.
  */
 #include "jseptestutil.h"
+#include "../common/rtccheckmain.h"
 
 static GstSDPMessage *
 offer_ok (RtcJsepSession *s, const GstSDPMessage *prev_local,
@@ -1221,4 +1222,4 @@ jsep_offeranswer_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (jsep_offeranswer);
+RTC_CHECK_MAIN (jsep_offeranswer);

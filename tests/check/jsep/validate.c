@@ -6,6 +6,7 @@
  */
 #include "jseptestutil.h"
 #include "../common/rtctestutil.h"
+#include "../common/rtccheckmain.h"
 
 static void
 check_valid (const gchar *text, GstRtcSDPType type, const gchar *offer_text)
@@ -637,4 +638,4 @@ jsep_validate_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (jsep_validate);
+RTC_CHECK_MAIN (jsep_validate);

@@ -10,6 +10,7 @@
 #include <gst/rtc/rtc.h>
 #include <dlfcn.h>
 #include <string.h>
+#include "../common/rtccheckmain.h"
 
 static const gchar offer_text[]
     = "v=0\r\n"
@@ -694,4 +695,4 @@ rtc_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (rtc);
+RTC_CHECK_MAIN (rtc);

@@ -14,6 +14,7 @@
 #include "../../../gst/webrtc/rtcbin/rtcbinnack.h"
 #include "../../../gst/webrtc/rtcbin/rtcbinstats.h"
 #include "rtcdtlscertificate.h"
+#include "../common/rtccheckmain.h"
 
 #define OURS 0x11111111u
 #define THEIRS 0x22222222u
@@ -543,4 +544,4 @@ rtcbin_stats_core_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (rtcbin_stats_core);
+RTC_CHECK_MAIN (rtcbin_stats_core);

@@ -10,6 +10,7 @@
 #include "rtcdcep.h"
 #include "rtcsctpassociation.h"
 #include "../common/rtcdatatest.h"
+#include "../common/rtccheckmain.h"
 
 /* ---- the in-memory link ---- */
 
@@ -1148,4 +1149,4 @@ association_suite (void)
   return s;
 }
 
-GST_CHECK_MAIN (association);
+RTC_CHECK_MAIN (association);

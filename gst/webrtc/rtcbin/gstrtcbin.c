@@ -1424,7 +1424,7 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
   if (data_media
       && !rtc_bin_data_apply (self->data, data_media, transport->dtls_client,
           error))
-    return FALSE;
+    goto failed;
 
   g_object_set (self->ice, "controlling",
       local_is_offerer || transport->remote_ice_lite, "mid", transport->mid,
@@ -1432,7 +1432,7 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
   if (transport->remote_ufrag
       && !rtc_ice_transport_set_remote_credentials (self->ice,
           transport->remote_ufrag, transport->remote_pwd, error))
-    return FALSE;
+    goto failed;
   for (i = 0; i < transport->remote_candidates->len; i++) {
     GError *cand_error = NULL;
 
@@ -1458,13 +1458,13 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
         ? GST_RTC_DTLS_SETUP_ACTIVE
         : GST_RTC_DTLS_SETUP_PASSIVE;
     if (!link_transport (self, error))
-      return FALSE;
+      goto failed;
   }
   if (data_media) {
     GstRtcDtlsTransportState dtls_state;
 
     if (!rtc_bin_data_link (self->data, self->dtls_enc, self->dtls_dec, error))
-      return FALSE;
+      goto failed;
     GST_OBJECT_LOCK (self);
     dtls_state = self->dtls_state;
     GST_OBJECT_UNLOCK (self);
@@ -1474,6 +1474,10 @@ apply_negotiation (GstRtcBin *self, const GstSDPMessage *offer,
   }
   rtc_bin_media_end (self->media);
   return TRUE;
+
+failed:
+  rtc_bin_media_end (self->media);
+  return FALSE;
 }
 
 /* Session thread: the local transceivers' m-lines are known once a local

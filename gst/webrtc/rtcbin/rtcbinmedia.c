@@ -80,6 +80,9 @@ struct _RtcBinMedia {
   GstElement *rtpbin;
   GstElement *funnel;
   gboolean sending;
+  /* rtpbin's RTP input, whose stream lock a negotiation holds (session
+   * thread, between rtc_bin_media_begin() and rtc_bin_media_end()). */
+  GstPad *recv_held;
 
   GMutex lock;
   /* Everything below is under @lock. */
@@ -879,9 +882,19 @@ rtc_bin_media_release_sink (RtcBinMedia *media, GstPad *target)
 
 /* ---- negotiation (session thread) ---- */
 
+/* A packet classified under the old tables must not reach rtpbin after
+ * the streams of its SSRC were cleared (it would make them again, for an
+ * m-line that no longer receives), nor may packets find the tables half
+ * rebuilt (they would be dropped): the negotiation waits for the packet
+ * on its way through rtpbin's input to its jitter buffer, and the next
+ * waits for the new tables. */
 void
 rtc_bin_media_begin (RtcBinMedia *media)
 {
+  media->recv_held = gst_element_get_static_pad (media->rtpbin,
+      "recv_rtp_sink_0");
+  if (media->recv_held)
+    GST_PAD_STREAM_LOCK (media->recv_held);
   g_mutex_lock (&media->lock);
   g_hash_table_remove_all (media->pt_caps);
   g_hash_table_remove_all (media->pt_mline);
@@ -1143,6 +1156,10 @@ rtc_bin_media_end (RtcBinMedia *media)
   g_mutex_unlock (&media->lock);
   for (i = 0; i < gone->len; i++)
     remove_output_unless (media, g_array_index (gone, guint, i), NULL);
+  if (media->recv_held) {
+    GST_PAD_STREAM_UNLOCK (media->recv_held);
+    gst_clear_object (&media->recv_held);
+  }
   /* Our first SSRC is the session's own: its receiver reports come from
    * the SSRC the peer knows from our SDP. */
   if (!ssrc)

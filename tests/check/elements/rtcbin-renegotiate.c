@@ -448,6 +448,108 @@ GST_START_TEST (test_stop_and_recycle)
 
 GST_END_TEST;
 
+/* Holds, once armed, the first RTP of one SSRC on its way into b's
+ * rtpbin (the packet already classified under the tables of the moment)
+ * for @hold_ms. */
+typedef struct {
+  guint32 ssrc;
+  guint64 hold_ms;
+  gint armed, held, released;
+} HeldPacket;
+
+static gboolean
+has_ssrc (GstBuffer **buf, guint idx, gpointer user_data)
+{
+  HeldPacket *h = user_data;
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+
+  if (gst_rtp_buffer_map (*buf, GST_MAP_READ, &rtp)) {
+    if (gst_rtp_buffer_get_ssrc (&rtp) == h->ssrc)
+      g_atomic_int_set (&h->held, 1);
+    gst_rtp_buffer_unmap (&rtp);
+  }
+  return !g_atomic_int_get (&h->held);
+}
+
+static GstPadProbeReturn
+hold_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  HeldPacket *h = user_data;
+  GstBuffer *buf;
+
+  if (!g_atomic_int_get (&h->armed) || g_atomic_int_get (&h->held))
+    return GST_PAD_PROBE_OK;
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+    buf = GST_PAD_PROBE_INFO_BUFFER (info);
+    has_ssrc (&buf, 0, h);
+  } else {
+    gst_buffer_list_foreach (GST_PAD_PROBE_INFO_BUFFER_LIST (info), has_ssrc,
+        h);
+  }
+  if (g_atomic_int_get (&h->held)) {
+    g_usleep (h->hold_ms * 1000);
+    g_atomic_int_set (&h->released, 1);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+/* A packet of a stream that a negotiation stops, accepted just before
+ * and still on its way into rtpbin while the negotiation clears the
+ * stream: it must not bring the stream back (an rtpbin stream and jitter
+ * buffer for an m-line that no longer receives). */
+GST_START_TEST (test_stop_with_packet_in_flight)
+{
+  Call call = { { 0 } };
+  GstSDPMessage *offer = NULL;
+  GstRtcRtpTransceiver *ta;
+  HeldPacket held = { 0 };
+  GstElement *rtpbin;
+  GstPad *v, *recv;
+
+  call_init (&call, OPUS_SEND "rtcbin name=a", "rtcbin name=b");
+  fail_unless (rtcbin_test_wait_transceivers (call.a.bin, 1, 5000));
+  v = add_video (&call.a);
+  fail_unless (rtcbin_test_wait_transceivers (call.a.bin, 2, 5000));
+  rtcbin_test_negotiate_sdp (call.a.bin, call.b.bin, &offer);
+  held.ssrc = ssrc_of (offer, 1);
+  held.hold_ms = RTC_TEST_MS (1000);
+  gst_sdp_message_free (offer);
+  fail_unless (rtcbin_test_wait_int (&call.b.counts.video, 10, 10000));
+  fail_unless_equals_int (rtpbin_streams (call.b.bin), 2);
+
+  rtpbin = gst_bin_get_by_name (GST_BIN (call.b.bin), "rtpbin");
+  recv = gst_element_get_static_pad (rtpbin, "recv_rtp_sink_0");
+  fail_unless (recv != NULL);
+  gst_pad_add_probe (recv,
+      GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, hold_probe,
+      &held, NULL);
+  g_atomic_int_set (&held.armed, 1);
+  fail_unless (rtcbin_test_wait_int (&held.held, 1, 5000));
+
+  ta = rtcbin_test_get_transceiver (call.a.bin, 1);
+  gst_rtc_rtp_transceiver_stop (ta);
+  rtcbin_test_negotiate (call.a.bin, call.b.bin);
+  fail_unless (gst_rtc_rtp_transceiver_is_stopped (ta));
+  fail_unless (rtcbin_test_wait_int (&held.released, 1, 5000));
+  /* Whatever the held packet does, it has done it by now. */
+  rtcbin_test_flush (call.b.bin);
+  g_usleep (RTC_TEST_MS (200) * 1000);
+  fail_unless_equals_int (rtpbin_streams (call.b.bin), 1);
+  fail_unless_equals_int (g_atomic_int_get (&call.b.pads_removed), 1);
+  fail_if (has_src_pad (call.b.bin, 1));
+  check_silent (&call.b.counts.video, "stopped video");
+  fail_unless (rtcbin_test_wait_int (&call.b.counts.audio,
+      g_atomic_int_get (&call.b.counts.audio) + 10, 5000));
+
+  gst_object_unref (recv);
+  gst_object_unref (rtpbin);
+  gst_object_unref (ta);
+  gst_object_unref (v);
+  call_clear (&call);
+}
+
+GST_END_TEST;
+
 /* Every transition between the four directions (an Eulerian circuit of
  * the twelve), set on a's transceiver while both send Opus: one
  * negotiation-needed each, current-direction right on both sides, audio
@@ -761,6 +863,7 @@ rtcbin_renegotiate_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_test (tc, test_add_video_each_side);
   tcase_add_test (tc, test_stop_and_recycle);
+  tcase_add_test (tc, test_stop_with_packet_in_flight);
   tcase_add_test (tc, test_direction_transitions);
   tcase_add_test (tc, test_codec_switch);
   return s;

@@ -200,6 +200,42 @@ bundles (const GstSDPMessage *sdp, const gchar *mid)
   return found;
 }
 
+/* RTP packets of one SSRC in a probed buffer or list. */
+typedef struct {
+  guint32 ssrc;
+  gint n;
+} SsrcPackets;
+
+static gboolean
+count_ssrc_packet (GstBuffer **buf, guint idx, gpointer user_data)
+{
+  SsrcPackets *p = user_data;
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+
+  if (gst_rtp_buffer_map (*buf, GST_MAP_READ, &rtp)) {
+    if (gst_rtp_buffer_get_ssrc (&rtp) == p->ssrc)
+      p->n++;
+    gst_rtp_buffer_unmap (&rtp);
+  }
+  return TRUE;
+}
+
+static gint
+packets_of_ssrc (GstPadProbeInfo *info, guint32 ssrc)
+{
+  SsrcPackets p = { ssrc, 0 };
+  GstBuffer *buf;
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+    buf = GST_PAD_PROBE_INFO_BUFFER (info);
+    count_ssrc_packet (&buf, 0, &p);
+  } else {
+    gst_buffer_list_foreach (GST_PAD_PROBE_INFO_BUFFER_LIST (info),
+        count_ssrc_packet, &p);
+  }
+  return p.n;
+}
+
 /* Packets a sends with one SSRC, counted where rtpbin hands them to
  * the transport. */
 typedef struct {
@@ -207,31 +243,12 @@ typedef struct {
   gint sent;
 } SentCount;
 
-static gboolean
-count_sent (GstBuffer **buf, guint idx, gpointer user_data)
-{
-  SentCount *c = user_data;
-  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-
-  if (gst_rtp_buffer_map (*buf, GST_MAP_READ, &rtp)) {
-    if (gst_rtp_buffer_get_ssrc (&rtp) == c->ssrc)
-      g_atomic_int_inc (&c->sent);
-    gst_rtp_buffer_unmap (&rtp);
-  }
-  return TRUE;
-}
-
 static GstPadProbeReturn
 count_sent_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
-  GstBuffer *buf;
+  SentCount *c = user_data;
 
-  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
-    buf = GST_PAD_PROBE_INFO_BUFFER (info);
-    count_sent (&buf, 0, user_data);
-  } else
-    gst_buffer_list_foreach (GST_PAD_PROBE_INFO_BUFFER_LIST (info), count_sent,
-        user_data);
+  g_atomic_int_add (&c->sent, packets_of_ssrc (info, c->ssrc));
   return GST_PAD_PROBE_OK;
 }
 
@@ -336,6 +353,24 @@ GST_START_TEST (test_add_video_each_side)
 
 GST_END_TEST;
 
+/* a sends Opus and VP8 (its sink pad in @video), b receives, negotiated
+ * by a; returns the SSRC a sends VP8 with. */
+static guint32
+call_start_audio_video (Call *call, GstPad **video)
+{
+  GstSDPMessage *offer = NULL;
+  guint32 ssrc;
+
+  call_init (call, OPUS_SEND "rtcbin name=a", "rtcbin name=b");
+  fail_unless (rtcbin_test_wait_transceivers (call->a.bin, 1, 5000));
+  *video = add_video (&call->a);
+  fail_unless (rtcbin_test_wait_transceivers (call->a.bin, 2, 5000));
+  rtcbin_test_negotiate_sdp (call->a.bin, call->b.bin, &offer);
+  ssrc = ssrc_of (offer, 1);
+  gst_sdp_message_free (offer);
+  return ssrc;
+}
+
 /* A stopped transceiver: one negotiation-needed, port 0 in the offer, the
  * receiver's src pad and rtpbin streams gone, stopped on both sides, no
  * more media; the next transceiver reuses the m-line and is decoded. Then
@@ -351,13 +386,7 @@ GST_START_TEST (test_stop_and_recycle)
   gboolean stopped = FALSE;
   gint video;
 
-  call_init (&call, OPUS_SEND "rtcbin name=a", "rtcbin name=b");
-  fail_unless (rtcbin_test_wait_transceivers (call.a.bin, 1, 5000));
-  v1 = add_video (&call.a);
-  fail_unless (rtcbin_test_wait_transceivers (call.a.bin, 2, 5000));
-  rtcbin_test_negotiate_sdp (call.a.bin, call.b.bin, &offer);
-  sent.ssrc = ssrc_of (offer, 1);
-  gst_sdp_message_free (offer);
+  sent.ssrc = call_start_audio_video (&call, &v1);
   watch_sent (call.a.bin, &sent);
   fail_unless (rtcbin_test_wait_int (&call.b.counts.video, 10, 10000));
   fail_unless (rtcbin_test_wait_int (&call.b.counts.audio, 10, 10000));
@@ -457,36 +486,14 @@ typedef struct {
   gint armed, held, released;
 } HeldPacket;
 
-static gboolean
-has_ssrc (GstBuffer **buf, guint idx, gpointer user_data)
-{
-  HeldPacket *h = user_data;
-  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
-
-  if (gst_rtp_buffer_map (*buf, GST_MAP_READ, &rtp)) {
-    if (gst_rtp_buffer_get_ssrc (&rtp) == h->ssrc)
-      g_atomic_int_set (&h->held, 1);
-    gst_rtp_buffer_unmap (&rtp);
-  }
-  return !g_atomic_int_get (&h->held);
-}
-
 static GstPadProbeReturn
 hold_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
   HeldPacket *h = user_data;
-  GstBuffer *buf;
 
-  if (!g_atomic_int_get (&h->armed) || g_atomic_int_get (&h->held))
-    return GST_PAD_PROBE_OK;
-  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
-    buf = GST_PAD_PROBE_INFO_BUFFER (info);
-    has_ssrc (&buf, 0, h);
-  } else {
-    gst_buffer_list_foreach (GST_PAD_PROBE_INFO_BUFFER_LIST (info), has_ssrc,
-        h);
-  }
-  if (g_atomic_int_get (&h->held)) {
+  if (g_atomic_int_get (&h->armed) && !g_atomic_int_get (&h->held)
+      && packets_of_ssrc (info, h->ssrc) > 0) {
+    g_atomic_int_set (&h->held, 1);
     g_usleep (h->hold_ms * 1000);
     g_atomic_int_set (&h->released, 1);
   }
@@ -500,20 +507,13 @@ hold_probe (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 GST_START_TEST (test_stop_with_packet_in_flight)
 {
   Call call = { { 0 } };
-  GstSDPMessage *offer = NULL;
   GstRtcRtpTransceiver *ta;
   HeldPacket held = { 0 };
   GstElement *rtpbin;
   GstPad *v, *recv;
 
-  call_init (&call, OPUS_SEND "rtcbin name=a", "rtcbin name=b");
-  fail_unless (rtcbin_test_wait_transceivers (call.a.bin, 1, 5000));
-  v = add_video (&call.a);
-  fail_unless (rtcbin_test_wait_transceivers (call.a.bin, 2, 5000));
-  rtcbin_test_negotiate_sdp (call.a.bin, call.b.bin, &offer);
-  held.ssrc = ssrc_of (offer, 1);
+  held.ssrc = call_start_audio_video (&call, &v);
   held.hold_ms = RTC_TEST_MS (1000);
-  gst_sdp_message_free (offer);
   fail_unless (rtcbin_test_wait_int (&call.b.counts.video, 10, 10000));
   fail_unless_equals_int (rtpbin_streams (call.b.bin), 2);
 

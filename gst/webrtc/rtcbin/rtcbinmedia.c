@@ -80,9 +80,10 @@ struct _RtcBinMedia {
   GstElement *rtpbin;
   GstElement *funnel;
   gboolean sending;
-  /* rtpbin's RTP input, whose stream lock a negotiation holds (session
-   * thread, between rtc_bin_media_begin() and rtc_bin_media_end()). */
-  GstPad *recv_held;
+  /* rtpbin's RTP and RTCP inputs, whose stream locks a negotiation holds
+   * (session thread, between rtc_bin_media_begin() and
+   * rtc_bin_media_end()). */
+  GstPad *recv_held[2];
 
   GMutex lock;
   /* Everything below is under @lock. */
@@ -887,14 +888,21 @@ rtc_bin_media_release_sink (RtcBinMedia *media, GstPad *target)
  * m-line that no longer receives), nor may packets find the tables half
  * rebuilt (they would be dropped): the negotiation waits for the packet
  * on its way through rtpbin's input to its jitter buffer, and the next
- * waits for the new tables. */
+ * waits for the new tables. RTCP is held too: rtpbin's SSRC demuxer
+ * takes a stream out of its table before it removes its pads, and a
+ * sender report of that SSRC coming in between would make pads of the
+ * same name. */
 void
 rtc_bin_media_begin (RtcBinMedia *media)
 {
-  media->recv_held = gst_element_get_static_pad (media->rtpbin,
-      "recv_rtp_sink_0");
-  if (media->recv_held)
-    GST_PAD_STREAM_LOCK (media->recv_held);
+  static const gchar *inputs[] = { "recv_rtp_sink_0", "recv_rtcp_sink_0" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (inputs); i++) {
+    media->recv_held[i] = gst_element_get_static_pad (media->rtpbin, inputs[i]);
+    if (media->recv_held[i])
+      GST_PAD_STREAM_LOCK (media->recv_held[i]);
+  }
   g_mutex_lock (&media->lock);
   g_hash_table_remove_all (media->pt_caps);
   g_hash_table_remove_all (media->pt_mline);
@@ -1156,9 +1164,11 @@ rtc_bin_media_end (RtcBinMedia *media)
   g_mutex_unlock (&media->lock);
   for (i = 0; i < gone->len; i++)
     remove_output_unless (media, g_array_index (gone, guint, i), NULL);
-  if (media->recv_held) {
-    GST_PAD_STREAM_UNLOCK (media->recv_held);
-    gst_clear_object (&media->recv_held);
+  for (i = G_N_ELEMENTS (media->recv_held); i-- > 0;) {
+    if (media->recv_held[i]) {
+      GST_PAD_STREAM_UNLOCK (media->recv_held[i]);
+      gst_clear_object (&media->recv_held[i]);
+    }
   }
   /* Our first SSRC is the session's own: its receiver reports come from
    * the SSRC the peer knows from our SDP. */

@@ -67,7 +67,8 @@ done
 python3 - "${logs[@]}" <<'PY'
 import json, re, sys
 why = re.compile(r":[FE]:|ERROR|CRITICAL|runtime error|AddressSanitizer|"
-                 r"definitely lost|Timeout|Assertion|FAIL|Process terminating")
+                 r"definitely lost|Timeout|Assertion|FAIL|Process terminating|"
+                 r"Unexpected critical")
 stack = re.compile(r"in loss record|ERROR: AddressSanitizer|runtime error|"
                    r"Invalid (read|write|free)|uninitialised|"
                    r"Process terminating")

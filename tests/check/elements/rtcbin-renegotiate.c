@@ -280,18 +280,36 @@ ssrc_of (const GstSDPMessage *sdp, guint idx)
   return (guint32)g_ascii_strtoull (v, NULL, 10);
 }
 
+/* @value stood still for @quiet_ms (scaled), within @max_ms (scaled).
+ * What was sent before a change may still be draining then: under
+ * valgrind on a loaded machine a stream runs seconds behind. */
+static gboolean
+wait_quiet (gint *value, guint64 quiet_ms, guint64 max_ms)
+{
+  gint64 end = g_get_monotonic_time () + RTC_TEST_MS (max_ms) * 1000;
+  gint before;
+
+  do {
+    before = g_atomic_int_get (value);
+    g_usleep (RTC_TEST_MS (quiet_ms) * 1000);
+    if (g_atomic_int_get (value) == before)
+      return TRUE;
+  } while (g_get_monotonic_time () < end);
+  return FALSE;
+}
+
 /* Nothing more comes out of @value once what was in flight drained. */
 static void
 check_silent (gint *value, const gchar *what)
 {
-  gint before, after;
+  gint before;
 
-  g_usleep (RTC_TEST_MS (500) * 1000);
+  fail_unless (wait_quiet (value, 500, 10000), "%s still flowing: %d", what,
+      g_atomic_int_get (value));
   before = g_atomic_int_get (value);
   g_usleep (RTC_TEST_MS (500) * 1000);
-  after = g_atomic_int_get (value);
-  fail_unless (after == before, "%s still flowing: %d then %d", what, before,
-      after);
+  fail_unless (g_atomic_int_get (value) == before,
+      "%s still flowing: %d then %d", what, before, g_atomic_int_get (value));
 }
 
 /* Either side adds a video track mid-call: one negotiation-needed, a new
@@ -627,7 +645,10 @@ GST_START_TEST (test_direction_transitions)
     if (!a_sends || !a_receives) {
       gint before_a, before_b;
 
-      g_usleep (RTC_TEST_MS (500) * 1000);
+      fail_unless (a_sends || wait_quiet (&call.b.counts.audio, 500, 10000),
+          "transition %u: a still sends", i);
+      fail_unless (a_receives || wait_quiet (&call.a.counts.audio, 500, 10000),
+          "transition %u: a still receives", i);
       before_a = g_atomic_int_get (&call.a.counts.audio);
       before_b = g_atomic_int_get (&call.b.counts.audio);
       g_usleep (RTC_TEST_MS (500) * 1000);
@@ -834,7 +855,8 @@ GST_START_TEST (test_codec_switch)
   vp8_pad = selector_pad (pa, "vp8pay");
   g_object_set (sel, "active-pad", vp8_pad, NULL);
   gst_object_unref (vp8_pad);
-  g_usleep (RTC_TEST_MS (500) * 1000);
+  fail_unless (wait_quiet (&c.rtp, 500, 10000), "RTP still reaching b: %d",
+      g_atomic_int_get (&c.rtp));
   vp8 = g_atomic_int_get (&c.vp8);
   vp9 = g_atomic_int_get (&c.vp9);
   rtp = g_atomic_int_get (&c.rtp);
